@@ -1,0 +1,316 @@
+#include "models/numerics/accumulator.hpp"
+
+#include <cfloat>
+#include <cmath>
+#include <stdexcept>
+
+namespace qmac::num {
+
+std::string_view acc_kind_name(AccKind k) {
+  switch (k) {
+    case AccKind::integer: return "int";
+    case AccKind::fixed: return "fixed";
+    case AccKind::floating: return "float";
+  }
+  return "?";
+}
+
+std::string_view int_overflow_name(IntOverflow o) { return o == IntOverflow::wrap ? "wrap" : "saturate"; }
+
+namespace {
+
+// Largest magnitude of a finite value of the format.
+double max_magnitude(const Format& f) {
+  if (f.is_float()) return f.f.max_finite();
+  return double(std::max(-f.i.min_value(), f.i.max_value()));
+}
+
+// Significant bits of the largest magnitude (integer: -2^(n-1) needs n bits).
+int magnitude_precision(const Format& f) {
+  if (f.is_float()) return f.f.precision();
+  return f.i.is_signed ? f.i.bits : f.i.bits;
+}
+
+bool is_signed(const Format& f) { return f.is_float() || f.i.is_signed; }
+
+__int128 pow2_128(int n) { return __int128{1} << n; }
+
+std::string to_string_bits(int n) { return std::to_string(n) + (n == 1 ? " bit" : " bits"); }
+
+}  // namespace
+
+int ProductRange::fixed_width() const {
+  if (max_magnitude == 0) return 1;
+  const int top = std::ilogb(max_magnitude);  // exponent of the highest set bit
+  return (top - lsb_exponent + 1) + (is_signed ? 1 : 0);
+}
+
+ProductRange product_range(const Format& a, const Format& b) {
+  ProductRange r;
+  r.lsb_exponent = a.lsb_exponent() + b.lsb_exponent();
+  r.max_magnitude = max_magnitude(a) * max_magnitude(b);
+  r.is_signed = is_signed(a) || is_signed(b);
+  r.precision = magnitude_precision(a) + magnitude_precision(b);
+  return r;
+}
+
+std::string AccumulatorSpec::describe() const {
+  switch (kind) {
+    case AccKind::integer:
+      return "int" + std::to_string(width) + " (" + std::string(int_overflow_name(int_overflow)) + ")";
+    case AccKind::fixed:
+      return "fixed" + std::to_string(width) + " (frac " + std::to_string(frac_bits) + ", " +
+             std::string(int_overflow_name(int_overflow)) + ")";
+    case AccKind::floating:
+      return format.name + " (" + std::string(rounding_name(rounding)) + ", " +
+             std::string(overflow_name(float_overflow)) + ")";
+  }
+  return "?";
+}
+
+AccumulatorSpec kulisch_for(const Format& a, const Format& b, int carry_bits) {
+  const ProductRange r = product_range(a, b);
+  AccumulatorSpec s;
+  s.kind = AccKind::fixed;
+  s.frac_bits = -r.lsb_exponent;
+  s.width = r.fixed_width() + carry_bits;
+  s.int_overflow = IntOverflow::wrap;
+  return s;
+}
+
+void validate(const MacSpec& spec) {
+  const ProductRange r = product_range(spec.a, spec.b);
+  const std::string operands = spec.a.name + " x " + spec.b.name;
+  const AccumulatorSpec& acc = spec.acc;
+  switch (acc.kind) {
+    case AccKind::integer: {
+      if (!spec.a.is_int() || !spec.b.is_int())
+        throw FormatError("an integer accumulator needs integer operands, but the operands are " + operands +
+                          "; use a float or fixed accumulator");
+      if (acc.width < 2 || acc.width > 64)
+        throw FormatError("integer accumulator width must be 2..64, got " + std::to_string(acc.width));
+      if (acc.width < r.fixed_width())
+        throw FormatError("integer accumulator of " + to_string_bits(acc.width) + " is narrower than one product of " +
+                          operands + ", which needs " + to_string_bits(r.fixed_width()));
+      break;
+    }
+    case AccKind::fixed: {
+      if (r.precision > 53)
+        throw FormatError("products of " + operands + " have " + std::to_string(r.precision) +
+                          " significant bits; qmac models exact products up to 53 bits");
+      if (acc.frac_bits < -r.lsb_exponent)
+        throw FormatError("fixed accumulator with " + std::to_string(acc.frac_bits) +
+                          " fraction bits cannot hold the products of " + operands + " exactly (needs " +
+                          std::to_string(-r.lsb_exponent) + ")");
+      const int needed = r.fixed_width() + (acc.frac_bits + r.lsb_exponent);
+      if (needed > 126)
+        throw FormatError("a fixed accumulator for " + operands + " needs " + to_string_bits(needed) +
+                          " just to hold one product; qmac supports fixed accumulators up to 126 bits");
+      if (acc.width < 2 || acc.width > 126)
+        throw FormatError("fixed accumulator width must be 2..126, got " + std::to_string(acc.width));
+      if (acc.width < needed)
+        throw FormatError("fixed accumulator of " + to_string_bits(acc.width) + " is narrower than one product of " +
+                          operands + ", which needs " + to_string_bits(needed) + " (the paper's sizing is " +
+                          std::to_string(r.fixed_width()) + " + " + std::to_string(kPaperCarryBits) +
+                          " carry bits = " + std::to_string(r.fixed_width() + kPaperCarryBits) + ")");
+      break;
+    }
+    case AccKind::floating: {
+      if (!acc.format.is_float())
+        throw FormatError("a float accumulator needs a floating-point format, got '" + acc.format.name + "'");
+      if (acc.rounding == Rounding::stochastic)
+        throw FormatError("float accumulators round rne or rtz; stochastic accumulation is not modelled");
+      if (r.precision > 53)
+        throw FormatError("products of " + operands + " have " + std::to_string(r.precision) +
+                          " significant bits; qmac models exact products up to 53 bits");
+      break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- Accumulator
+
+Accumulator::Accumulator(const AccumulatorSpec& spec) : spec_(spec) {
+  if (spec.kind != AccKind::floating) {
+    min_ = -pow2_128(spec.width - 1);
+    max_ = pow2_128(spec.width - 1) - 1;
+  }
+}
+
+double Accumulator::value(const AccValue& v) const {
+  switch (spec_.kind) {
+    case AccKind::integer: return double(v.i);
+    case AccKind::fixed: return std::ldexp(double(v.i), -spec_.frac_bits);
+    case AccKind::floating: return v.f;
+  }
+  return 0;
+}
+
+uint64_t Accumulator::raw_bits(const AccValue& v) const {
+  if (spec_.kind == AccKind::floating) return code_of(spec_.format, v.f);
+  const uint64_t low = static_cast<uint64_t>(static_cast<unsigned __int128>(v.i));
+  return spec_.width >= 64 ? low : low & ((uint64_t{1} << spec_.width) - 1);
+}
+
+void Accumulator::add_lsbs(AccValue& acc, __int128 lsbs, MacStats& stats) const {
+  __int128 s = acc.i + lsbs;  // |acc|, |lsbs| < 2^125: no overflow of __int128
+  if (s > max_ || s < min_) {
+    ++stats.overflows;
+    if (spec_.int_overflow == IntOverflow::saturate) {
+      s = s > max_ ? max_ : min_;
+    } else {
+      // Keep the low `width` bits and sign-extend (two's complement wrap).
+      const int drop = 128 - spec_.width;
+      s = static_cast<__int128>(static_cast<unsigned __int128>(s) << drop) >> drop;
+    }
+  }
+  acc.i = s;
+}
+
+void Accumulator::add_float(AccValue& acc, double x, MacStats& stats) const {
+  double hi, lo;
+  two_sum(acc.f, x, hi, lo);
+  bool overflowed = false;
+  acc.f = round_to_format(hi, lo, spec_.format.f, spec_.rounding, spec_.float_overflow, &overflowed);
+  stats.overflows += overflowed;
+}
+
+double Accumulator::round_float(double x, MacStats& stats) const {
+  bool overflowed = false;
+  const double r = round_to_format(x, 0.0, spec_.format.f, spec_.rounding, spec_.float_overflow, &overflowed);
+  stats.overflows += overflowed;
+  return r;
+}
+
+void Accumulator::add_value(AccValue& acc, double x, MacStats& stats) const {
+  if (spec_.kind == AccKind::floating) {
+    add_float(acc, x, stats);
+    return;
+  }
+  const double scaled = std::ldexp(x, spec_.frac_bits);
+  if (!std::isfinite(scaled) || scaled != std::trunc(scaled) || std::fabs(scaled) >= std::ldexp(1.0, 125))
+    throw std::logic_error("value is not a multiple of the accumulator's LSB: modelling bug");
+  add_lsbs(acc, static_cast<__int128>(scaled), stats);
+}
+
+void Accumulator::add_same(AccValue& acc, const AccValue& other, MacStats& stats) const {
+  if (spec_.kind == AccKind::floating)
+    add_float(acc, other.f, stats);
+  else
+    add_lsbs(acc, other.i, stats);
+}
+
+// ------------------------------------------------------------------------ Mac
+
+namespace {
+
+bool is_fp32(const Format& f) {
+  return f.is_float() && f.f == FloatFormat{8, 23, 127, NonFinite::ieee};
+}
+
+// Every product is exactly a float: few enough significant bits and inside
+// float's exponent range (subnormals included).
+bool products_fit_float(const ProductRange& r) {
+  return r.precision <= 24 && r.lsb_exponent >= -149 && r.max_magnitude <= double(FLT_MAX);
+}
+
+std::vector<double> decode_table(const Format& f) {
+  if (f.bits() > 16) return {};
+  std::vector<double> t(size_t{1} << f.bits());
+  for (uint32_t c = 0; c < t.size(); ++c) t[c] = decode(f, c);
+  return t;
+}
+
+}  // namespace
+
+Mac::Mac(const MacSpec& spec) : spec_(spec), acc_((validate(spec), spec.acc)), range_(product_range(spec.a, spec.b)) {
+  a_mask_ = spec.a.code_mask();
+  b_mask_ = spec.b.code_mask();
+  b_bits_ = spec.b.bits();
+  a_values_ = decode_table(spec.a);
+  b_values_ = decode_table(spec.b);
+  const bool small = spec.a.bits() <= 8 && spec.b.bits() <= 8;
+  switch (spec.acc.kind) {
+    case AccKind::integer:
+      path_ = small ? Path::int_table : Path::int_generic;
+      break;
+    case AccKind::fixed:
+      path_ = small && range_.fixed_width() + (spec.acc.frac_bits + range_.lsb_exponent) <= 63 ? Path::fixed_table
+                                                                                              : Path::fixed_generic;
+      break;
+    case AccKind::floating: {
+      const AccumulatorSpec& a = spec.acc;
+      path_ = is_fp32(a.format) && a.rounding == Rounding::rne && a.float_overflow == Overflow::nonsat &&
+                      products_fit_float(range_)
+                  ? Path::float32_native
+                  : Path::float_generic;
+      break;
+    }
+  }
+  if (small) {
+    const size_t na = size_t{1} << spec.a.bits(), nb = size_t{1} << spec.b.bits();
+    if (path_ == Path::int_table || path_ == Path::fixed_table) {
+      prod_i_.resize(na * nb);
+      for (uint32_t x = 0; x < na; ++x)
+        for (uint32_t y = 0; y < nb; ++y) prod_i_[(size_t(x) << b_bits_) | y] = int64_t(product_lsbs(x, y));
+    } else {
+      prod_f_.resize(na * nb);
+      for (uint32_t x = 0; x < na; ++x)
+        for (uint32_t y = 0; y < nb; ++y) prod_f_[(size_t(x) << b_bits_) | y] = product(x, y);
+    }
+  }
+}
+
+double Mac::product(uint32_t a, uint32_t b) const {
+  a &= a_mask_;
+  b &= b_mask_;
+  const double va = a_values_.empty() ? decode(spec_.a, a) : a_values_[a];
+  const double vb = b_values_.empty() ? decode(spec_.b, b) : b_values_[b];
+  return va * vb;  // exact: validate() bounds the product's significant bits by 53
+}
+
+__int128 Mac::product_lsbs(uint32_t a, uint32_t b) const {
+  const double p = product(a, b);
+  if (spec_.acc.kind == AccKind::integer) return static_cast<__int128>(p);
+  if (!std::isfinite(p)) throw std::logic_error("NaN/inf operand into a fixed-point accumulator");
+  return static_cast<__int128>(std::ldexp(p, spec_.acc.frac_bits));
+}
+
+void Mac::mac(AccValue& acc, uint32_t a, uint32_t b, MacStats& stats) const { dot(acc, &a, 0, &b, 0, 1, stats); }
+
+void Mac::dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, size_t sb, size_t n,
+              MacStats& stats) const {
+  auto index = [&](size_t k) { return (size_t(a[k * sa] & a_mask_) << b_bits_) | (b[k * sb] & b_mask_); };
+  switch (path_) {
+    case Path::int_table:
+    case Path::fixed_table:
+      for (size_t k = 0; k < n; ++k) acc_.add_lsbs(acc, prod_i_[index(k)], stats);
+      return;
+    case Path::int_generic:
+    case Path::fixed_generic:
+      for (size_t k = 0; k < n; ++k) acc_.add_lsbs(acc, product_lsbs(a[k * sa], b[k * sb]), stats);
+      return;
+    case Path::float32_native: {
+      // IEEE float addition of two floats is one correctly rounded (RNE) result of
+      // the exact sum, which is exactly the fused MAC; products are exact floats.
+      float s = float(acc.f);
+      for (size_t k = 0; k < n; ++k) {
+        const double p = prod_f_.empty() ? product(a[k * sa], b[k * sb]) : prod_f_[index(k)];
+        const float next = s + float(p);
+        stats.overflows += std::isinf(next) && std::isfinite(s);
+        s = next;
+      }
+      acc.f = double(s);
+      return;
+    }
+    case Path::float_generic:
+      for (size_t k = 0; k < n; ++k) {
+        double p = prod_f_.empty() ? product(a[k * sa], b[k * sb]) : prod_f_[index(k)];
+        if (!spec_.fused) p = acc_.round_float(p, stats);
+        acc_.add_float(acc, p, stats);
+      }
+      return;
+  }
+}
+
+}  // namespace qmac::num

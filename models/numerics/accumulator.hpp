@@ -1,0 +1,156 @@
+// Accumulators and the arithmetic of a multiply-accumulate unit (no SystemC).
+//
+//   integer: two's complement of `width` bits (2..64); on overflow `wrap` (modular)
+//            or `saturate` (clamp); every overflow event is counted.
+//   fixed:   a Kulisch-style fixed-point register of `width` bits (2..126) whose
+//            least significant bit weighs 2^-frac_bits; frac_bits is chosen so every
+//            product of the operand formats is held exactly. Wrap or saturate.
+//   float:   any FloatFormat, round-to-nearest-even (or toward zero), with the
+//            format's overflow rule (nonsat: inf/NaN; saturate: +-max).
+//
+// A fused MAC rounds once: acc' = round(acc + a*b). A non-fused MAC rounds the
+// product to the accumulator format first: acc' = round(acc + round(a*b)).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/numerics/codec.hpp"
+#include "models/numerics/format.hpp"
+
+namespace qmac::num {
+
+enum class AccKind { integer, fixed, floating };
+enum class IntOverflow { wrap, saturate };
+
+std::string_view acc_kind_name(AccKind k);
+std::string_view int_overflow_name(IntOverflow o);
+
+// The exact range of the products of two formats, as a fixed-point number:
+// every product is an integer multiple of 2^lsb_exponent with magnitude at most
+// max_magnitude.
+struct ProductRange {
+  int lsb_exponent = 0;       // weight of the least significant product bit
+  double max_magnitude = 0;   // largest |a*b| over finite operands
+  bool is_signed = false;     // some product is negative
+  int precision = 0;          // significant bits of one product (significand product width)
+  // Bits of a two's complement (or unsigned) fixed-point register that holds
+  // every product exactly: magnitude bits from lsb_exponent up to the top of
+  // max_magnitude, plus a sign bit when is_signed.
+  int fixed_width() const;
+};
+ProductRange product_range(const Format& a, const Format& b);
+
+// Carry bits the Qualcomm paper adds above the product width of a Kulisch
+// accumulator: 2^12 = 4096 worst-case products without overflow
+// (arXiv 2303.17951, section 3.3).
+constexpr int kPaperCarryBits = 12;
+
+struct AccumulatorSpec {
+  AccKind kind = AccKind::integer;
+  int width = 32;                            // integer and fixed
+  int frac_bits = 0;                         // fixed: LSB weight 2^-frac_bits
+  IntOverflow int_overflow = IntOverflow::wrap;  // integer and fixed
+  Format format;                             // floating
+  Rounding rounding = Rounding::rne;         // floating: rne or rtz
+  Overflow float_overflow = Overflow::nonsat;    // floating
+  std::string describe() const;
+};
+
+struct MacSpec {
+  Format a;                  // operand A (activations / inputs)
+  Format b;                  // operand B (weights)
+  AccumulatorSpec acc;
+  bool fused = true;
+};
+
+// Checks that the MAC can be built; throws FormatError saying why not (integer
+// accumulator with float operands, accumulator narrower than the product, ...).
+void validate(const MacSpec& spec);
+
+// A fixed accumulator sized the paper's way for these operands: fraction bits
+// that hold every product exactly, width = product width + carry_bits.
+AccumulatorSpec kulisch_for(const Format& a, const Format& b, int carry_bits = kPaperCarryBits);
+
+// The state of one accumulator register. Integer and fixed kinds use `i`
+// (the register's two's complement value, in LSB units); floating uses `f`
+// (always a value of the accumulator format, or inf/NaN).
+struct AccValue {
+  __int128 i = 0;
+  double f = 0.0;
+  bool operator==(const AccValue& o) const {
+    return i == o.i && (f == o.f || (f != f && o.f != o.f)) && std::signbit(f) == std::signbit(o.f);
+  }
+  bool operator!=(const AccValue& o) const { return !(*this == o); }
+};
+
+// Activity and exception counters of a run.
+struct MacStats {
+  uint64_t overflows = 0;  // events where a result wrapped, saturated or became non-finite
+};
+
+class Accumulator {
+ public:
+  explicit Accumulator(const AccumulatorSpec& spec);
+  const AccumulatorSpec& spec() const { return spec_; }
+  AccValue zero() const { return AccValue{}; }
+  // Exact value of the register (for fixed accumulators wider than 53 bits this
+  // rounds to the nearest double).
+  double value(const AccValue& v) const;
+  // Raw register bits (two's complement truncated to width, or the float code),
+  // low 64 bits; for tracing.
+  uint64_t raw_bits(const AccValue& v) const;
+  // acc = acc (+) x for an exact double x, with this accumulator's rounding and
+  // overflow rule. For integer/fixed kinds x must be a multiple of the LSB
+  // (throws std::logic_error otherwise: it would be a modelling bug).
+  void add_value(AccValue& acc, double x, MacStats& stats) const;
+  // acc = acc (+) other, both registers of this accumulator (e.g. an output buffer
+  // that adds partial sums of the same kind).
+  void add_same(AccValue& acc, const AccValue& other, MacStats& stats) const;
+  // Integer/fixed: add an exact integer count of LSBs with wrap/saturate.
+  void add_lsbs(AccValue& acc, __int128 lsbs, MacStats& stats) const;
+  // Floating: acc = round(acc + x), one rounding of the exact sum.
+  void add_float(AccValue& acc, double x, MacStats& stats) const;
+  // Floating: round x to the accumulator format (non-fused MAC's product rounding).
+  double round_float(double x, MacStats& stats) const;
+
+ private:
+  AccumulatorSpec spec_;
+  __int128 min_ = 0, max_ = 0;  // integer/fixed register range
+};
+
+// The arithmetic of one MAC unit: exact products (table-driven for 8-bit
+// operands), then the accumulator. Thread-compatible, const after construction.
+class Mac {
+ public:
+  explicit Mac(const MacSpec& spec);  // validates; throws FormatError
+  const MacSpec& spec() const { return spec_; }
+  const Accumulator& accumulator() const { return acc_; }
+  ProductRange products() const { return range_; }
+
+  // The exact product of two codes.
+  double product(uint32_t a_code, uint32_t b_code) const;
+  // acc = acc + a*b with this MAC's rounding (fused or not).
+  void mac(AccValue& acc, uint32_t a_code, uint32_t b_code, MacStats& stats) const;
+  // acc = fold of mac over n operand pairs a[i*sa], b[i*sb], in order. Same result
+  // as n calls of mac(), faster.
+  void dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, size_t sb, size_t n,
+           MacStats& stats) const;
+
+ private:
+  enum class Path { int_table, int_generic, fixed_table, fixed_generic, float32_native, float_generic };
+  __int128 product_lsbs(uint32_t a, uint32_t b) const;
+  MacSpec spec_;
+  Accumulator acc_;
+  ProductRange range_;
+  Path path_;
+  uint32_t a_mask_, b_mask_;
+  int b_bits_;
+  std::vector<double> a_values_, b_values_;  // decode tables (operands up to 16 bits)
+  std::vector<double> prod_f_;               // product table, 8-bit x 8-bit
+  std::vector<int64_t> prod_i_;              // integer/fixed product table in LSB units
+};
+
+}  // namespace qmac::num

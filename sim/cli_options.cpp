@@ -1,0 +1,72 @@
+#include "sim/cli_options.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <iostream>
+
+#include "sim/errors.hpp"
+
+namespace qmac::cli {
+
+namespace {
+
+// "-1.5", "-inf", "-nan", "-0x10" are values, not options: Boost would read them
+// as short options. This style parser runs before Boost's own and passes such a
+// token on as a positional value.
+std::vector<po::option> negative_numbers_are_values(std::vector<std::string>& args) {
+  const std::string& tok = args.front();
+  if (tok.size() < 2 || tok[0] != '-' || tok[1] == '-') return {};
+  char* end = nullptr;
+  std::strtod(tok.c_str(), &end);
+  if (end != tok.c_str() + tok.size()) return {};
+  po::option opt;
+  opt.value.push_back(tok);
+  opt.original_tokens.push_back(tok);
+  args.erase(args.begin());
+  return {opt};
+}
+
+}  // namespace
+
+bool parse_args(const std::vector<std::string>& args, const po::options_description& desc, po::variables_map& vm,
+                const std::string& usage_line, const po::positional_options_description* positional) {
+  po::options_description all = desc;
+  all.add_options()("help,h", "show this help");
+  try {
+    po::command_line_parser parser(args);
+    parser.options(all).style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing);
+    if (positional) {
+      parser.positional(*positional);
+      parser.extra_style_parser(negative_numbers_are_values);
+    }
+    po::store(parser.run(), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: " << usage_line << "\n\n" << all << "\n";
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError("arguments", std::string(e.what()) + "\nusage: " + usage_line);
+  }
+  return true;
+}
+
+double parse_double(const std::string& text, const std::string& what) {
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size())
+    throw InputError(what, "'" + text + "' is not a number");
+  return v;
+}
+
+long long parse_integer(const std::string& text, const std::string& what) {
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 0);
+  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE)
+    throw InputError(what, "'" + text + "' is not an integer");
+  return v;
+}
+
+}  // namespace qmac::cli

@@ -1,0 +1,24 @@
+// Shared command-line helpers for sim/commands/*.cpp (Boost.Program_options).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace qmac::cli {
+
+namespace po = boost::program_options;
+
+// Parses args against desc (and positional, if given). Returns false when --help
+// was asked for (after printing usage to stdout). Unknown or malformed options
+// throw InputError naming the argument.
+bool parse_args(const std::vector<std::string>& args, const po::options_description& desc, po::variables_map& vm,
+                const std::string& usage_line, const po::positional_options_description* positional = nullptr);
+
+// Strict numeric parsing for argument values: the whole string must be a number
+// (as strtod/strtoll accept it). Throws InputError naming `what`.
+double parse_double(const std::string& text, const std::string& what);
+long long parse_integer(const std::string& text, const std::string& what);
+
+}  // namespace qmac::cli

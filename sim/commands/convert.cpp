@@ -1,0 +1,88 @@
+// qmac convert: quantise values to a format's codes, or decode codes (cli-contract.md).
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <random>
+#include <string>
+
+#include "models/numerics/codec.hpp"
+#include "sim/cli.hpp"
+#include "sim/cli_options.hpp"
+#include "sim/errors.hpp"
+#include "sim/format_text.hpp"
+
+namespace qmac::cli {
+namespace {
+
+int run_convert(const std::vector<std::string>& args) {
+  po::options_description desc("convert options");
+  std::string format_name, overflow_name = "nonsat", rounding_name = "rne";
+  std::vector<std::string> inputs;
+  unsigned long long seed = 0;
+  desc.add_options()
+    ("format,f", po::value(&format_name)->required(), "target format (see `qmac formats`)")
+    ("overflow", po::value(&overflow_name), "saturate | nonsat (default: nonsat, OCP non-saturating)")
+    ("rounding", po::value(&rounding_name), "rne | rtz | stochastic (default: rne)")
+    ("seed", po::value(&seed), "seed of the generator for --rounding stochastic (default 0)")
+    ("decode", "read codes (decimal or 0x hex) and print their values")
+    ("value", po::value(&inputs), "values (or codes with --decode); one per line on stdin when none");
+  po::positional_options_description pos;
+  pos.add("value", -1);
+  po::variables_map vm;
+  if (!parse_args(args, desc, vm, "qmac convert --format F [--overflow saturate|nonsat] [--rounding rne|rtz] "
+                                  "[--decode] [VALUE ...]", &pos))
+    return 0;
+
+  const num::Format fmt = [&] {
+    try { return num::parse_format(format_name); }
+    catch (const num::FormatError& e) { throw InputError("argument --format", e.what()); }
+  }();
+  const num::Overflow overflow = [&] {
+    try { return num::parse_overflow(overflow_name); }
+    catch (const num::FormatError& e) { throw InputError("argument --overflow", e.what()); }
+  }();
+  const num::Rounding rounding = [&] {
+    try { return num::parse_rounding(rounding_name); }
+    catch (const num::FormatError& e) { throw InputError("argument --rounding", e.what()); }
+  }();
+  const bool decode_mode = vm.count("decode") > 0;
+  std::mt19937_64 rng(seed);
+
+  auto handle = [&](const std::string& text, const std::string& where) {
+    if (decode_mode) {
+      const long long code = parse_integer(text, where);
+      if (code < 0 || static_cast<unsigned long long>(code) > fmt.code_mask())
+        throw InputError(where, "code '" + text + "' is outside 0.." + hex_code(fmt, fmt.code_mask()) + " of " +
+                                    fmt.name);
+      const auto c = static_cast<uint32_t>(code);
+      std::cout << hex_code(fmt, c) << '\t' << format_value(num::decode(fmt, c)) << '\n';
+    } else {
+      const double x = parse_double(text, where);
+      uint32_t c;
+      try {
+        c = num::encode(fmt, x, rounding, overflow, &rng);
+      } catch (const num::FormatError& e) {
+        throw InputError(where, e.what());
+      }
+      std::cout << text << '\t' << hex_code(fmt, c) << '\t' << format_value(num::decode(fmt, c)) << '\n';
+    }
+  };
+
+  if (!inputs.empty()) {
+    for (size_t i = 0; i < inputs.size(); ++i) handle(inputs[i], "argument " + std::to_string(i + 1));
+  } else {
+    std::string line;
+    for (size_t n = 1; std::getline(std::cin, line); ++n) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+      size_t start = line.find_first_not_of(" \t");
+      if (start == std::string::npos) continue;  // blank line
+      handle(line.substr(start), "stdin line " + std::to_string(n));
+    }
+  }
+  return 0;
+}
+
+QMAC_COMMAND("convert", "quantise values to codes of a format (or --decode codes)", run_convert);
+
+}  // namespace
+}  // namespace qmac::cli
