@@ -90,7 +90,9 @@ inline double round_to_precision(double hi, double lo, const FloatFormat& f, Rou
   uint64_t kept = mag & ~low_mask;
   switch (mode) {
     case Rounding::rne: {
-      const bool odd = (kept >> shift) & 1;
+      // The quantum's bit is in the fraction field, or (shift == 52) it is the
+      // implicit leading 1 of a normal double, which is always odd.
+      const bool odd = shift == 52 || ((kept >> shift) & 1);
       if (rem > half || (rem == half && (lo_rel > 0 || (lo_rel == 0 && odd)))) kept += uint64_t{1} << shift;
       break;
     }
