@@ -247,6 +247,20 @@ Mac::Mac(const MacSpec& spec) : spec_(spec), acc_((validate(spec), spec.acc)), r
       break;
     }
   }
+  if (spec.acc.kind == AccKind::fixed) {
+    // A fixed-point register cannot hold NaN/inf: such operands add nothing and
+    // are counted (MacStats::invalid), never silently absorbed.
+    auto nonfinite = [](const Format& f) {
+      std::vector<uint8_t> t;
+      if (f.is_float() && f.bits() <= 16) {
+        t.resize(size_t{1} << f.bits());
+        for (uint32_t c = 0; c < t.size(); ++c) t[c] = !std::isfinite(decode(f, c));
+      }
+      return t;
+    };
+    a_nonfinite_ = nonfinite(spec.a);
+    b_nonfinite_ = nonfinite(spec.b);
+  }
   if (small) {
     const size_t na = size_t{1} << spec.a.bits(), nb = size_t{1} << spec.b.bits();
     if (path_ == Path::int_table || path_ == Path::fixed_table) {
@@ -272,7 +286,7 @@ double Mac::product(uint32_t a, uint32_t b) const {
 __int128 Mac::product_lsbs(uint32_t a, uint32_t b) const {
   const double p = product(a, b);
   if (spec_.acc.kind == AccKind::integer) return static_cast<__int128>(p);
-  if (!std::isfinite(p)) throw std::logic_error("NaN/inf operand into a fixed-point accumulator");
+  if (!std::isfinite(p)) return 0;  // counted as MacStats::invalid by dot()
   return static_cast<__int128>(std::ldexp(p, spec_.acc.frac_bits));
 }
 
@@ -283,12 +297,20 @@ void Mac::dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, si
   auto index = [&](size_t k) { return (size_t(a[k * sa] & a_mask_) << b_bits_) | (b[k * sb] & b_mask_); };
   switch (path_) {
     case Path::int_table:
-    case Path::fixed_table:
       for (size_t k = 0; k < n; ++k) acc_.add_lsbs(acc, prod_i_[index(k)], stats);
       return;
     case Path::int_generic:
-    case Path::fixed_generic:
       for (size_t k = 0; k < n; ++k) acc_.add_lsbs(acc, product_lsbs(a[k * sa], b[k * sb]), stats);
+      return;
+    case Path::fixed_table:
+    case Path::fixed_generic:
+      for (size_t k = 0; k < n; ++k) {
+        const uint32_t ca = a[k * sa] & a_mask_, cb = b[k * sb] & b_mask_;
+        const bool bad = (!a_nonfinite_.empty() && a_nonfinite_[ca]) || (!b_nonfinite_.empty() && b_nonfinite_[cb]) ||
+                         ((a_nonfinite_.empty() || b_nonfinite_.empty()) && !std::isfinite(product(ca, cb)));
+        stats.invalid += bad;
+        acc_.add_lsbs(acc, path_ == Path::fixed_table ? prod_i_[index(k)] : product_lsbs(ca, cb), stats);
+      }
       return;
     case Path::float32_native: {
       // IEEE float addition of two floats is one correctly rounded (RNE) result of

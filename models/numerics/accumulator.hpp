@@ -89,6 +89,7 @@ struct AccValue {
 // Activity and exception counters of a run.
 struct MacStats {
   uint64_t overflows = 0;  // events where a result wrapped, saturated or became non-finite
+  uint64_t invalid = 0;    // NaN/inf operands into an integer/fixed accumulator (their product adds 0)
 };
 
 class Accumulator {
@@ -151,6 +152,7 @@ class Mac {
   std::vector<double> a_values_, b_values_;  // decode tables (operands up to 16 bits)
   std::vector<double> prod_f_;               // product table, 8-bit x 8-bit
   std::vector<int64_t> prod_i_;              // integer/fixed product table in LSB units
+  std::vector<uint8_t> a_nonfinite_, b_nonfinite_;  // fixed accumulators: NaN/inf operand codes
 };
 
 }  // namespace qmac::num

@@ -100,9 +100,12 @@ inline double round_to_precision(double hi, double lo, const FloatFormat& f, Rou
       if (rem == 0 && lo_rel < 0) {
         // hi is representable but the exact value is a hair smaller in magnitude:
         // truncation gives the next representable value below. At the bottom of a
-        // binade that is above emin, the binade below has half the quantum.
+        // binade above emin, the binade below has half the quantum. The
+        // subtraction is exact (both are multiples of the smaller quantum).
         const bool binade_bottom = (mag & detail::kFracMask) == 0;
-        kept -= (binade_bottom && E > emin) ? half : (uint64_t{1} << shift);
+        const double q = std::ldexp(1.0, (E > emin ? E : emin) - f.man_bits);
+        const double below = std::fabs(hi) - ((binade_bottom && E > emin) ? q / 2 : q);
+        return std::copysign(below, hi);
       }
       break;
     case Rounding::stochastic:
