@@ -131,7 +131,9 @@ void validate(const MacSpec& spec) {
 // ---------------------------------------------------------------- Accumulator
 
 Accumulator::Accumulator(const AccumulatorSpec& spec) : spec_(spec) {
-  if (spec.kind != AccKind::floating) {
+  if (spec.kind == AccKind::floating) {
+    limits_ = FloatLimits(spec.format.f);
+  } else {
     min_ = -pow2_128(spec.width - 1);
     max_ = pow2_128(spec.width - 1) - 1;
   }
@@ -171,13 +173,13 @@ void Accumulator::add_float(AccValue& acc, double x, MacStats& stats) const {
   double hi, lo;
   two_sum(acc.f, x, hi, lo);
   bool overflowed = false;
-  acc.f = round_to_format(hi, lo, spec_.format.f, spec_.rounding, spec_.float_overflow, &overflowed);
+  acc.f = round_to_format(hi, lo, limits_, spec_.rounding, spec_.float_overflow, &overflowed);
   stats.overflows += overflowed;
 }
 
 double Accumulator::round_float(double x, MacStats& stats) const {
   bool overflowed = false;
-  const double r = round_to_format(x, 0.0, spec_.format.f, spec_.rounding, spec_.float_overflow, &overflowed);
+  const double r = round_to_format(x, 0.0, limits_, spec_.rounding, spec_.float_overflow, &overflowed);
   stats.overflows += overflowed;
   return r;
 }
@@ -290,6 +292,28 @@ __int128 Mac::product_lsbs(uint32_t a, uint32_t b) const {
   return static_cast<__int128>(std::ldexp(p, spec_.acc.frac_bits));
 }
 
+// Registers up to 62 bits accumulate in int64: products are narrower than the
+// register (validate()), so the sum of two in-range values cannot overflow
+// int64; the rare out-of-range sum takes Accumulator's exact wrap/saturate.
+template <class ProductAt>
+void Mac::accumulate_int64(AccValue& acc, size_t n, ProductAt product_at, MacStats& stats) const {
+  const auto lo = static_cast<int64_t>(acc_.min_lsbs()), hi = static_cast<int64_t>(acc_.max_lsbs());
+  auto v = static_cast<int64_t>(acc.i);
+  for (size_t k = 0; k < n; ++k) {
+    const int64_t p = product_at(k);
+    const int64_t s = v + p;
+    if (__builtin_expect(s < lo || s > hi, 0)) {
+      AccValue t;
+      t.i = v;
+      acc_.add_lsbs(t, p, stats);
+      v = static_cast<int64_t>(t.i);
+    } else {
+      v = s;
+    }
+  }
+  acc.i = v;
+}
+
 void Mac::mac(AccValue& acc, uint32_t a, uint32_t b, MacStats& stats) const { dot(acc, &a, 0, &b, 0, 1, stats); }
 
 void Mac::dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, size_t sb, size_t n,
@@ -297,21 +321,30 @@ void Mac::dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, si
   auto index = [&](size_t k) { return (size_t(a[k * sa] & a_mask_) << b_bits_) | (b[k * sb] & b_mask_); };
   switch (path_) {
     case Path::int_table:
-      for (size_t k = 0; k < n; ++k) acc_.add_lsbs(acc, prod_i_[index(k)], stats);
+      if (acc_.spec().width <= 62) {
+        accumulate_int64(acc, n, [&](size_t k) { return prod_i_[index(k)]; }, stats);
+      } else {
+        for (size_t k = 0; k < n; ++k) acc_.add_lsbs(acc, prod_i_[index(k)], stats);
+      }
       return;
     case Path::int_generic:
       for (size_t k = 0; k < n; ++k) acc_.add_lsbs(acc, product_lsbs(a[k * sa], b[k * sb]), stats);
       return;
     case Path::fixed_table:
-    case Path::fixed_generic:
+    case Path::fixed_generic: {
       for (size_t k = 0; k < n; ++k) {
         const uint32_t ca = a[k * sa] & a_mask_, cb = b[k * sb] & b_mask_;
         const bool bad = (!a_nonfinite_.empty() && a_nonfinite_[ca]) || (!b_nonfinite_.empty() && b_nonfinite_[cb]) ||
                          ((a_nonfinite_.empty() || b_nonfinite_.empty()) && !std::isfinite(product(ca, cb)));
         stats.invalid += bad;
-        acc_.add_lsbs(acc, path_ == Path::fixed_table ? prod_i_[index(k)] : product_lsbs(ca, cb), stats);
+      }
+      if (path_ == Path::fixed_table && acc_.spec().width <= 62) {
+        accumulate_int64(acc, n, [&](size_t k) { return prod_i_[index(k)]; }, stats);
+      } else {
+        for (size_t k = 0; k < n; ++k) acc_.add_lsbs(acc, product_lsbs(a[k * sa], b[k * sb]), stats);
       }
       return;
+    }
     case Path::float32_native: {
       // IEEE float addition of two floats is one correctly rounded (RNE) result of
       // the exact sum, which is exactly the fused MAC; products are exact floats.
@@ -325,13 +358,53 @@ void Mac::dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, si
       acc.f = double(s);
       return;
     }
-    case Path::float_generic:
+    case Path::float_generic: {
+      // Fast path for the common case, same result as Accumulator::add_float:
+      // RNE, the double sum s lands in the format's normal range, and s is not
+      // a tie unless s is exact (an inexact tie needs the TwoSum residual). Then rounding is
+      // the classic branch-free "add half-minus-one plus the kept LSB, mask".
+      // Anything else (ties, subnormal or overflowing results, non-finite
+      // values, rtz) goes through add_float. The shortcut keeps the serial
+      // accumulate chain short: one add and a few integer operations.
+      const bool fast = spec_.acc.rounding == Rounding::rne;
+      const FloatFormat& f = spec_.acc.format.f;
+      const int shift = 52 - f.man_bits;
+      const uint64_t low_mask = (uint64_t{1} << shift) - 1, half = uint64_t{1} << (shift - 1);
+      const uint64_t min_biased = uint64_t(f.emin() + detail::kDoubleBias);
+      const uint64_t max_biased = uint64_t(f.emax() + detail::kDoubleBias);
+      const double maxv = f.max_finite();
+      double v = acc.f;
       for (size_t k = 0; k < n; ++k) {
         double p = prod_f_.empty() ? product(a[k * sa], b[k * sb]) : prod_f_[index(k)];
         if (!spec_.fused) p = acc_.round_float(p, stats);
-        acc_.add_float(acc, p, stats);
+        if (fast) {
+          const double sum = v + p;
+          const uint64_t bits = detail::bits_of(sum);
+          const uint64_t mag = bits & ~detail::kSignBit;
+          const uint64_t biased = mag >> 52;
+          bool exact_or_no_tie = (mag & low_mask) != half;
+          if (!exact_or_no_tie) {  // a tie of s: RNE on s is right only if s is the exact sum
+            double s2, residual;
+            two_sum(v, p, s2, residual);
+            exact_or_no_tie = residual == 0.0;
+          }
+          if (biased >= min_biased && biased <= max_biased && exact_or_no_tie) {
+            const uint64_t kept = (mag + (half - 1) + ((mag >> shift) & 1)) & ~low_mask;
+            const double r = detail::double_of((bits & detail::kSignBit) | kept);
+            if (std::fabs(r) <= maxv) {
+              v = r;
+              continue;
+            }
+          }
+        }
+        AccValue t;
+        t.f = v;
+        acc_.add_float(t, p, stats);
+        v = t.f;
       }
+      acc.f = v;
       return;
+    }
   }
 }
 

@@ -112,6 +112,9 @@ class Accumulator {
   void add_same(AccValue& acc, const AccValue& other, MacStats& stats) const;
   // Integer/fixed: add an exact integer count of LSBs with wrap/saturate.
   void add_lsbs(AccValue& acc, __int128 lsbs, MacStats& stats) const;
+  // Integer/fixed register range in LSB units.
+  __int128 min_lsbs() const { return min_; }
+  __int128 max_lsbs() const { return max_; }
   // Floating: acc = round(acc + x), one rounding of the exact sum.
   void add_float(AccValue& acc, double x, MacStats& stats) const;
   // Floating: round x to the accumulator format (non-fused MAC's product rounding).
@@ -119,6 +122,7 @@ class Accumulator {
 
  private:
   AccumulatorSpec spec_;
+  FloatLimits limits_;          // floating: the accumulator format's rounding data
   __int128 min_ = 0, max_ = 0;  // integer/fixed register range
 };
 
@@ -143,6 +147,8 @@ class Mac {
  private:
   enum class Path { int_table, int_generic, fixed_table, fixed_generic, float32_native, float_generic };
   __int128 product_lsbs(uint32_t a, uint32_t b) const;
+  template <class ProductAt>
+  void accumulate_int64(AccValue& acc, size_t n, ProductAt product_at, MacStats& stats) const;
   MacSpec spec_;
   Accumulator acc_;
   ProductRange range_;

@@ -33,6 +33,20 @@ constexpr uint64_t kFracMask = (uint64_t{1} << 52) - 1;
 constexpr int kDoubleBias = 1023;
 }  // namespace detail
 
+// What rounding needs of a FloatFormat, precomputed once (max_finite() costs
+// an ldexp; the accumulators round on every MAC).
+struct FloatLimits {
+  int emin = 0;
+  int man_bits = 0;
+  double max_finite = 0;
+  bool has_inf = false;
+  bool has_negative_zero = false;
+  FloatLimits() = default;
+  FloatLimits(const FloatFormat& f)  // NOLINT: implicit on purpose, callers pass a FloatFormat
+      : emin(f.emin()), man_bits(f.man_bits), max_finite(f.max_finite()), has_inf(f.has_inf()),
+        has_negative_zero(f.has_negative_zero()) {}
+};
+
 // Error-free transformation (Knuth's TwoSum): s + e == a + b exactly, s = fl(a + b).
 inline void two_sum(double a, double b, double& s, double& e) {
   s = a + b;
@@ -51,7 +65,7 @@ inline void two_sum(double a, double b, double& s, double& e) {
 // overflows (2^E * 1.11..1 + q = 2^(E+1)). Every target format has an exponent
 // range well inside double's normal range, so the result is always a normal
 // double or zero.
-inline double round_to_precision(double hi, double lo, const FloatFormat& f, Rounding mode, uint64_t random_bits = 0) {
+inline double round_to_precision(double hi, double lo, const FloatLimits& f, Rounding mode, uint64_t random_bits = 0) {
   if (!std::isfinite(hi) || hi == 0.0) return hi;
   const uint64_t b = detail::bits_of(hi);
   const uint64_t sign = b & detail::kSignBit;
@@ -60,7 +74,7 @@ inline double round_to_precision(double hi, double lo, const FloatFormat& f, Rou
   const double lo_rel = sign ? -lo : lo;
   const int biased = int(mag >> 52);
   const int E = biased == 0 ? std::ilogb(hi) : biased - detail::kDoubleBias;
-  const int emin = f.emin();
+  const int emin = f.emin;
   // Number of low bits of a 53-bit significand below the target quantum.
   const int shift = 52 - f.man_bits + (E < emin ? emin - E : 0);
   if (shift <= 0) return hi;  // already representable (cannot happen for man_bits <= 23)
@@ -116,23 +130,23 @@ inline double round_to_precision(double hi, double lo, const FloatFormat& f, Rou
   return detail::double_of(sign | kept);
 }
 
-inline // round_to_precision followed by the overflow rule of f. Sets *overflowed when a
+// round_to_precision followed by the overflow rule of f. Sets *overflowed when a
 // finite input became non-finite or saturated. The result is a value of f
 // (NaN/inf as doubles).
-double round_to_format(double hi, double lo, const FloatFormat& f, Rounding mode, Overflow overflow,
+inline double round_to_format(double hi, double lo, const FloatLimits& f, Rounding mode, Overflow overflow,
                        bool* overflowed, uint64_t random_bits = 0) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (overflowed) *overflowed = false;
   if (std::isnan(hi)) return nan;
-  const double maxv = f.max_finite();
+  const double maxv = f.max_finite;
   auto overflow_result = [&](double signed_like) {
     if (overflowed) *overflowed = true;
     if (overflow == Overflow::saturate) return std::copysign(maxv, signed_like);
-    return f.has_inf() ? std::copysign(std::numeric_limits<double>::infinity(), signed_like) : nan;
+    return f.has_inf ? std::copysign(std::numeric_limits<double>::infinity(), signed_like) : nan;
   };
   if (std::isinf(hi)) {
     if (overflow == Overflow::saturate) return std::copysign(maxv, hi);
-    return f.has_inf() ? hi : nan;
+    return f.has_inf ? hi : nan;
   }
   double r = round_to_precision(hi, lo, f, mode, random_bits);
   if (std::fabs(r) > maxv) {
@@ -143,7 +157,7 @@ double round_to_format(double hi, double lo, const FloatFormat& f, Rounding mode
     }
     return overflow_result(hi);
   }
-  if (r == 0.0 && !f.has_negative_zero()) r = 0.0;
+  if (r == 0.0 && !f.has_negative_zero) r = 0.0;
   return r;
 }
 
