@@ -1,0 +1,244 @@
+#include "models/array/pe_array.hpp"
+
+#include <set>
+#include <string>
+
+namespace qmac::array {
+
+// ------------------------------------------------------------------ Controller
+
+Controller::Controller(sc_core::sc_module_name name, const Plan& plan, num::Activity& activity,
+                       mac::TraceWindow window)
+    : sc_core::sc_module(name), plan_(plan), activity_(activity), window_(window) {
+  x_feed.init(size_t(plan.R));
+  xv_feed.init(size_t(plan.R));
+  xtag_feed.init(size_t(plan.R));
+  row_en.init(size_t(plan.R));
+  y_feed.init(size_t(plan.C));
+  yv_feed.init(size_t(plan.C));
+  col_en.init(size_t(plan.C));
+  SC_METHOD(on_clock);
+  sensitive << clk.pos();
+  dont_initialize();
+  SC_METHOD(on_clock_view);
+  sensitive << clk;
+  dont_initialize();
+}
+
+void Controller::on_clock_view() {
+  const uint64_t c = edge_ > 0 ? edge_ - 1 : 0;  // the cycle whose edge this is (see on_clock)
+  if (window_.contains(c)) clk_view.write(clk.read());
+}
+
+// Edge e drives the inputs of cycle c = e (the PEs latch them at edge c + 1).
+void Controller::on_clock() {
+  const uint64_t c = edge_++;
+  if (c >= plan_.clocked) {
+    if (c == plan_.clocked + 1) sc_core::sc_stop();  // the PEs and the drain have seen the last cycle
+    return;
+  }
+  ++activity_.cycles;
+  activity_.pe_cycles += uint64_t(plan_.R) * uint64_t(plan_.C);
+  const Plan& p = plan_;
+  const int fi = int(c / p.tau);
+  const auto t = int64_t(c % p.tau);
+  const Fold& f = p.folds[size_t(fi)];
+  if (window_.contains(c)) {
+    cycle_view.write(c);
+    fold_view.write(uint32_t(fi));
+  }
+  if (p.dataflow == Dataflow::os) {
+    load.write(false);
+    for (int i = 0; i < p.R; ++i) {
+      const int64_t k = t - i;
+      const bool v = k >= 0 && k < p.K && i < f.mn;
+      x_feed[size_t(i)].write(v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0);
+      xv_feed[size_t(i)].write(v);
+      xtag_feed[size_t(i)].write(v ? int32_t(k) : 0);
+      row_en[size_t(i)].write(i < f.mn);
+    }
+    for (int j = 0; j < p.C; ++j) {
+      const int64_t k = t - j;
+      const bool v = k >= 0 && k < p.K && j < f.cn;
+      y_feed[size_t(j)].write(v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0);
+      yv_feed[size_t(j)].write(v);
+      col_en[size_t(j)].write(j < f.cn);
+    }
+    return;
+  }
+  const int R = p.R;
+  const bool preload = t < R;
+  load.write(preload);
+  const int64_t tc = t - R;
+  for (int i = 0; i < R; ++i) {
+    const int64_t r = tc - i;
+    const bool v = r >= 0 && r < p.nx;
+    x_feed[size_t(i)].write(v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0);
+    xv_feed[size_t(i)].write(v);
+    xtag_feed[size_t(i)].write(v ? int32_t(r) : 0);
+    row_en[size_t(i)].write(i < f.kn);
+  }
+  const int krow = R - 1 - int(t);  // preload: the top row takes tile row R-1-t
+  for (int j = 0; j < p.C; ++j) {
+    y_feed[size_t(j)].write(preload && krow < f.kn && j < f.cn ? p.scode(f.k0 + krow, f.c0 + j) : 0);
+    yv_feed[size_t(j)].write(false);
+    col_en[size_t(j)].write(j < f.cn);
+  }
+}
+
+// ----------------------------------------------------------------------- Drain
+
+Drain::Drain(sc_core::sc_module_name name, const Plan& plan, OutputBuffer& buffer, RunResult& result)
+    : sc_core::sc_module(name), plan_(plan), buffer_(buffer), result_(result) {
+  psum.init(plan.dataflow == Dataflow::os ? size_t(plan.R) * size_t(plan.C) : size_t(plan.C));
+  SC_METHOD(on_clock);
+  sensitive << clk.pos();
+  dont_initialize();
+}
+
+// Edge e sees the registers written at edge e - 1, i.e. the results of cycle e - 2.
+void Drain::on_clock() {
+  const uint64_t e = edge_++;
+  if (e < 2 || e - 2 >= plan_.clocked) return;
+  const uint64_t c = e - 2;
+  const Plan& p = plan_;
+  const Fold& f = p.folds[size_t(c / p.tau)];
+  if (p.dataflow == Dataflow::os) {
+    if (c % p.tau != p.tau - 1) return;
+    for (int i = 0; i < f.mn; ++i)
+      for (int j = 0; j < f.cn; ++j)
+        buffer_.add(size_t(f.m0 + i) * p.N + size_t(f.c0 + j), psum[size_t(i) * p.C + size_t(j)].read().v,
+                    result_.stats, result_.activity);
+    return;
+  }
+  for (int j = 0; j < f.cn; ++j) {
+    const mac::PsumWord& w = psum[size_t(j)].read();
+    if (w.valid) buffer_.add(p.out_index(w.tag, f.c0 + j), w.v, result_.stats, result_.activity);
+  }
+}
+
+// --------------------------------------------------------------------- PeArray
+
+PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
+                 RunResult& result, const TraceOptions* trace)
+    : sc_core::sc_module(name),
+      plan_(plan),
+      result_(result),
+      bits_(mac),
+      controller_("controller", plan, result.activity,
+                  mac::TraceWindow{trace ? trace->first_cycle : 1, trace ? trace->last_cycle : 0}),
+      drain_("drain", plan, buffer, result) {
+  const size_t R = size_t(plan.R), C = size_t(plan.C), n = R * C;
+  for (auto* v : {&x_, &y_}) v->init(n);
+  for (auto* v : {&xv_, &yv_}) v->init(n);
+  xtag_.init(n);
+  psum_.init(n);
+  x_feed_.init(R);
+  xv_feed_.init(R);
+  xtag_feed_.init(R);
+  row_en_.init(R);
+  y_feed_.init(C);
+  yv_feed_.init(C);
+  col_en_.init(C);
+
+  std::set<std::pair<int, int>> traced;
+  if (trace && !trace->vcd_path.empty()) {
+    for (const auto& pe : trace->pes.empty() ? default_trace_pes(plan.R, plan.C) : trace->pes) traced.insert(pe);
+  }
+  mac::Pe::Config cfg;
+  cfg.mode = plan.dataflow == Dataflow::os ? mac::Pe::Mode::os
+             : plan.dataflow == Dataflow::ws ? mac::Pe::Mode::ws
+                                             : mac::Pe::Mode::is;
+  cfg.cycles = plan.clocked;
+  if (trace) cfg.window = mac::TraceWindow{trace->first_cycle, trace->last_cycle};
+  pes_.init(n, [&](const char* nm, size_t idx) {
+    mac::Pe::Config c = cfg;
+    c.traced = traced.count({int(idx / C), int(idx % C)}) > 0;
+    return new mac::Pe(nm, mac, bits_, plan.P, c);
+  });
+
+  controller_.clk(clk);
+  controller_.load(load_);
+  controller_.x_feed.bind(x_feed_);
+  controller_.xv_feed.bind(xv_feed_);
+  controller_.xtag_feed.bind(xtag_feed_);
+  controller_.row_en.bind(row_en_);
+  controller_.y_feed.bind(y_feed_);
+  controller_.yv_feed.bind(yv_feed_);
+  controller_.col_en.bind(col_en_);
+  drain_.clk(clk);
+  for (size_t i = 0; i < R; ++i)
+    for (size_t j = 0; j < C; ++j) {
+      mac::Pe& pe = pes_[i * C + j];
+      const size_t me = i * C + j;
+      pe.clk(clk);
+      pe.load(load_);
+      pe.row_en(row_en_[i]);
+      pe.col_en(col_en_[j]);
+      if (j == 0) {
+        pe.x_in(x_feed_[i]);
+        pe.xv_in(xv_feed_[i]);
+        pe.xtag_in(xtag_feed_[i]);
+      } else {
+        pe.x_in(x_[me - 1]);
+        pe.xv_in(xv_[me - 1]);
+        pe.xtag_in(xtag_[me - 1]);
+      }
+      if (i == 0) {
+        pe.y_in(y_feed_[j]);
+        pe.yv_in(yv_feed_[j]);
+        pe.psum_in(zero_psum_);
+      } else {
+        pe.y_in(y_[me - C]);
+        pe.yv_in(yv_[me - C]);
+        pe.psum_in(psum_[me - C]);
+      }
+      pe.x_out(x_[me]);
+      pe.xv_out(xv_[me]);
+      pe.xtag_out(xtag_[me]);
+      pe.y_out(y_[me]);
+      pe.yv_out(yv_[me]);
+      pe.psum_out(psum_[me]);
+    }
+  if (plan.dataflow == Dataflow::os) {
+    for (size_t k = 0; k < n; ++k) drain_.psum[k](psum_[k]);
+  } else {
+    for (size_t j = 0; j < C; ++j) drain_.psum[j](psum_[(R - 1) * C + j]);
+  }
+
+  if (!traced.empty()) {
+    vcd_ = sc_core::sc_create_vcd_trace_file(trace->vcd_path.c_str());
+    vcd_->set_time_unit(1, sc_core::SC_NS);
+    sc_core::sc_trace(vcd_, controller_.clk_view, "clk");
+    sc_core::sc_trace(vcd_, controller_.cycle_view, "cycle");
+    sc_core::sc_trace(vcd_, controller_.fold_view, "fold");
+    sc_core::sc_trace(vcd_, load_, "load");
+    for (const auto& [i, j] : traced) {
+      if (i < 0 || j < 0 || i >= plan.R || j >= plan.C) continue;
+      mac::Pe& pe = pes_[size_t(i) * C + size_t(j)];
+      const std::string pfx = "pe_" + std::to_string(i) + "_" + std::to_string(j) + ".";
+      sc_core::sc_trace(vcd_, pe.mac.valid, pfx + "valid");
+      sc_core::sc_trace(vcd_, pe.mac.a_code, pfx + "a_code");
+      sc_core::sc_trace(vcd_, pe.mac.b_code, pfx + "b_code");
+      sc_core::sc_trace(vcd_, pe.mac.product, pfx + "product");
+      sc_core::sc_trace(vcd_, pe.mac.acc_bits, pfx + "acc");
+    }
+  }
+}
+
+PeArray::~PeArray() {
+  if (vcd_) sc_core::sc_close_vcd_trace_file(vcd_);
+}
+
+void PeArray::collect() {
+  for (auto& pe : pes_) {
+    result_.activity += pe.activity;
+    result_.stats.overflows += pe.stats.overflows;
+  }
+  if (vcd_) {
+    sc_core::sc_close_vcd_trace_file(vcd_);
+    vcd_ = nullptr;
+  }
+}
+
+}  // namespace qmac::array

@@ -1,0 +1,89 @@
+// The `pe` engine: a PE-level SystemC netlist. One mac::Pe module per PE,
+// sc_signals between neighbours (sc_vector), a controller that walks the folds
+// and drives the skewed feeders and per-fold control, and a drain that adds the
+// partial sums leaving the array into the output buffer. Used for waveforms and
+// to verify the fast engine.
+#pragma once
+
+#include <memory>
+#include <systemc>
+#include <vector>
+
+#include "models/array/plan.hpp"
+#include "models/mac/mac_unit.hpp"
+
+namespace qmac::array {
+
+// Walks the folds; each rising edge drives the inputs of one cycle: the skewed
+// streaming feeders (rows), the top-edge feeders (columns: OS operand B, WS/IS
+// stationary preload), `load`, and row/column enables of the fold's tile.
+SC_MODULE(Controller) {
+  SC_HAS_PROCESS(Controller);
+  sc_core::sc_in<bool> clk{"clk"};
+  sc_core::sc_vector<sc_core::sc_out<uint32_t>> x_feed{"x_feed"}, y_feed{"y_feed"};
+  sc_core::sc_vector<sc_core::sc_out<bool>> xv_feed{"xv_feed"}, yv_feed{"yv_feed"};
+  sc_core::sc_vector<sc_core::sc_out<int32_t>> xtag_feed{"xtag_feed"};
+  sc_core::sc_vector<sc_core::sc_out<bool>> row_en{"row_en"}, col_en{"col_en"};
+  sc_core::sc_out<bool> load{"load"};
+  // Trace view: a copy of the clock, the cycle number and the fold, inside the window only.
+  sc_core::sc_signal<bool> clk_view{"clk_view"};
+  sc_core::sc_signal<uint64_t> cycle_view{"cycle"};
+  sc_core::sc_signal<uint32_t> fold_view{"fold"};
+
+  Controller(sc_core::sc_module_name name, const Plan& plan, num::Activity& activity, mac::TraceWindow window);
+
+ private:
+  void on_clock();
+  void on_clock_view();
+  const Plan& plan_;
+  num::Activity& activity_;
+  mac::TraceWindow window_;
+  uint64_t edge_ = 0;
+};
+
+// Adds the partial sums leaving the array into the output buffer (WS/IS: the
+// bottom row, every cycle; OS: every PE's accumulator when its fold ends).
+SC_MODULE(Drain) {
+  SC_HAS_PROCESS(Drain);
+  sc_core::sc_in<bool> clk{"clk"};
+  sc_core::sc_vector<sc_core::sc_in<mac::PsumWord>> psum{"psum"};  // WS/IS: C bottom words; OS: R*C
+
+  Drain(sc_core::sc_module_name name, const Plan& plan, OutputBuffer& buffer, RunResult& result);
+
+ private:
+  void on_clock();
+  const Plan& plan_;
+  OutputBuffer& buffer_;
+  RunResult& result_;
+  uint64_t edge_ = 0;
+};
+
+SC_MODULE(PeArray) {
+  SC_HAS_PROCESS(PeArray);
+  sc_core::sc_in<bool> clk{"clk"};
+
+  PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
+          RunResult& result, const TraceOptions* trace);
+  ~PeArray() override;
+  // Adds the PEs' activity and overflow counts into the result (after the run).
+  void collect();
+
+ private:
+  const Plan& plan_;
+  RunResult& result_;
+  mac::MacBits bits_;
+  template <class T>
+  using Signals = sc_core::sc_vector<sc_core::sc_signal<T>>;
+  Signals<uint32_t> x_{"x"}, y_{"y"}, x_feed_{"x_feed"}, y_feed_{"y_feed"};
+  Signals<bool> xv_{"xv"}, yv_{"yv"}, xv_feed_{"xv_feed"}, yv_feed_{"yv_feed"}, row_en_{"row_en"}, col_en_{"col_en"};
+  Signals<int32_t> xtag_{"xtag"}, xtag_feed_{"xtag_feed"};
+  Signals<mac::PsumWord> psum_{"psum"};
+  sc_core::sc_signal<mac::PsumWord> zero_psum_{"zero_psum"};
+  sc_core::sc_signal<bool> load_{"load"};
+  Controller controller_;
+  Drain drain_;
+  sc_core::sc_vector<mac::Pe> pes_{"pe"};
+  sc_core::sc_trace_file* vcd_ = nullptr;
+};
+
+}  // namespace qmac::array

@@ -1,0 +1,153 @@
+// run_gemm: SystemC elaborates one design per process, so every run forks a
+// child that elaborates the chosen engine, simulates it and sends the result
+// back through a pipe (the parent never touches the SystemC kernel).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <systemc>
+#include <type_traits>
+
+#include "models/array/array.hpp"
+#include "models/array/fast_engine.hpp"
+#include "models/array/pe_array.hpp"
+#include "models/array/plan.hpp"
+
+namespace qmac::array {
+
+namespace {
+
+struct Header {
+  uint64_t ok = 0;
+  uint64_t cycles = 0, folds = 0, overflows = 0, words = 0, message = 0;
+  num::Activity activity;
+};
+static_assert(std::is_trivially_copyable_v<Header> && std::is_trivially_copyable_v<num::AccValue>);
+
+void write_all(int fd, const void* data, size_t n) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) _exit(3);
+    p += w;
+    n -= size_t(w);
+  }
+}
+
+bool read_all(int fd, void* data, size_t n) {
+  char* p = static_cast<char*>(data);
+  while (n > 0) {
+    const ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= size_t(r);
+  }
+  return true;
+}
+
+// In the child: elaborate, simulate, collect.
+RunResult simulate(const num::MacSpec& spec, const num::AccumulatorSpec& out_buffer, int P, const ArrayOptions& o,
+                   const Gemm& g, Engine engine, const TraceOptions* trace) {
+  ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  const num::Mac mac(spec);
+  const Plan plan = make_plan(o, g, P);
+  OutputBuffer buffer(mac.accumulator(), out_buffer, size_t(g.m) * size_t(g.n));
+  RunResult r;
+  sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
+  if (engine == Engine::fast) {
+    FastArray top("array", plan, mac, buffer, r);
+    top.clk(clk);
+    sc_core::sc_start();
+  } else {
+    PeArray top("array", plan, mac, buffer, r, trace);
+    top.clk(clk);
+    sc_core::sc_start();
+    top.collect();
+  }
+  r.c = std::move(buffer.words());
+  r.cycles = plan.reported;
+  r.folds = plan.folds.size();
+  return r;
+}
+
+}  // namespace
+
+RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buffer, int P, const ArrayOptions& o,
+                   const Gemm& g, Engine engine, const TraceOptions* trace) {
+  validate_run(spec, out_buffer, P, o, g);
+  if (trace && !trace->vcd_path.empty()) {
+    if (engine != Engine::pe)
+      throw num::FormatError("waveforms need the pe engine (the fast engine has no per-PE signals)");
+    if (trace->first_cycle > trace->last_cycle)
+      throw num::FormatError("trace window: first cycle " + std::to_string(trace->first_cycle) + " is after last " +
+                             std::to_string(trace->last_cycle));
+    for (const auto& [i, j] : trace->pes)
+      if (i < 0 || j < 0 || i >= o.rows || j >= o.cols)
+        throw num::FormatError("trace PE (" + std::to_string(i) + ", " + std::to_string(j) + ") is outside the " +
+                               std::to_string(o.rows) + " x " + std::to_string(o.cols) + " array");
+  }
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::close(fds[0]);
+    Header h;
+    std::string message;
+    RunResult r;
+    try {
+      r = simulate(spec, out_buffer, P, o, g, engine, trace);
+      h.ok = 1;
+    } catch (const std::exception& e) {
+      message = e.what();
+    }
+    h.cycles = r.cycles;
+    h.folds = r.folds;
+    h.overflows = r.stats.overflows;
+    h.activity = r.activity;
+    h.words = r.c.size();
+    h.message = message.size();
+    write_all(fds[1], &h, sizeof h);
+    write_all(fds[1], message.data(), message.size());
+    write_all(fds[1], r.c.data(), r.c.size() * sizeof(num::AccValue));
+    ::close(fds[1]);
+    _exit(0);  // skip the SystemC kernel's and the parent's destructors
+  }
+  ::close(fds[1]);
+  Header h;
+  RunResult r;
+  std::string message;
+  bool ok = read_all(fds[0], &h, sizeof h);
+  if (ok) {
+    message.resize(h.message);
+    r.c.resize(h.words);
+    ok = read_all(fds[0], message.data(), message.size()) &&
+         read_all(fds[0], r.c.data(), r.c.size() * sizeof(num::AccValue));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("array simulation process failed (status " + std::to_string(status) + ")");
+  if (!h.ok) throw std::runtime_error("array simulation failed: " + message);
+  r.cycles = h.cycles;
+  r.folds = h.folds;
+  r.stats.overflows = h.overflows;
+  r.activity = h.activity;
+  return r;
+}
+
+}  // namespace qmac::array
+
+// libsystemc.so references sc_main (its own main() calls it). qmac has its own
+// main() and elaborates designs from run_gemm, so this weak definition only
+// satisfies the linker; a program that defines sc_main overrides it.
+extern "C" __attribute__((weak)) int sc_main(int, char*[]) { return 1; }

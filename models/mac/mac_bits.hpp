@@ -1,0 +1,59 @@
+// Bit-level views of a MAC unit's nodes, shared by both array engines so their
+// switching-activity counts agree by construction of the encoding (not of the
+// counting, which each engine does its own way).
+//
+// Product encoding (the multiplier output node): the exact product p = a*b as
+// a two's complement integer in units of the product LSB 2^lsb_exponent
+// (num::ProductRange), truncated to its fixed_width bits (and to the low 64 bits
+// when wider). Products with more than 126 fixed-point bits (e.g. fp32 x fp32)
+// use the IEEE double bit pattern of p instead; a non-finite product (an inf or
+// NaN operand) is all ones.
+// Accumulator encoding: num::Accumulator::raw_bits (two's complement register,
+// or the accumulator format's code).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "models/numerics/accumulator.hpp"
+
+namespace qmac::mac {
+
+inline int popcount64(uint64_t x) { return __builtin_popcountll(x); }
+
+class MacBits {
+ public:
+  explicit MacBits(const num::Mac& mac);
+  // Encoded product of two operand codes (table-driven for operands up to 8 bits).
+  uint64_t product(uint32_t a, uint32_t b) const {
+    if (!table_.empty()) return table_[(size_t(a & a_mask_) << b_bits_) | (b & b_mask_)];
+    return encode_product(mac_->product(a, b));
+  }
+  uint64_t encode_product(double p) const;
+  // Same value as mac.accumulator().raw_bits(v), with inline fast paths.
+  uint64_t acc(const num::AccValue& v) const {
+    if (kind_ != num::AccKind::floating) return static_cast<uint64_t>(static_cast<unsigned __int128>(v.i)) & acc_mask_;
+    if (fp32_ && v.f == v.f) {
+      const float f = float(v.f);
+      uint32_t u;
+      std::memcpy(&u, &f, sizeof u);
+      return u;
+    }
+    return mac_->accumulator().raw_bits(v);
+  }
+
+ private:
+  const num::Mac* mac_;
+  num::AccKind kind_;
+  bool fp32_ = false;
+  uint64_t acc_mask_ = ~uint64_t{0};
+  int lsb_exponent_ = 0;
+  int width_ = 0;
+  uint64_t prod_mask_ = ~uint64_t{0};
+  uint32_t a_mask_, b_mask_;
+  int b_bits_;
+  std::vector<uint64_t> table_;
+};
+
+}  // namespace qmac::mac

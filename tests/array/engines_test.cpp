@@ -1,0 +1,82 @@
+// Both engines and the reference agree bit for bit (outputs), cycle for cycle
+// and toggle for toggle, over formats x dataflows x shapes.
+#include <gtest/gtest.h>
+
+#include <tuple>
+
+#include "array_test_util.hpp"
+
+namespace qmac::array::test {
+namespace {
+
+const Env env;
+
+struct Shape {
+  int rows, cols, m, k, n, stages;
+};
+// Shapes that divide the array and that don't, K = 1, M = 1 (GEMV), N = 1,
+// a 1 x 1 array, K larger than the rows (WS/IS partial sums through the
+// output buffer), and pipelined MACs.
+const Shape kShapes[] = {
+    {4, 3, 1, 1, 1, 1}, {4, 3, 5, 1, 4, 1}, {4, 3, 1, 9, 7, 1}, {4, 3, 9, 10, 7, 1}, {3, 5, 8, 6, 10, 2},
+    {1, 1, 3, 4, 2, 1}, {2, 4, 7, 9, 1, 3}, {5, 2, 4, 11, 3, 1},
+};
+
+class Engines : public ::testing::TestWithParam<std::tuple<int, Dataflow>> {};
+
+TEST_P(Engines, Engines_MatchReferenceAndEachOther) {
+  const MacCase mc = mac_cases()[size_t(std::get<0>(GetParam()))];
+  const Dataflow df = std::get<1>(GetParam());
+  const num::AccumulatorSpec buf = default_output_buffer(mc.spec);
+  uint64_t seed = 1;
+  for (const Shape& s : kShapes) {
+    SCOPED_TRACE(mc.name + " " + std::string(dataflow_name(df)) + " array " + std::to_string(s.rows) + "x" +
+                 std::to_string(s.cols) + " gemm " + std::to_string(s.m) + "x" + std::to_string(s.k) + "x" +
+                 std::to_string(s.n) + " P=" + std::to_string(s.stages));
+    const Gemm g = random_gemm(mc, s.m, s.k, s.n, seed++);
+    const ArrayOptions o = array_of(s.rows, s.cols, df);
+    const RunResult ref = reference_gemm(mc.spec, buf, s.stages, o, g);
+    const RunResult fast = run_gemm(mc.spec, buf, s.stages, o, g, Engine::fast);
+    const RunResult pe = run_gemm(mc.spec, buf, s.stages, o, g, Engine::pe);
+    ASSERT_EQ(fast.c.size(), size_t(s.m) * s.n);
+    for (size_t i = 0; i < ref.c.size(); ++i) {
+      ASSERT_EQ(fast.c[i], ref.c[i]) << "fast output " << i << ": " << fast.c[i].f << " vs " << ref.c[i].f;
+      ASSERT_EQ(pe.c[i], ref.c[i]) << "pe output " << i << ": " << pe.c[i].f << " vs " << ref.c[i].f;
+    }
+    EXPECT_EQ(fast.stats.overflows, ref.stats.overflows);
+    EXPECT_EQ(pe.stats.overflows, ref.stats.overflows);
+    EXPECT_EQ(fast.cycles, pe.cycles);
+    EXPECT_EQ(fast.cycles, cycle_formula(o, s.m, s.k, s.n, s.stages));
+    EXPECT_EQ(fast.folds, ref.folds);
+    EXPECT_EQ(pe.folds, ref.folds);
+    const num::Activity& a = fast.activity;
+    const num::Activity& b = pe.activity;
+    EXPECT_EQ(a.cycles, b.cycles);
+    EXPECT_EQ(a.pe_cycles, b.pe_cycles);
+    EXPECT_EQ(a.macs, b.macs);
+    EXPECT_EQ(a.macs, uint64_t(s.m) * s.k * s.n);
+    EXPECT_EQ(a.mult_a_toggles, b.mult_a_toggles);
+    EXPECT_EQ(a.mult_b_toggles, b.mult_b_toggles);
+    EXPECT_EQ(a.product_toggles, b.product_toggles);
+    EXPECT_EQ(a.acc_toggles, b.acc_toggles);
+    EXPECT_EQ(a.fwd_reg_toggles, b.fwd_reg_toggles);
+    EXPECT_EQ(a.psum_reg_toggles, b.psum_reg_toggles);
+    EXPECT_EQ(a.out_buffer_adds, b.out_buffer_adds);
+    EXPECT_EQ(a.out_buffer_toggles, b.out_buffer_toggles);
+    EXPECT_TRUE(a == b);
+    EXPECT_GT(a.mult_a_toggles + a.mult_b_toggles, 0u);
+  }
+}
+
+std::string name_of(const ::testing::TestParamInfo<std::tuple<int, Dataflow>>& info) {
+  return mac_cases()[size_t(std::get<0>(info.param))].name + "_" +
+         std::string(dataflow_name(std::get<1>(info.param)));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllFormatsAllDataflows, Engines,
+                         ::testing::Combine(::testing::Range(0, int(mac_cases().size())),
+                                            ::testing::Values(Dataflow::ws, Dataflow::os, Dataflow::is)),
+                         name_of);
+
+}  // namespace
+}  // namespace qmac::array::test
