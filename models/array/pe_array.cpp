@@ -208,7 +208,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
 
   if (!traced.empty()) {
     vcd_ = sc_core::sc_create_vcd_trace_file(trace->vcd_path.c_str());
-    vcd_->set_time_unit(1, sc_core::SC_NS);
+    vcd_->set_time_unit(100, sc_core::SC_PS);  // the clock view has edges at half periods
     sc_core::sc_trace(vcd_, controller_.clk_view, "clk");
     sc_core::sc_trace(vcd_, controller_.cycle_view, "cycle");
     sc_core::sc_trace(vcd_, controller_.fold_view, "fold");

@@ -1,0 +1,141 @@
+// Waveforms: the VCD of a 2x2 GEMM, parsed here, shows the accumulator values
+// computed by hand cycle by cycle; gtkwave's vcd2fst accepts the file.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "array_test_util.hpp"
+
+namespace qmac::array::test {
+namespace {
+
+const Env env;
+
+// Minimal VCD reader: signal name -> (time in ps -> value) for vector/scalar changes.
+struct Vcd {
+  std::map<std::string, std::map<uint64_t, uint64_t>> changes;
+  // Value of `name` at `ns` nanoseconds = clock cycles (the last change at or before it).
+  uint64_t at(const std::string& name, uint64_t ns) const {
+    const uint64_t time = ns * 1000;
+    const auto& c = changes.at(name);
+    auto it = c.upper_bound(time);
+    if (it == c.begin()) throw std::runtime_error("no value of " + name);
+    return std::prev(it)->second;
+  }
+};
+
+Vcd read_vcd(const std::string& path) {
+  std::ifstream in(path);
+  std::map<std::string, std::string> names;  // id -> name
+  Vcd v;
+  std::string tok;
+  uint64_t now = 0, unit_ps = 0;
+  std::vector<std::string> scopes;
+  while (in >> tok) {
+    if (tok == "$timescale") {
+      std::string all, t;
+      while (in >> t && t != "$end") all += t;
+      unit_ps = std::stoull(all) * (all.find("ps") != std::string::npos ? 1 : 1000);
+    } else if (tok == "$scope") {
+      std::string kind, name;
+      in >> kind >> name;
+      scopes.push_back(name);
+    } else if (tok == "$upscope") {
+      scopes.pop_back();
+    } else if (tok == "$var") {
+      std::string type, width, id, name;
+      in >> type >> width >> id >> name;
+      std::string full;
+      for (size_t i = 1; i < scopes.size(); ++i) full += scopes[i] + ".";  // skip the top "SystemC" scope
+      names[id] = full + name;
+    } else if (tok[0] == '#') {
+      now = std::stoull(tok.substr(1)) * unit_ps;  // in ps
+    } else if (tok[0] == 'b') {
+      std::string id;
+      in >> id;
+      if (names.count(id)) v.changes[names[id]][now] = std::stoull(tok.substr(1), nullptr, 2);
+    } else if ((tok[0] == '0' || tok[0] == '1') && tok.size() > 1 && names.count(tok.substr(1))) {
+      v.changes[names[tok.substr(1)]][now] = uint64_t(tok[0] - '0');
+    }
+  }
+  return v;
+}
+
+TEST(Vcd, TwoByTwoWsAccumulatorsMatchHandComputedValues) {
+  const MacCase mc = mac_cases()[0];  // int8 x int8 -> int32
+  Gemm g;
+  g.m = g.k = g.n = 2;
+  g.a = {1, 2, 3, 4};  // A = [[1,2],[3,4]]
+  g.b = {5, 6, 7, 8};  // B = [[5,6],[7,8]]
+  std::filesystem::create_directories(QMAC_TEST_TMPDIR);
+  TraceOptions t;
+  t.vcd_path = std::string(QMAC_TEST_TMPDIR) + "/ws2x2";
+  t.pes = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+  const RunResult r = run_gemm(mc.spec, default_output_buffer(mc.spec), 1, array_of(2, 2, Dataflow::ws), g,
+                               Engine::pe, &t);
+  ASSERT_EQ(r.c[0].i, 19);
+  ASSERT_EQ(r.c[3].i, 50);
+  const Vcd v = read_vcd(t.vcd_path + ".vcd");
+  // Weight-stationary by hand: cycles 0-1 preload the weights; PE (i,j) adds
+  // A[r][i]*B[i][j] to the partial sum from above in cycle 2 + r + i + j, and the
+  // register shows it from the next edge (time = cycle + 1 ns):
+  //   PE(0,0): 1*5 = 5 (cycle 2), 3*5 = 15 (3)     PE(0,1): 1*6 = 6 (3), 3*6 = 18 (4)
+  //   PE(1,0): 5+2*7 = 19 (3), 15+4*7 = 43 (4)     PE(1,1): 6+2*8 = 22 (4), 18+4*8 = 50 (5)
+  const std::map<std::string, std::vector<uint64_t>> expect{
+      {"pe_0_0.acc", {0, 0, 5, 15, 15, 15}},
+      {"pe_0_1.acc", {0, 0, 0, 6, 18, 18}},
+      {"pe_1_0.acc", {0, 0, 0, 19, 43, 43}},
+      {"pe_1_1.acc", {0, 0, 0, 0, 22, 50}},
+  };
+  for (const auto& [name, values] : expect)
+    for (size_t c = 0; c < values.size(); ++c) EXPECT_EQ(v.at(name, c + 1), values[c]) << name << " cycle " << c;
+  EXPECT_EQ(v.at("pe_1_1.a_code", 6), 4u);  // last operands of PE(1,1): A[1][1], B[1][1]
+  EXPECT_EQ(v.at("pe_1_1.b_code", 6), 8u);
+  EXPECT_EQ(v.at("pe_1_1.product", 6), 32u);
+  EXPECT_EQ(v.at("load", 1), 1u);
+  EXPECT_EQ(v.at("load", 3), 0u);
+  EXPECT_EQ(v.changes.at("clk").size(), 2u * 7u);  // both edges of 6 cycles and the closing edge
+}
+
+TEST(Vcd, Vcd2fstAcceptsTheFileAndTheWindowLimitsIt) {
+  const MacCase mc = mac_cases()[6];
+  const Gemm g = random_gemm(mc, 20, 9, 7, 3);
+  std::filesystem::create_directories(QMAC_TEST_TMPDIR);
+  TraceOptions t;
+  t.vcd_path = std::string(QMAC_TEST_TMPDIR) + "/os_window";
+  t.first_cycle = 10;
+  t.last_cycle = 29;
+  const RunResult r = run_gemm(mc.spec, default_output_buffer(mc.spec), 2, array_of(4, 4, Dataflow::os), g,
+                               Engine::pe, &t);
+  ASSERT_GT(r.cycles, 60u);
+  const std::string vcd = t.vcd_path + ".vcd";
+  const Vcd v = read_vcd(vcd);
+  for (const auto& [name, changes] : v.changes)
+    for (const auto& [time, value] : changes)
+      EXPECT_TRUE(time == 0 || (time >= 10000 && time <= 31000)) << name << " changed at " << time;
+  EXPECT_TRUE(v.changes.count("pe_3_3.acc"));  // a default corner PE
+  const std::string fst = t.vcd_path + ".fst";
+  std::filesystem::remove(fst);
+  const std::string cmd = "vcd2fst '" + vcd + "' '" + fst + "' > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  EXPECT_GT(std::filesystem::file_size(fst), 0u);
+}
+
+TEST(Vcd, FastEngineRefusesToTrace) {
+  const MacCase mc = mac_cases()[0];
+  const Gemm g = random_gemm(mc, 2, 2, 2, 1);
+  TraceOptions t;
+  t.vcd_path = "unused";
+  EXPECT_THROW(run_gemm(mc.spec, default_output_buffer(mc.spec), 1, array_of(2, 2, Dataflow::ws), g, Engine::fast, &t),
+               num::FormatError);
+  t.pes = {{2, 0}};
+  EXPECT_THROW(run_gemm(mc.spec, default_output_buffer(mc.spec), 1, array_of(2, 2, Dataflow::ws), g, Engine::pe, &t),
+               num::FormatError);
+}
+
+}  // namespace
+}  // namespace qmac::array::test
