@@ -38,9 +38,15 @@ std::vector<const Point*> shard_points(const SweepFile& sw, size_t index, size_t
 std::vector<std::string> point_command(const SweepFile& sw, const Point& p, const std::string& exe,
                                        const std::string& json_path) {
   std::vector<std::string> argv{exe, sw.command};
-  if (!sw.base.empty()) argv.push_back(sw.base);
-  for (const auto& o : sw.fixed) argv.insert(argv.end(), {"--set", o.key + "=" + o.value});
-  for (const auto& o : p.overrides) argv.insert(argv.end(), {"--set", o.key + "=" + o.value});
+  if (sw.command == "qerror") {
+    // qerror takes options, not config keys: every key is an option name.
+    for (const auto* list : {&sw.fixed, &p.overrides})
+      for (const auto& o : *list) argv.insert(argv.end(), {"--" + o.key, o.value});
+  } else {
+    if (!sw.base.empty()) argv.push_back(sw.base);
+    for (const auto& o : sw.fixed) argv.insert(argv.end(), {"--set", o.key + "=" + o.value});
+    for (const auto& o : p.overrides) argv.insert(argv.end(), {"--set", o.key + "=" + o.value});
+  }
   if (!json_path.empty()) argv.insert(argv.end(), {"--json", json_path});
   return argv;
 }
@@ -56,6 +62,8 @@ const std::vector<std::string>& result_columns(const std::string& command) {
     k.insert(k.end(), cost_keys.begin(), cost_keys.end());
     return k;
   }();
+  static const std::vector<std::string> qerror_keys{"scale", "rmse", "sqnr_db", "bits_of_accuracy"};
+  if (command == "qerror") return qerror_keys;
   return command == "cost" ? cost_keys : run_keys;
 }
 

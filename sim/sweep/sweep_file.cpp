@@ -130,8 +130,8 @@ SweepFile parse(const std::string& path) {
       sw.base = resolve_base(path, v);
     } else if (key == "command") {
       sw.command = v.as<std::string>();
-      if (sw.command != "run" && sw.command != "cost")
-        throw InputError(where(path, v), "command must be run or cost, got '" + sw.command + "'");
+      if (sw.command != "run" && sw.command != "cost" && sw.command != "qerror")
+        throw InputError(where(path, v), "command must be run, cost or qerror, got '" + sw.command + "'");
     } else if (key == "set") {
       if (!v.IsMap()) throw InputError(where(path, v), "'set' must be a map of dotted keys to values");
       for (const auto& s : v) sw.fixed.push_back({s.first.as<std::string>(), yaml_text(s.second)});
@@ -141,6 +141,8 @@ SweepFile parse(const std::string& path) {
       throw InputError(where(path, kv.first), "unknown key '" + key + "'; expected base, set, axes, command");
     }
   }
+  if (sw.command == "qerror" && !sw.base.empty())
+    throw InputError(where(path, root["base"]), "a qerror sweep has no base config: its keys are qerror options");
   const YAML::Node axes_node = root["axes"];
   if (!axes_node) throw InputError(where(path, root), "missing 'axes'");
 

@@ -22,7 +22,7 @@ struct Point {
 struct SweepFile {
   std::string path;                 // the sweep file itself
   std::string base;                 // resolved base config path; empty = the built-in default
-  std::string command = "run";      // run | cost
+  std::string command = "run";      // run | cost | qerror (keys are then qerror options: format, dist, ...)
   std::vector<Override> fixed;      // `set:`
   std::vector<std::string> columns; // swept keys in column order (group axes contribute their keys)
   std::vector<Point> points;        // cartesian product; the LAST axis varies fastest

@@ -73,7 +73,7 @@ TEST(SweepFile_Errors, NamePositionAndExpectation) {
   EXPECT_NE(error_of("axes:\n  a: {from: 1, to: 5, step: 0}\n").find("'step' must be positive"), std::string::npos);
   EXPECT_NE(error_of("axes:\n  a: []\n").find("bad.yaml:2:6"), std::string::npos) << error_of("axes:\n  a: []\n");
   EXPECT_NE(error_of("axes:\n  g: [{mac.a: int8}, 3]\n").find("mixes maps"), std::string::npos);
-  EXPECT_NE(error_of("command: walk\naxes:\n  a: [1]\n").find("bad.yaml:1:10: command must be run or cost"),
+  EXPECT_NE(error_of("command: walk\naxes:\n  a: [1]\n").find("bad.yaml:1:10: command must be run, cost or qerror"),
             std::string::npos)
       << error_of("command: walk\naxes:\n  a: [1]\n");
   EXPECT_NE(error_of("base: nowhere.yaml\naxes:\n  a: [1]\n").find("base config 'nowhere.yaml' not found"),

@@ -162,4 +162,15 @@ TEST(Sweep_Run, ListPrintsOneCommandPerPoint) {
   EXPECT_NE(bad.err.find("--shard"), std::string::npos);
 }
 
+TEST(Sweep_Run, QerrorSweepsPassKeysAsOptions) {
+  const Files f = setup("qerror");
+  std::ofstream(f.dir + "/q.yaml") << "command: qerror\nset: {method: integrate}\naxes:\n  format: [int8, fp8_e4m3]\n"
+                                      "  dist: [normal, 'student_t:3']\n";
+  const auto r = run_qmac("sweep " + f.dir + "/q.yaml --list");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find(" qerror --method integrate --format int8 --dist normal\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" qerror --method integrate --format fp8_e4m3 --dist student_t:3\n"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace
