@@ -66,6 +66,12 @@ SC_MODULE(FastArray) {
   std::vector<num::AccValue> acc_;
   std::vector<uint32_t> stat_;
   std::vector<ChainToggles> row_chain_, col_chain_;
+  // Per fold, the operand streams laid out by feeder and cycle so a clock's
+  // accesses are contiguous: feed_[i * span_ + u] is what array row i's feeder
+  // sends in the fold's u-th streaming cycle (X for WS/IS, A for OS);
+  // feed_col_[u * C + j] is column j's feed (OS: B) in cycle u.
+  std::vector<uint32_t> feed_, feed_col_;
+  size_t span_ = 0;
 };
 
 }  // namespace qmac::array

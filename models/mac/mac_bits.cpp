@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/numerics/codec.hpp"
+
 namespace qmac::mac {
 
 MacBits::MacBits(const num::Mac& mac) : mac_(&mac), kind_(mac.spec().acc.kind) {
@@ -15,13 +17,28 @@ MacBits::MacBits(const num::Mac& mac) : mac_(&mac), kind_(mac.spec().acc.kind) {
   if (width_ < 64) prod_mask_ = (uint64_t{1} << width_) - 1;
   a_mask_ = s.a.code_mask();
   b_mask_ = s.b.code_mask();
-  b_bits_ = s.b.bits();
-  if (s.a.bits() <= 8 && s.b.bits() <= 8) {
-    const size_t na = size_t{1} << s.a.bits(), nb = size_t{1} << s.b.bits();
-    table_.resize(na * nb);
-    for (uint32_t x = 0; x < na; ++x)
-      for (uint32_t y = 0; y < nb; ++y) table_[(size_t(x) << b_bits_) | y] = encode_product(mac.product(x, y));
+  if (width_ <= 126 && s.a.bits() <= 16 && s.b.bits() <= 16) {
+    a_lsbs_ = lsb_table(s.a);
+    b_lsbs_ = lsb_table(s.b);
+    if (a_lsbs_.empty() || b_lsbs_.empty()) a_lsbs_.clear();
   }
+}
+
+// Every value of a format is an integer multiple of 2^lsb_exponent; the table
+// holds that integer (empty if some value needs more than 62 bits).
+std::vector<int64_t> MacBits::lsb_table(const num::Format& f) {
+  std::vector<int64_t> t(size_t{1} << f.bits());
+  for (uint32_t c = 0; c < t.size(); ++c) {
+    const double v = num::decode(f, c);
+    if (!std::isfinite(v)) {
+      t[c] = kNonFinite;
+      continue;
+    }
+    const double q = std::ldexp(v, -f.lsb_exponent());
+    if (std::fabs(q) >= std::ldexp(1.0, 62)) return {};
+    t[c] = static_cast<int64_t>(q);
+  }
+  return t;
 }
 
 uint64_t MacBits::encode_product(double p) const {

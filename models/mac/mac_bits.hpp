@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <climits>
 #include <cstring>
 #include <vector>
 
@@ -25,9 +26,15 @@ inline int popcount64(uint64_t x) { return __builtin_popcountll(x); }
 class MacBits {
  public:
   explicit MacBits(const num::Mac& mac);
-  // Encoded product of two operand codes (table-driven for operands up to 8 bits).
+  // Encoded product of two operand codes. Fast path (operands up to 16 bits
+  // whose values are integers of at most 62 bits in units of their format's
+  // LSB): one multiply of two table entries; otherwise from the exact double.
   uint64_t product(uint32_t a, uint32_t b) const {
-    if (!table_.empty()) return table_[(size_t(a & a_mask_) << b_bits_) | (b & b_mask_)];
+    if (!a_lsbs_.empty()) {
+      const int64_t x = a_lsbs_[a & a_mask_], y = b_lsbs_[b & b_mask_];
+      if (x == kNonFinite || y == kNonFinite) return prod_mask_;
+      return static_cast<uint64_t>(static_cast<unsigned __int128>(static_cast<__int128>(x) * y)) & prod_mask_;
+    }
     return encode_product(mac_->product(a, b));
   }
   uint64_t encode_product(double p) const;
@@ -44,6 +51,7 @@ class MacBits {
   }
 
  private:
+  static std::vector<int64_t> lsb_table(const num::Format& f);
   const num::Mac* mac_;
   num::AccKind kind_;
   bool fp32_ = false;
@@ -52,8 +60,8 @@ class MacBits {
   int width_ = 0;
   uint64_t prod_mask_ = ~uint64_t{0};
   uint32_t a_mask_, b_mask_;
-  int b_bits_;
-  std::vector<uint64_t> table_;
+  static constexpr int64_t kNonFinite = INT64_MIN;
+  std::vector<int64_t> a_lsbs_, b_lsbs_;  // operand value / 2^lsb_exponent, or kNonFinite
 };
 
 }  // namespace qmac::mac
