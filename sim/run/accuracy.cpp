@@ -1,0 +1,45 @@
+#include "sim/run/accuracy.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace qmac::run {
+
+ErrorStats compare(const std::vector<double>& ref, const std::vector<double>& out) {
+  if (ref.size() != out.size()) throw std::logic_error("compare: sizes differ");
+  ErrorStats s;
+  long double signal = 0, noise = 0;
+  size_t finite = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    if (!std::isfinite(out[i])) {
+      ++s.nonfinite;
+      continue;
+    }
+    const double e = ref[i] - out[i];
+    signal += (long double)ref[i] * ref[i];
+    noise += (long double)e * e;
+    s.max_abs_error = std::max(s.max_abs_error, std::fabs(e));
+    ++finite;
+  }
+  if (finite > 0) {
+    s.rms_error = double(std::sqrt(noise / finite));
+    s.signal_rms = double(std::sqrt(signal / finite));
+  }
+  s.sqnr_db = noise == 0 ? std::numeric_limits<double>::infinity() : double(10 * std::log10(signal / noise));
+  return s;
+}
+
+std::vector<double> gemm_f64(const std::vector<double>& a, const std::vector<double>& b, int m, int k, int n) {
+  std::vector<double> c(size_t(m) * size_t(n), 0.0);
+  for (int i = 0; i < m; ++i)
+    for (int p = 0; p < k; ++p) {
+      const double av = a[size_t(i) * k + p];
+      const double* brow = &b[size_t(p) * n];
+      double* crow = &c[size_t(i) * n];
+      for (int j = 0; j < n; ++j) crow[j] += av * brow[j];
+    }
+  return c;
+}
+
+}  // namespace qmac::run
