@@ -167,7 +167,7 @@ ScaleChoice best_scale(const std::function<double(double)>& mse, double max_leve
   for (int i = 0; i < n; ++i)
     if ((i == 0 || v[i] <= v[i - 1]) && (i == n - 1 || v[i] <= v[i + 1])) minima.push_back(i);
   std::sort(minima.begin(), minima.end(), [&](int a, int b) { return v[a] < v[b]; });
-  if (minima.size() > 4) minima.resize(4);
+  if (minima.size() > 8) minima.resize(8);
   ScaleChoice best{scale_at(t[minima.front()]), v[minima.front()]};
   for (int i : minima) {
     const double lo = t[std::max(i - 1, 0)], hi = t[std::min(i + 1, n - 1)];
@@ -193,11 +193,15 @@ QerrorResult qerror_integrate(const Format& fmt, const Distribution& dist, Scale
                         "the largest |sample|");
     r.scale = dist.support_max() / fmt.max_finite();
   } else {
-    // Clip points from sigma/8 to 4096 sigma: past the optimum of every format
-    // and distribution here (heavy tails clip far out, wide-range floats are
-    // nearly scale-periodic there).
+    // Clip points from sigma/8 up to where the format's smallest normal (1 for
+    // integers) reaches sigma/16, and at least 4096 sigma. The optimum can be far
+    // out: for e5m2 on Student-t (nu = 3) the MSE still falls beyond 4096 sigma
+    // (the tail's clipping error decays only like 1/clip, and 2^31 of dynamic
+    // range leave the small values well resolved).
+    const double min_normal = fmt.is_float() ? fmt.f.min_normal() : 1.0;
+    const double clip_hi = r.sigma * std::max(4096.0, fmt.max_finite() / min_normal / 16);
     auto mse = [&](double s) { return expected_squared_error(dist, cells, s); };
-    r.scale = best_scale(mse, cells.max_level(), r.sigma / 8, r.sigma * 4096, fmt.bits() > 8 ? 8 : 32).scale;
+    r.scale = best_scale(mse, cells.max_level(), r.sigma / 8, clip_hi, fmt.bits() > 8 ? 4 : 16).scale;
   }
   r.rmse = std::sqrt(expected_squared_error(dist, cells, r.scale));
   return r;

@@ -66,7 +66,7 @@ struct ScaleChoice {
 // method (Boost) around each of the few best local minima of the scan, since
 // the error-vs-scale curve has local wiggles.
 ScaleChoice best_scale(const std::function<double(double)>& mse, double max_level, double clip_lo, double clip_hi,
-                       int points_per_octave = 32);
+                       int points_per_octave = 16);
 
 // The MSE-best scale of a data set (the workload quantiser's `best`): the cell
 // search for formats up to 16 bits, a coarser scan of direct_mse above. The
