@@ -1,0 +1,93 @@
+// The qmac run configuration: what `qmac run`, `qmac cost` and `qmac validate`
+// read from YAML (docs/config.md lists every key with its default).
+//
+//   Config c = config::load("configs/examples/int8.yaml", {"array.rows=32"});
+//   array::run_gemm(config::mac_spec(c), c.array.output_buffer, c.mac.pipeline_stages,
+//                   config::array_options(c), gemm, c.engine, &trace);
+//
+// A Config is always fully resolved: every default is filled in (the fixed
+// accumulator's Kulisch width, the output buffer, the accumulator type implied by
+// the operands), so to_yaml() prints everything and load() of that text gives back
+// an equal Config. Every error in a file or a --set is a qmac::InputError with
+// "file:line:column" or "--set KEY=VALUE" and what was expected.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "models/array/array.hpp"
+#include "models/numerics/accumulator.hpp"
+#include "sim/workload/tensor_spec.hpp"
+
+namespace qmac::config {
+
+struct Config {
+  struct Array {
+    int rows = 16, cols = 16;
+    array::Dataflow dataflow = array::Dataflow::ws;
+    bool cycles_as_last_index = true;     // array::ArrayOptions (SCALE-Sim's reporting convention)
+    num::AccumulatorSpec output_buffer;   // where partial sums of successive K-folds are added
+  } array;
+  struct Mac {
+    num::Format a, b;                     // A = activations/inputs, B = weights
+    num::AccumulatorSpec acc;
+    bool fused = true;
+    int pipeline_stages = 1;
+  } mac;
+  struct Workload {
+    int m = 64, k = 64, n = 64;
+    workload::TensorSpec a, b;            // npy paths are absolute (resolved against the config file)
+  } workload;
+  struct Cost {
+    std::string gate_library = "paper";   // a shipped name, or an absolute path to a YAML file
+    std::string technology = "45nm";
+  } cost;
+  struct Trace {
+    std::string vcd;                      // empty: no waveform
+    std::vector<std::pair<int, int>> pes; // (row, col); empty: array::default_trace_pes
+    uint64_t first_cycle = 0, last_cycle = 999;
+  } trace;
+  array::Engine engine = array::Engine::fast;
+};
+
+bool operator==(const Config& x, const Config& y);
+inline bool operator!=(const Config& x, const Config& y) { return !(x == y); }
+
+// The built-in default of cli-contract.md: a 16x16 weight-stationary array, INT8 x
+// INT8 into a 32-bit wrapping integer accumulator, a 64x64x64 GEMM of seeded
+// normal data (A seed 1, B seed 2), fast engine.
+Config default_config();
+
+// Reads a config file and applies `sets` ("KEY=VALUE", in order, later wins) on
+// top of it. Relative paths inside the file are relative to the file's directory.
+Config load(const std::string& path, const std::vector<std::string>& sets = {});
+// The built-in default with `sets` applied (`qmac run` without a CONFIG).
+Config load_default(const std::vector<std::string>& sets = {});
+// The same from YAML text; `source_name` names it in error messages, relative paths
+// in it are relative to `base_dir`.
+Config load_string(const std::string& yaml_text, const std::string& source_name,
+                   const std::vector<std::string>& sets = {}, const std::string& base_dir = ".");
+// From an already parsed tree (no overrides).
+Config from_yaml(const YAML::Node& root, const std::string& source_name, const std::string& base_dir = ".");
+
+// Splits "KEY=VALUE" (KEY a dotted path, VALUE a YAML scalar or flow node);
+// throws InputError naming the argument when malformed.
+std::pair<std::string, YAML::Node> parse_set(const std::string& text);
+
+// The resolved config as YAML (what `qmac run --print-config` prints) and as the
+// "config" object of the run JSON (same keys, same nesting).
+std::string to_yaml(const Config& c);
+nlohmann::ordered_json to_json(const Config& c);
+// One line: array, MAC, GEMM, engine.
+std::string summary(const Config& c);
+
+num::MacSpec mac_spec(const Config& c);
+array::ArrayOptions array_options(const Config& c);
+array::TraceOptions trace_options(const Config& c);  // pes filled with the default corners when empty
+
+}  // namespace qmac::config

@@ -1,0 +1,25 @@
+// Internal to sim/config: the tree -> Config conversion with every check.
+#pragma once
+
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/config/config.hpp"
+#include "sim/config/yaml_cursor.hpp"
+
+namespace qmac::config {
+
+// `root` is the whole (overridden) tree; values that came from --set are known to
+// `src`. Relative paths are resolved against `base_dir` (file values) or the
+// current directory (--set values).
+Config parse_tree(const YAML::Node& root, const Source& src, const std::string& base_dir);
+
+// YAML names of the enum-valued keys (shared with the emitter).
+const char* acc_type_name(num::AccKind k);
+const char* int_overflow_yaml(num::IntOverflow o);
+const char* dist_name(workload::DistKind k);
+const char* granularity_name(workload::Granularity g);
+const char* scale_method_name(workload::ScaleMethod s);
+
+}  // namespace qmac::config

@@ -1,0 +1,191 @@
+#include "sim/config/yaml_cursor.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include "sim/errors.hpp"
+
+namespace qmac::config {
+
+namespace {
+
+bool is_prefix_path(const std::string& prefix, const std::string& path) {
+  return path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+         (path[prefix.size()] == '.' || path[prefix.size()] == '[');
+}
+
+std::string node_kind(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a sequence";
+    case YAML::NodeType::Null: return "empty";
+    case YAML::NodeType::Scalar: return "'" + n.Scalar() + "'";
+    default: return "undefined";
+  }
+}
+
+}  // namespace
+
+const std::string* Source::override_for(const std::string& path, bool descendants) const {
+  // The longest override that is the path itself or one of its parents.
+  const std::string* best = nullptr;
+  size_t best_len = 0;
+  for (const auto& [p, text] : overrides_) {
+    if ((p == path || is_prefix_path(p, path)) && (best == nullptr || p.size() >= best_len)) {
+      best = &text;
+      best_len = p.size();
+    }
+  }
+  if (best || !descendants) return best;
+  // Else one below it (a key or section that --set created on its way down).
+  for (const auto& [p, text] : overrides_)
+    if (is_prefix_path(path, p)) return &text;
+  return nullptr;
+}
+
+bool Source::from_override(const std::string& path) const { return override_for(path, false) != nullptr; }
+
+std::string Source::where(const std::string& path, const YAML::Mark& mark) const {
+  if (const std::string* text = override_for(path, false)) return "--set " + *text;
+  if (!mark.is_null() && mark.line >= 0)
+    return name_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  if (const std::string* text = override_for(path, true)) return "--set " + *text;
+  return name_;
+}
+
+std::string Source::where(const std::string& path, const YAML::Node& node) const {
+  return where(path, node.IsDefined() ? node.Mark() : YAML::Mark::null_mark());
+}
+
+void Source::fail(const std::string& path, const YAML::Node& node, const std::string& what) const {
+  throw InputError(where(path, node), path.empty() ? what : path + ": " + what);
+}
+
+void Source::fail(const std::string& path, const YAML::Mark& mark, const std::string& what) const {
+  throw InputError(where(path, mark), path.empty() ? what : path + ": " + what);
+}
+
+int edit_distance(const std::string& a, const std::string& b) {
+  std::vector<int> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = int(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    int diag = row[0];
+    row[0] = int(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const int up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  int best_d = 0;
+  for (const auto& c : candidates) {
+    const int d = edit_distance(word, c);
+    if (best.empty() || d < best_d) {
+      best = c;
+      best_d = d;
+    }
+  }
+  const int limit = std::max<int>(2, int(word.size()) / 3);
+  return (!best.empty() && best_d <= limit) ? best : std::string();
+}
+
+std::string one_of(const std::vector<std::string>& names) {
+  std::string s = "one of: ";
+  for (size_t i = 0; i < names.size(); ++i) s += (i ? ", " : "") + names[i];
+  return s;
+}
+
+void Cursor::expect_map(const std::vector<std::string>& allowed) const {
+  if (!present() || node_.IsNull()) return;
+  if (!node_.IsMap()) fail("is " + node_kind(node_) + "; expected a mapping with keys " + one_of(allowed));
+  std::set<std::string> seen;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    const YAML::Node key = it->first;
+    if (!key.IsScalar()) src_->fail(path_, key.Mark(), "a key is " + node_kind(key) + "; expected a scalar key");
+    const std::string& k = key.Scalar();
+    const std::string child = path_.empty() ? k : path_ + "." + k;
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+      const std::string guess = closest(k, allowed);
+      src_->fail(child, key.Mark(),
+                 "unknown key '" + k + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                     (guess.empty() ? "; expected " : " expected ") + one_of(allowed));
+    }
+    if (!seen.insert(k).second) src_->fail(child, key.Mark(), "duplicate key '" + k + "'; expected each key once");
+  }
+}
+
+Cursor Cursor::operator[](const std::string& key) const {
+  const std::string child = path_.empty() ? key : path_ + "." + key;
+  if (!present() || !node_.IsMap()) return Cursor(*src_, child, YAML::Node(YAML::NodeType::Undefined));
+  const YAML::Node& n = node_;  // const lookup: never inserts
+  return Cursor(*src_, child, n[key]);
+}
+
+const std::string& Cursor::scalar(const std::string& expected) const {
+  if (!present() || node_.IsNull()) fail("missing value; expected " + expected);
+  if (!node_.IsScalar()) fail("is " + node_kind(node_) + "; expected " + expected);
+  return node_.Scalar();
+}
+
+long long Cursor::integer(long long lo, long long hi) const {
+  const std::string range = "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
+  const std::string& s = scalar(range);
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || *end != '\0' || errno == ERANGE) fail("'" + s + "' is not an integer; expected " + range);
+  if (v < lo || v > hi) fail(std::to_string(v) + " is out of range; expected " + range);
+  return v;
+}
+
+uint64_t Cursor::uint64() const {
+  const std::string expected = "an integer in 0.." + std::to_string(UINT64_MAX);
+  const std::string& s = scalar(expected);
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (s.empty() || s[0] == '-' || *end != '\0' || errno == ERANGE)
+    fail("'" + s + "' is not a non-negative integer; expected " + expected);
+  return v;
+}
+
+double Cursor::number() const {
+  const std::string& s = scalar("a number");
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
+    fail("'" + s + "' is not a finite number; expected a number");
+  return v;
+}
+
+bool Cursor::boolean() const {
+  const std::string& s = scalar("true or false");
+  if (s == "true") return true;
+  if (s == "false") return false;
+  fail("'" + s + "' is not a boolean; expected true or false");
+}
+
+std::string Cursor::string(const std::string& expected) const {
+  const std::string& s = scalar(expected);
+  if (s.empty()) fail("is an empty string; expected " + expected);
+  return s;
+}
+
+std::string Cursor::choice(const std::vector<std::string>& names) const {
+  const std::string& s = scalar(one_of(names));
+  if (std::find(names.begin(), names.end(), s) != names.end()) return s;
+  const std::string guess = closest(s, names);
+  fail("'" + s + "' is not valid" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+       (guess.empty() ? "; expected " : " expected ") + one_of(names));
+}
+
+}  // namespace qmac::config

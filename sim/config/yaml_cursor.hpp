@@ -1,0 +1,85 @@
+// Typed, position-aware reading of a YAML config tree (yaml-cpp).
+//
+// A Source knows where every value of the tree came from: the config file (each
+// node's YAML::Mark, reported 1-based as file:line:column) or a `--set KEY=VALUE`
+// override (reported as "--set KEY=VALUE"). A Cursor is one node of the tree with
+// its dotted path; its readers check the type and range of the value and throw
+// qmac::InputError "where: path: what was wrong; expected ..." otherwise.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace qmac::config {
+
+class Source {
+ public:
+  // `name`: the config file's path as the user gave it ("<default>" for the built-in default).
+  explicit Source(std::string name) : name_(std::move(name)) {}
+  const std::string& name() const { return name_; }
+
+  // Records that `path` (dotted) was set by the command-line text `text` ("KEY=VALUE").
+  void add_override(const std::string& path, const std::string& text) { overrides_[path] = text; }
+  // True when the value at `path` came from --set (the path or one of its parents was set).
+  bool from_override(const std::string& path) const;
+
+  // "file:line:column", "--set KEY=VALUE", or the file name when nothing better is known.
+  std::string where(const std::string& path, const YAML::Node& node) const;
+  std::string where(const std::string& path, const YAML::Mark& mark) const;
+
+  [[noreturn]] void fail(const std::string& path, const YAML::Node& node, const std::string& what) const;
+  [[noreturn]] void fail(const std::string& path, const YAML::Mark& mark, const std::string& what) const;
+
+ private:
+  const std::string* override_for(const std::string& path, bool descendants) const;
+  std::string name_;
+  std::map<std::string, std::string> overrides_;  // dotted path -> "KEY=VALUE"
+};
+
+// Levenshtein distance, and the closest candidate when it is close enough to be a
+// plausible typo (distance <= max(2, size/3)); empty otherwise.
+int edit_distance(const std::string& a, const std::string& b);
+std::string closest(const std::string& word, const std::vector<std::string>& candidates);
+// "one of: a, b, c"
+std::string one_of(const std::vector<std::string>& names);
+
+class Cursor {
+ public:
+  Cursor(const Source& src, std::string path, YAML::Node node) : src_(&src), path_(std::move(path)), node_(node) {}
+
+  const std::string& path() const { return path_; }
+  const YAML::Node& node() const { return node_; }
+  const Source& source() const { return *src_; }
+  bool present() const { return node_.IsDefined(); }
+
+  // A section or sub-mapping: absent or null is an empty mapping; anything but a
+  // mapping is an error; every key must be a scalar, unique, and in `allowed`
+  // (else "unknown key ...; did you mean ...?").
+  void expect_map(const std::vector<std::string>& allowed) const;
+  Cursor operator[](const std::string& key) const;
+  bool has(const std::string& key) const { return (*this)[key].present(); }
+
+  // Scalar readers; the value must be present (callers check present() for optional keys).
+  long long integer(long long lo, long long hi) const;
+  uint64_t uint64() const;
+  double number() const;  // finite
+  bool boolean() const;   // true | false
+  std::string string(const std::string& expected) const;
+  // One of `names` (with a did-you-mean when the value is close to one).
+  std::string choice(const std::vector<std::string>& names) const;
+
+  [[noreturn]] void fail(const std::string& what) const { src_->fail(path_, node_, what); }
+
+ private:
+  const std::string& scalar(const std::string& expected) const;
+  const Source* src_;
+  std::string path_;
+  YAML::Node node_;
+};
+
+}  // namespace qmac::config
