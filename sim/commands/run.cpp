@@ -1,0 +1,74 @@
+// qmac run: simulate one configured GEMM on the systolic array (cli-contract.md).
+#include <iostream>
+
+
+#include "sim/cli.hpp"
+#include "sim/cli_options.hpp"
+#include "sim/config/config.hpp"
+#include "sim/errors.hpp"
+#include "sim/run/report.hpp"
+#include "sim/run/simulate.hpp"
+
+namespace qmac::cli {
+namespace {
+
+int run_run(const std::vector<std::string>& args) {
+  po::options_description desc("run options");
+  std::string path, engine, json_path, vcd, tensors_dir;
+  std::vector<std::string> sets;
+  desc.add_options()
+    ("config", po::value(&path), "config file (YAML); default: the built-in default (see --print-config)")
+    ("set", po::value(&sets)->composing(), "KEY=VALUE override of a config key by dotted path (repeatable)")
+    ("engine", po::value(&engine), "fast | pe (default: the config's engine, fast)")
+    ("json", po::value(&json_path), "write the results as JSON to FILE (- for stdout)")
+    ("vcd", po::value(&vcd), "write a VCD waveform of the traced PEs (trace.pes, trace.cycles) to FILE")
+    ("save-tensors", po::value(&tensors_dir), "write a.npy, b.npy (dequantised inputs) and c.npy (output) to DIR")
+    ("print-config", "print the fully resolved config as YAML and exit");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  po::variables_map vm;
+  if (!parse_args(args, desc, vm,
+                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--engine fast|pe] [--json FILE|-] [--vcd FILE] "
+                  "[--save-tensors DIR] [--print-config]",
+                  &pos))
+    return 0;
+
+  config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  if (!engine.empty()) {
+    try {
+      cfg.engine = array::parse_engine(engine);
+    } catch (const num::FormatError& e) {
+      throw InputError("argument --engine", e.what());
+    }
+  }
+  if (!vcd.empty()) cfg.trace.vcd = vcd;
+  if (vm.count("print-config")) {
+    std::cout << config::to_yaml(cfg);
+    return 0;
+  }
+  array::TraceOptions trace;
+  const bool tracing = !cfg.trace.vcd.empty();
+  if (tracing) {
+    // Waveforms need per-PE signals: the pe engine (bit- and cycle-identical to fast).
+    if (cfg.engine == array::Engine::fast) {
+      if (!engine.empty())
+        throw InputError("argument --vcd", "waveforms come from the pe engine's signals; drop --engine fast");
+      std::cerr << "qmac run: tracing with the pe engine (identical outputs and cycles to fast)\n";
+      cfg.engine = array::Engine::pe;
+    }
+    trace = config::trace_options(cfg);
+  }
+
+  const run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr);
+  auto j = run::to_json(sim);
+  run::add_cost(j, sim);
+  if (!tensors_dir.empty()) run::save_tensors(sim, tensors_dir);
+  if (!json_path.empty()) run::write_json(j, json_path);
+  if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);
+  return 0;
+}
+
+QMAC_COMMAND("run", "simulate a quantised GEMM on the systolic array: cycles, accuracy, cost", run_run);
+
+}  // namespace
+}  // namespace qmac::cli

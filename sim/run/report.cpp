@@ -1,0 +1,61 @@
+#include "sim/run/report.hpp"
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "sim/sweep/results_file.hpp"
+
+namespace qmac::run {
+
+using nlohmann::ordered_json;
+
+void add_cost(ordered_json& /*j*/, const Simulation& /*s*/) {
+  // The cost model (models/cost) plugs in here.
+}
+
+namespace {
+
+std::string num_or_dash(const ordered_json& v, const char* fmt_spec = "{:.4g}") {
+  if (v.is_null()) return "exact (inf)";
+  if (v.is_number_float()) return fmt::format(fmt::runtime(fmt_spec), v.get<double>());
+  return v.dump();
+}
+
+}  // namespace
+
+std::string table(const ordered_json& j) {
+  std::string out;
+  if (j.contains("cycles")) {
+    const auto& acc = j["accuracy"];
+    out += fmt::format("  GEMM            {} x {} x {}\n", j["gemm"]["m"].dump(), j["gemm"]["k"].dump(),
+                       j["gemm"]["n"].dump());
+    out += fmt::format("  cycles          {}   folds {}   utilization {:.1f} %\n", j["cycles"].dump(),
+                       j["folds"].dump(), 100 * j["utilization"].get<double>());
+    out += fmt::format("  SQNR vs FP64    {} dB   max |error| {}\n", num_or_dash(acc["sqnr_db"], "{:.2f}"),
+                       num_or_dash(acc["max_abs_error"]));
+    out += fmt::format("  SQNR vs dequantised inputs (accumulation error alone) {} dB\n",
+                       num_or_dash(acc["sqnr_db_vs_dequantized"], "{:.2f}"));
+    out += fmt::format("  overflow events {}\n", acc["overflows"].dump());
+  }
+  if (j.contains("cost")) {
+    const auto& c = j["cost"];
+    out += "  cost:\n";
+    for (auto it = c.begin(); it != c.end(); ++it) {
+      if (it.value().is_object()) continue;
+      out += fmt::format("    {:<16}{}\n", it.key(), num_or_dash(it.value()));
+    }
+  }
+  return out;
+}
+
+void write_json(const ordered_json& j, const std::string& path) {
+  const std::string text = j.dump(2) + "\n";
+  if (path == "-") {
+    std::cout << text;
+  } else {
+    sweep::write_atomically(path, text);
+  }
+}
+
+}  // namespace qmac::run

@@ -1,0 +1,21 @@
+// Reports of `qmac run` / `qmac cost`: the human table and the JSON file.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/run/simulate.hpp"
+
+namespace qmac::run {
+
+// Adds the "cost" object (the cost model, with energy from the run's activity).
+void add_cost(nlohmann::ordered_json& j, const Simulation& s);
+
+// A readable summary of a run or cost JSON.
+std::string table(const nlohmann::ordered_json& j);
+
+// Writes JSON to a file atomically ("-": stdout).
+void write_json(const nlohmann::ordered_json& j, const std::string& path);
+
+}  // namespace qmac::run

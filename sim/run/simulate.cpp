@@ -1,0 +1,106 @@
+#include "sim/run/simulate.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+#include "sim/errors.hpp"
+
+namespace qmac::run {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis) {
+  if (spec.dist.kind == workload::DistKind::npy) return workload::load_npy(spec.dist.path, rows, cols);
+  return workload::generate(spec, rows, cols, axis);
+}
+
+}  // namespace
+
+ordered_json finite_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
+
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace) {
+  Simulation s;
+  s.config = cfg;
+  const auto& w = cfg.workload;
+  // A is m x k with channels along rows (per token m); B is k x n with channels
+  // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
+  s.a = operand(w.a, w.m, w.k, workload::Axis::rows);
+  s.b = operand(w.b, w.k, w.n, workload::Axis::cols);
+  s.qa = workload::quantize(s.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows);
+  s.qb = workload::quantize(s.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols);
+
+  array::Gemm gemm;
+  gemm.m = w.m;
+  gemm.k = w.k;
+  gemm.n = w.n;
+  gemm.a = s.qa.codes;
+  gemm.b = s.qb.codes;
+  const num::MacSpec mac = config::mac_spec(cfg);
+  s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, config::array_options(cfg), gemm,
+                             cfg.engine, trace);
+
+  const num::Accumulator out(cfg.array.output_buffer);
+  s.c.resize(size_t(w.m) * size_t(w.n));
+  for (int m = 0; m < w.m; ++m)
+    for (int n = 0; n < w.n; ++n) {
+      const size_t i = size_t(m) * size_t(w.n) + size_t(n);
+      s.c[i] = out.value(s.result.c[i]) * s.qa.scale_of(m, 0) * s.qb.scale_of(0, n);
+    }
+  s.vs_fp64 = compare(gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n), s.c);
+  s.vs_dequantized =
+      compare(gemm_f64(s.qa.dequantized().values, s.qb.dequantized().values, w.m, w.k, w.n), s.c);
+  return s;
+}
+
+ordered_json to_json(const Simulation& s) {
+  const auto& cfg = s.config;
+  const auto& r = s.result;
+  const uint64_t macs = uint64_t(cfg.workload.m) * uint64_t(cfg.workload.k) * uint64_t(cfg.workload.n);
+  ordered_json j;
+  j["config"] = config::to_json(cfg);
+  j["gemm"] = {{"m", cfg.workload.m}, {"k", cfg.workload.k}, {"n", cfg.workload.n}};
+  j["cycles"] = r.cycles;
+  j["macs"] = macs;
+  j["folds"] = r.folds;
+  j["utilization"] = r.cycles ? double(macs) / (double(r.cycles) * cfg.array.rows * cfg.array.cols) : 0.0;
+  j["accuracy"] = {
+      {"sqnr_db", finite_or_null(s.vs_fp64.sqnr_db)},
+      {"max_abs_error", s.vs_fp64.max_abs_error},
+      {"overflows", r.stats.overflows},
+      {"rms_error", s.vs_fp64.rms_error},
+      {"sqnr_db_vs_dequantized", finite_or_null(s.vs_dequantized.sqnr_db)},
+      {"max_abs_error_vs_dequantized", s.vs_dequantized.max_abs_error},
+      {"nonfinite_outputs", s.vs_fp64.nonfinite},
+      {"invalid_operands", r.stats.invalid},
+  };
+  const auto& a = r.activity;
+  j["activity"] = {{"cycles", a.cycles},
+                   {"pe_cycles", a.pe_cycles},
+                   {"macs", a.macs},
+                   {"mult_a_toggles", a.mult_a_toggles},
+                   {"mult_b_toggles", a.mult_b_toggles},
+                   {"product_toggles", a.product_toggles},
+                   {"acc_toggles", a.acc_toggles},
+                   {"fwd_reg_toggles", a.fwd_reg_toggles},
+                   {"psum_reg_toggles", a.psum_reg_toggles},
+                   {"out_buffer_adds", a.out_buffer_adds},
+                   {"out_buffer_toggles", a.out_buffer_toggles}};
+  return j;
+}
+
+void save_tensors(const Simulation& s, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw RuntimeError("cannot create " + dir + ": " + ec.message());
+  workload::save_npy(dir + "/a.npy", s.qa.dequantized());
+  workload::save_npy(dir + "/b.npy", s.qb.dequantized());
+  workload::Tensor c;
+  c.rows = s.config.workload.m;
+  c.cols = s.config.workload.n;
+  c.values = s.c;
+  workload::save_npy(dir + "/c.npy", c);
+}
+
+}  // namespace qmac::run

@@ -1,0 +1,41 @@
+// `qmac run` without the command line: generate and quantise the workload,
+// simulate the GEMM on the array, and measure it against FP64.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/array/array.hpp"
+#include "sim/config/config.hpp"
+#include "sim/run/accuracy.hpp"
+#include "sim/workload/tensor.hpp"
+
+namespace qmac::run {
+
+struct Simulation {
+  config::Config config;             // as run (engine possibly switched for tracing)
+  workload::Tensor a, b;             // the original tensors (A: m x k, B: k x n)
+  workload::Quantized qa, qb;        // their codes and scales
+  array::RunResult result;           // the array's output words, cycles, activity
+  std::vector<double> c;             // the output dequantised: value(word) * scale_a(m) * scale_b(n)
+  ErrorStats vs_fp64;                // against FP64 of the original tensors
+  ErrorStats vs_dequantized;         // against FP64 of the dequantised inputs: the accumulation error alone
+};
+
+// Runs the configured GEMM once (one SystemC elaboration, in a child process).
+// `trace` non-null writes a VCD (pe engine).
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace);
+
+// The JSON of cli-contract.md for a simulation (without "cost", added by the caller).
+nlohmann::ordered_json to_json(const Simulation& s);
+
+// Writes a.npy, b.npy (dequantised operands) and c.npy (the output), float64.
+void save_tensors(const Simulation& s, const std::string& dir);
+
+// JSON has no infinity: an SQNR of +inf (the output equals the reference
+// exactly) is written as null; see docs/cli-contract.md.
+nlohmann::ordered_json finite_or_null(double v);
+
+}  // namespace qmac::run
