@@ -363,10 +363,7 @@ Config parse_tree(const YAML::Node& root, const Source& src, const std::string& 
   if (cost.has("gate_library")) c.cost.gate_library = cost_source(cost["gate_library"], base_dir);
   if (cost.has("technology")) c.cost.technology = cost_source(cost["technology"], base_dir);
   if (top.has("engine")) c.engine = array::parse_engine(top["engine"].choice({"fast", "pe"}));
-  parse_trace(top, c);
-  if (!c.trace.vcd.empty() && c.engine != array::Engine::pe)
-    fail_at_first(top, {"trace.vcd", "engine"},
-                  "a waveform needs the pe engine (the fast engine has no per-PE signals); expected engine: pe");
+  parse_trace(top, c);  // (a waveform needs the pe engine's signals: `qmac run` switches to it when tracing)
   return c;
 }
 

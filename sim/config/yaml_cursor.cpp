@@ -105,7 +105,7 @@ std::string one_of(const std::vector<std::string>& names) {
 
 void Cursor::expect_map(const std::vector<std::string>& allowed) const {
   if (!present() || node_.IsNull()) return;
-  if (!node_.IsMap()) fail("is " + node_kind(node_) + "; expected a mapping with keys " + one_of(allowed));
+  if (!node_.IsMap()) fail("is " + node_kind(node_) + "; expected a mapping with keys " + one_of(allowed).substr(8));
   std::set<std::string> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const YAML::Node key = it->first;
@@ -124,9 +124,15 @@ void Cursor::expect_map(const std::vector<std::string>& allowed) const {
 
 Cursor Cursor::operator[](const std::string& key) const {
   const std::string child = path_.empty() ? key : path_ + "." + key;
-  if (!present() || !node_.IsMap()) return Cursor(*src_, child, YAML::Node(YAML::NodeType::Undefined));
-  const YAML::Node& n = node_;  // const lookup: never inserts
-  return Cursor(*src_, child, n[key]);
+  if (present() && node_.IsMap())
+    for (auto it = node_.begin(); it != node_.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key) return Cursor(*src_, child, it->second, it->first.Mark());
+  return Cursor(*src_, child, YAML::Node(YAML::NodeType::Undefined));
+}
+
+void Cursor::fail(const std::string& what) const {
+  if ((!present() || node_.IsNull()) && !key_mark_.is_null()) src_->fail(path_, key_mark_, what);
+  src_->fail(path_, node_, what);
 }
 
 const std::string& Cursor::scalar(const std::string& expected) const {

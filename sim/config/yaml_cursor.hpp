@@ -51,6 +51,9 @@ std::string one_of(const std::vector<std::string>& names);
 class Cursor {
  public:
   Cursor(const Source& src, std::string path, YAML::Node node) : src_(&src), path_(std::move(path)), node_(node) {}
+  // `key_mark`: where the key of this value is; errors about an empty value point there.
+  Cursor(const Source& src, std::string path, YAML::Node node, YAML::Mark key_mark)
+      : src_(&src), path_(std::move(path)), node_(node), key_mark_(key_mark) {}
 
   const std::string& path() const { return path_; }
   const YAML::Node& node() const { return node_; }
@@ -73,13 +76,14 @@ class Cursor {
   // One of `names` (with a did-you-mean when the value is close to one).
   std::string choice(const std::vector<std::string>& names) const;
 
-  [[noreturn]] void fail(const std::string& what) const { src_->fail(path_, node_, what); }
+  [[noreturn]] void fail(const std::string& what) const;
 
  private:
   const std::string& scalar(const std::string& expected) const;
   const Source* src_;
   std::string path_;
   YAML::Node node_;
+  YAML::Mark key_mark_ = YAML::Mark::null_mark();
 };
 
 }  // namespace qmac::config
