@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""Pictures from qmac sweep results (CSV, or the JSON lines beside it).
+
+Debian's python3 with python3-matplotlib and python3-numpy (scripts/setup.sh);
+the shebang names /usr/bin/python3 on purpose: a pyenv python on PATH lacks them.
+
+  plot.py fig5     results/fig5.csv            --out docs/fig5.png
+  plot.py fig3     results/fig3.jsonl          --out docs/fig3.png
+  plot.py line     results/acc_width.csv --x mac.accumulator.width --y accuracy.sqnr_db \
+                   --series workload.gemm.k --out docs/acc_width.png
+  plot.py pareto   results/pareto.csv --x cost.pe_gates --y accuracy.sqnr_db \
+                   --label mac.a,mac.accumulator.format --out docs/pareto.png
+
+Every number drawn comes from the sweep files; the only constants here are the
+paper's published values drawn for comparison, each cited where it is defined.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+# van Baalen et al., arXiv 2303.17951, Fig. 5 (chart readings, +-0.1 bit), as
+# tabulated in shared/reference/published-numbers.md section 1.
+PAPER_FIG5 = {
+    "uniform": [8.0, 7.3, 6.4, 5.4, 4.4],
+    "normal": [6.7, 7.1, 6.2, 5.2, 4.2],
+    "student_t:3": [2.9, 3.2, 4.15, 5.1, 4.2],
+}
+FIG5_FORMATS = ["int8", "fp8_e2m5", "e3m4_fnuz", "e4m3_fnuz", "e5m2_fnuz"]
+FIG5_LABELS = ["INT8", "FP8-E2", "FP8-E3", "FP8-E4", "FP8-E5"]
+GROUP_ORDER = ["multiplier", "align_add", "normalize_accumulate", "registers"]
+
+
+def die(msg):
+    print(f"plot.py: error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def read_csv(path):
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        die(f"{path}: {e.strerror}")
+    return [r for r in rows if r.get("status", "ok") == "ok"]
+
+
+def read_jsonl(path):
+    out = []
+    try:
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    die(f"{path}:{n}: not JSON ({e.msg})")
+                if obj.get("status") == "ok":
+                    out.append(obj)
+    except OSError as e:
+        die(f"{path}: {e.strerror}")
+    return out
+
+
+def number(row, key, path):
+    if key not in row:
+        die(f"{path}: no column '{key}' (columns: {', '.join(row)})")
+    v = row[key]
+    try:
+        return float(v)
+    except ValueError:
+        return math.nan
+
+
+def save(fig, out):
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    print(f"plot.py: wrote {out}")
+
+
+def plot_fig5(args):
+    rows = read_csv(args.input)
+    by = {(r["dist"], r["format"]): number(r, "bits_of_accuracy", args.input) for r in rows}
+    dists = [d for d in PAPER_FIG5 if any(k[0] == d for k in by)]
+    if not dists:
+        die(f"{args.input}: no rows for {', '.join(PAPER_FIG5)}")
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    width = 0.16
+    for i, (fmt, label) in enumerate(zip(FIG5_FORMATS, FIG5_LABELS)):
+        xs = [d_i + (i - 2) * width for d_i in range(len(dists))]
+        ys = [by.get((d, fmt), math.nan) for d in dists]
+        ax.bar(xs, ys, width, label=f"{label} (qmac)")
+        ax.scatter(xs, [PAPER_FIG5[d][i] for d in dists], marker="_", s=180, color="black", zorder=3,
+                   label="paper (Fig. 5)" if i == 0 else None)
+    ax.set_xticks(range(len(dists)))
+    ax.set_xticklabels([d.replace("student_t:3", "Student-t (nu=3)") for d in dists])
+    ax.set_ylabel("bits of accuracy = log2(sigma / RMSE)")
+    ax.set_title("8-bit formats at their MSE-best scale: qmac vs the paper's Fig. 5")
+    ax.legend(ncol=3, fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    save(fig, args.out)
+
+
+def plot_fig3(args):
+    rows = read_jsonl(args.input)
+    if not rows:
+        die(f"{args.input}: no successful points")
+    labels, stacks = [], []
+    for r in rows:
+        cost = r["result"].get("cost", {})
+        groups = cost.get("groups")
+        if not groups:
+            die(f"{args.input}: point {r['point']} has no cost.groups (run the sweep with qmac cost/run)")
+        o = r.get("overrides", {})
+        acc = o.get("mac.accumulator.format") or o.get("mac.accumulator.type", "")
+        labels.append(f"{o.get('mac.a', '?')}\n{acc}")
+        stacks.append(groups)
+    fig, ax = plt.subplots(figsize=(max(8, 0.6 * len(rows)), 4.5))
+    bottom = [0.0] * len(rows)
+    names = [g for g in GROUP_ORDER if any(g in s for s in stacks)]
+    names += sorted({g for s in stacks for g in s} - set(names))
+    for g in names:
+        vals = [s.get(g, 0.0) for s in stacks]
+        ax.bar(range(len(rows)), vals, bottom=bottom, label=g.replace("_", " + ").replace("align + add", "align+add"))
+        bottom = [b + v for b, v in zip(bottom, vals)]
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_ylabel("NAND2-equivalent gates per MAC")
+    ax.set_title("MAC gate count by component group (qmac cost model)")
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    save(fig, args.out)
+
+
+def plot_line(args):
+    rows = read_csv(args.input)
+    series_keys = [s for s in (args.series or "").split(",") if s]
+    groups = {}
+    for r in rows:
+        key = tuple(r.get(k, "") for k in series_keys)
+        groups.setdefault(key, []).append((number(r, args.x, args.input), number(r, args.y, args.input)))
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    def natural(key):  # numbers in numeric order, then text
+        return [(0, float(v), "") if v.replace(".", "", 1).lstrip("-").isdigit() else (1, 0.0, v) for v in key[0]]
+
+    for key, pts in sorted(groups.items(), key=natural):
+        pts.sort()
+        label = ", ".join(f"{k}={v}" for k, v in zip(series_keys, key)) or None
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
+    ax.set_xlabel(args.x)
+    ax.set_ylabel(args.y)
+    if args.logy:
+        ax.set_yscale("log")
+    if series_keys:
+        ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.set_title(args.title or f"{args.y} vs {args.x}")
+    save(fig, args.out)
+
+
+def pareto_front(points):
+    """Indices of the points no other point beats on both axes (smaller x, larger y)."""
+    front = []
+    for i, (x, y) in enumerate(points):
+        if any((x2 <= x and y2 >= y) and (x2 < x or y2 > y) for x2, y2 in points):
+            continue
+        front.append(i)
+    return sorted(front, key=lambda i: points[i][0])
+
+
+def plot_pareto(args):
+    rows = read_csv(args.input)
+    label_keys = [s for s in (args.label or "").split(",") if s]
+    pts, labels = [], []
+    for r in rows:
+        x, y = number(r, args.x, args.input), number(r, args.y, args.input)
+        if math.isnan(x) or math.isnan(y):
+            continue
+        pts.append((x, y))
+        labels.append(" ".join(r.get(k, "") for k in label_keys))
+    if not pts:
+        die(f"{args.input}: no points with both {args.x} and {args.y}")
+    front = pareto_front(pts)
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    ax.scatter([p[0] for p in pts], [p[1] for p in pts], color="0.6", label="design points")
+    ax.plot([pts[i][0] for i in front], [pts[i][1] for i in front], color="C3", marker="o", label="Pareto front")
+    for i in front:
+        ax.annotate(labels[i], pts[i], fontsize=7, xytext=(4, 4), textcoords="offset points")
+    ax.set_xlabel(args.x + " (smaller is better)")
+    ax.set_ylabel(args.y + " (larger is better)")
+    ax.set_title(args.title or "Cost vs accuracy across formats and accumulators")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    save(fig, args.out)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="what", required=True)
+    for name in ("fig5", "fig3", "line", "pareto"):
+        s = sub.add_parser(name)
+        s.add_argument("input")
+        s.add_argument("--out", required=True, help="FILE.png or FILE.svg")
+        s.add_argument("--title")
+        if name in ("line", "pareto"):
+            s.add_argument("--x", required=True)
+            s.add_argument("--y", required=True)
+        if name == "line":
+            s.add_argument("--series")
+            s.add_argument("--logy", action="store_true")
+        if name == "pareto":
+            s.add_argument("--label")
+    args = p.parse_args()
+    {"fig5": plot_fig5, "fig3": plot_fig3, "line": plot_line, "pareto": plot_pareto}[args.what](args)
+
+
+if __name__ == "__main__":
+    main()
