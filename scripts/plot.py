@@ -8,6 +8,8 @@ the shebang names /usr/bin/python3 on purpose: a pyenv python on PATH lacks them
   plot.py fig3     results/fig3.jsonl          --out docs/fig3.png
   plot.py line     results/acc_width.csv --x mac.accumulator.width --y accuracy.sqnr_db \
                    --series workload.gemm.k --out docs/acc_width.png
+  plot.py bars     results/int8_vs_fp8.csv --group workload.a.distribution \
+                   --series mac.a,mac.b,mac.accumulator.format --y accuracy.sqnr_db --out docs/sqnr.png
   plot.py pareto   results/pareto.csv --x cost.pe_gates --y accuracy.sqnr_db \
                    --label mac.a,mac.accumulator.format --out docs/pareto.png
 
@@ -168,6 +170,31 @@ def plot_line(args):
     save(fig, args.out)
 
 
+def plot_bars(args):
+    rows = read_csv(args.input)
+    series_keys = [k for k in args.series.split(",") if k]
+    groups, series, val = [], [], {}
+    for r in rows:
+        g = r.get(args.group, "")
+        sname = " ".join(v for v in (r.get(k, "") for k in series_keys) if v)
+        groups += [g] if g not in groups else []
+        series += [sname] if sname not in series else []
+        val[(g, sname)] = number(r, args.y, args.input)
+    fig, ax = plt.subplots(figsize=(max(7, 1.2 * len(groups) * max(1, len(series)) / 3), 4.5))
+    width = 0.8 / max(1, len(series))
+    for i, sname in enumerate(series):
+        xs = [g_i + (i - (len(series) - 1) / 2) * width for g_i in range(len(groups))]
+        ax.bar(xs, [val.get((g, sname), math.nan) for g in groups], width, label=sname)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(groups)
+    ax.set_xlabel(args.group)
+    ax.set_ylabel(args.y)
+    ax.set_title(args.title or f"{args.y} by {args.group}")
+    ax.legend(fontsize=7, ncol=2)
+    ax.grid(axis="y", alpha=0.3)
+    save(fig, args.out)
+
+
 def pareto_front(points):
     """Indices of the points no other point beats on both axes (smaller x, larger y)."""
     front = []
@@ -207,7 +234,7 @@ def plot_pareto(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="what", required=True)
-    for name in ("fig5", "fig3", "line", "pareto"):
+    for name in ("fig5", "fig3", "line", "pareto", "bars"):
         s = sub.add_parser(name)
         s.add_argument("input")
         s.add_argument("--out", required=True, help="FILE.png or FILE.svg")
@@ -220,8 +247,13 @@ def main():
             s.add_argument("--logy", action="store_true")
         if name == "pareto":
             s.add_argument("--label")
+        if name == "bars":
+            s.add_argument("--group", required=True, help="column whose values are the bar groups")
+            s.add_argument("--series", required=True, help="columns (comma-separated) naming each bar")
+            s.add_argument("--y", required=True)
     args = p.parse_args()
-    {"fig5": plot_fig5, "fig3": plot_fig3, "line": plot_line, "pareto": plot_pareto}[args.what](args)
+    {"fig5": plot_fig5, "fig3": plot_fig3, "line": plot_line, "pareto": plot_pareto,
+     "bars": plot_bars}[args.what](args)
 
 
 if __name__ == "__main__":
