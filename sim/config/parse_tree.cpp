@@ -80,7 +80,7 @@ num::AccumulatorSpec parse_accumulator(const Cursor& acc, num::AccKind default_k
   const std::string kind_name = acc_type_name(kind);
   auto only_for = [&](const std::string& key, const std::string& types) {
     if (acc.has(key))
-      acc[key].fail("does not apply to a " + kind_name + " accumulator; expected it only with type " + types);
+      acc[key].fail_at_key("does not apply to a " + kind_name + " accumulator; expected it only with type " + types);
   };
   if (kind == num::AccKind::floating) {
     only_for("width", "int or fixed");
@@ -231,7 +231,7 @@ void parse_tensor(const Cursor& t, workload::TensorSpec& s, const std::string& b
   for (const auto& p : mine) mine_text += (mine_text.empty() ? "" : ", ") + p;
   for (const auto& key : {"low", "high", "mean", "std", "scale", "nu", "fraction", "magnitude", "path"})
     if (t.has(key) && std::find(mine.begin(), mine.end(), key) == mine.end())
-      t[key].fail(std::string("does not apply to distribution ") + dist_name(d.kind) + "; expected its parameters: " +
+      t[key].fail_at_key(std::string("does not apply to distribution ") + dist_name(d.kind) + "; expected its parameters: " +
                   mine_text);
   if (t.has("low")) d.low = t["low"].number();
   if (t.has("high")) d.high = t["high"].number();

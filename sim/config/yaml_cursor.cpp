@@ -135,6 +135,11 @@ void Cursor::fail(const std::string& what) const {
   src_->fail(path_, node_, what);
 }
 
+void Cursor::fail_at_key(const std::string& what) const {
+  if (!key_mark_.is_null()) src_->fail(path_, key_mark_, what);
+  fail(what);
+}
+
 const std::string& Cursor::scalar(const std::string& expected) const {
   if (!present() || node_.IsNull()) fail("missing value; expected " + expected);
   if (!node_.IsScalar()) fail("is " + node_kind(node_) + "; expected " + expected);

@@ -77,6 +77,8 @@ class Cursor {
   std::string choice(const std::vector<std::string>& names) const;
 
   [[noreturn]] void fail(const std::string& what) const;
+  // The same, at the key rather than its value (for "this key does not belong here").
+  [[noreturn]] void fail_at_key(const std::string& what) const;
 
  private:
   const std::string& scalar(const std::string& expected) const;
