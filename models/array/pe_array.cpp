@@ -11,11 +11,8 @@ Controller::Controller(sc_core::sc_module_name name, const Plan& plan, num::Acti
                        mac::TraceWindow window)
     : sc_core::sc_module(name), plan_(plan), activity_(activity), window_(window) {
   x_feed.init(size_t(plan.R));
-  xv_feed.init(size_t(plan.R));
-  xtag_feed.init(size_t(plan.R));
   row_en.init(size_t(plan.R));
   y_feed.init(size_t(plan.C));
-  yv_feed.init(size_t(plan.C));
   col_en.init(size_t(plan.C));
   SC_METHOD(on_clock);
   sensitive << clk.pos();
@@ -52,16 +49,13 @@ void Controller::on_clock() {
     for (int i = 0; i < p.R; ++i) {
       const int64_t k = t - i;
       const bool v = k >= 0 && k < p.K && i < f.mn;
-      x_feed[size_t(i)].write(v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0);
-      xv_feed[size_t(i)].write(v);
-      xtag_feed[size_t(i)].write(v ? int32_t(k) : 0);
+      x_feed[size_t(i)].write(mac::OperandWord{v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0, v, v ? int32_t(k) : 0});
       row_en[size_t(i)].write(i < f.mn);
     }
     for (int j = 0; j < p.C; ++j) {
       const int64_t k = t - j;
       const bool v = k >= 0 && k < p.K && j < f.cn;
-      y_feed[size_t(j)].write(v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0);
-      yv_feed[size_t(j)].write(v);
+      y_feed[size_t(j)].write(mac::OperandWord{v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0, v, 0});
       col_en[size_t(j)].write(j < f.cn);
     }
     return;
@@ -73,15 +67,13 @@ void Controller::on_clock() {
   for (int i = 0; i < R; ++i) {
     const int64_t r = tc - i;
     const bool v = r >= 0 && r < p.nx;
-    x_feed[size_t(i)].write(v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0);
-    xv_feed[size_t(i)].write(v);
-    xtag_feed[size_t(i)].write(v ? int32_t(r) : 0);
+    x_feed[size_t(i)].write(mac::OperandWord{v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0, v, v ? int32_t(r) : 0});
     row_en[size_t(i)].write(i < f.kn);
   }
   const int krow = R - 1 - int(t);  // preload: the top row takes tile row R-1-t
   for (int j = 0; j < p.C; ++j) {
-    y_feed[size_t(j)].write(preload && krow < f.kn && j < f.cn ? p.scode(f.k0 + krow, f.c0 + j) : 0);
-    yv_feed[size_t(j)].write(false);
+    y_feed[size_t(j)].write(
+        mac::OperandWord{preload && krow < f.kn && j < f.cn ? p.scode(f.k0 + krow, f.c0 + j) : 0, false, 0});
     col_en[size_t(j)].write(j < f.cn);
   }
 }
@@ -129,16 +121,12 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
                   mac::TraceWindow{trace ? trace->first_cycle : 1, trace ? trace->last_cycle : 0}),
       drain_("drain", plan, buffer, result) {
   const size_t R = size_t(plan.R), C = size_t(plan.C), n = R * C;
-  for (auto* v : {&x_, &y_}) v->init(n);
-  for (auto* v : {&xv_, &yv_}) v->init(n);
-  xtag_.init(n);
+  x_.init(n);
+  y_.init(n);
   psum_.init(n);
   x_feed_.init(R);
-  xv_feed_.init(R);
-  xtag_feed_.init(R);
   row_en_.init(R);
   y_feed_.init(C);
-  yv_feed_.init(C);
   col_en_.init(C);
 
   std::set<std::pair<int, int>> traced;
@@ -160,11 +148,8 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
   controller_.clk(clk);
   controller_.load(load_);
   controller_.x_feed.bind(x_feed_);
-  controller_.xv_feed.bind(xv_feed_);
-  controller_.xtag_feed.bind(xtag_feed_);
   controller_.row_en.bind(row_en_);
   controller_.y_feed.bind(y_feed_);
-  controller_.yv_feed.bind(yv_feed_);
   controller_.col_en.bind(col_en_);
   drain_.clk(clk);
   for (size_t i = 0; i < R; ++i)
@@ -175,29 +160,11 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
       pe.load(load_);
       pe.row_en(row_en_[i]);
       pe.col_en(col_en_[j]);
-      if (j == 0) {
-        pe.x_in(x_feed_[i]);
-        pe.xv_in(xv_feed_[i]);
-        pe.xtag_in(xtag_feed_[i]);
-      } else {
-        pe.x_in(x_[me - 1]);
-        pe.xv_in(xv_[me - 1]);
-        pe.xtag_in(xtag_[me - 1]);
-      }
-      if (i == 0) {
-        pe.y_in(y_feed_[j]);
-        pe.yv_in(yv_feed_[j]);
-        pe.psum_in(zero_psum_);
-      } else {
-        pe.y_in(y_[me - C]);
-        pe.yv_in(yv_[me - C]);
-        pe.psum_in(psum_[me - C]);
-      }
+      pe.x_in(j == 0 ? x_feed_[i] : x_[me - 1]);
+      pe.y_in(i == 0 ? y_feed_[j] : y_[me - C]);
+      pe.psum_in(i == 0 ? zero_psum_ : psum_[me - C]);
       pe.x_out(x_[me]);
-      pe.xv_out(xv_[me]);
-      pe.xtag_out(xtag_[me]);
       pe.y_out(y_[me]);
-      pe.yv_out(yv_[me]);
       pe.psum_out(psum_[me]);
     }
   if (plan.dataflow == Dataflow::os) {

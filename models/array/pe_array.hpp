@@ -20,9 +20,7 @@ namespace qmac::array {
 SC_MODULE(Controller) {
   SC_HAS_PROCESS(Controller);
   sc_core::sc_in<bool> clk{"clk"};
-  sc_core::sc_vector<sc_core::sc_out<uint32_t>> x_feed{"x_feed"}, y_feed{"y_feed"};
-  sc_core::sc_vector<sc_core::sc_out<bool>> xv_feed{"xv_feed"}, yv_feed{"yv_feed"};
-  sc_core::sc_vector<sc_core::sc_out<int32_t>> xtag_feed{"xtag_feed"};
+  sc_core::sc_vector<sc_core::sc_out<mac::OperandWord>> x_feed{"x_feed"}, y_feed{"y_feed"};
   sc_core::sc_vector<sc_core::sc_out<bool>> row_en{"row_en"}, col_en{"col_en"};
   sc_core::sc_out<bool> load{"load"};
   // Trace view: a copy of the clock, the cycle number and the fold, inside the window only.
@@ -74,9 +72,8 @@ SC_MODULE(PeArray) {
   mac::MacBits bits_;
   template <class T>
   using Signals = sc_core::sc_vector<sc_core::sc_signal<T>>;
-  Signals<uint32_t> x_{"x"}, y_{"y"}, x_feed_{"x_feed"}, y_feed_{"y_feed"};
-  Signals<bool> xv_{"xv"}, yv_{"yv"}, xv_feed_{"xv_feed"}, yv_feed_{"yv_feed"}, row_en_{"row_en"}, col_en_{"col_en"};
-  Signals<int32_t> xtag_{"xtag"}, xtag_feed_{"xtag_feed"};
+  Signals<mac::OperandWord> x_{"x"}, y_{"y"}, x_feed_{"x_feed"}, y_feed_{"y_feed"};
+  Signals<bool> row_en_{"row_en"}, col_en_{"col_en"};
   Signals<mac::PsumWord> psum_{"psum"};
   sc_core::sc_signal<mac::PsumWord> zero_psum_{"zero_psum"};
   sc_core::sc_signal<bool> load_{"load"};

@@ -8,13 +8,19 @@ std::ostream& operator<<(std::ostream& os, const PsumWord& w) {
 void sc_trace(sc_core::sc_trace_file*, const PsumWord&, const std::string&) {
   // Not traced as a whole: each PE traces its accumulator's raw bits instead.
 }
+std::ostream& operator<<(std::ostream& os, const OperandWord& w) {
+  return os << "{code=" << w.code << " valid=" << w.valid << " tag=" << w.tag << "}";
+}
+void sc_trace(sc_core::sc_trace_file*, const OperandWord&, const std::string&) {
+  // Not traced as a whole: each traced PE records its multiplier's operand codes.
+}
 
 MacUnit::MacUnit(sc_core::sc_module_name name, const num::Mac& mac, const MacBits& bits, int stages,
                  num::Activity& activity, num::MacStats& stats)
     : sc_core::sc_module(name), mac_(mac), bits_(bits), act_(activity), stats_(stats),
       stages_(size_t(stages - 1)), held_p_(size_t(stages - 1), 0) {}
 
-MacUnit::Op MacUnit::issue(Op in) {
+MacUnit::Op MacUnit::issue_slow(Op in) {
   if (in.valid && in.mac) {  // the multiplier works only on valid MACs
     in.p = bits_.product(in.a, in.b);
     act_.mult_a_toggles += __builtin_popcount(in.a ^ last_a_);

@@ -50,6 +50,17 @@ struct PsumWord {
 std::ostream& operator<<(std::ostream& os, const PsumWord& w);
 void sc_trace(sc_core::sc_trace_file* tf, const PsumWord& w, const std::string& name);
 
+// An operand code on a forwarding wire with its valid bit (and, for the x
+// stream, the tag described at Pe).
+struct OperandWord {
+  uint32_t code = 0;
+  bool valid = false;
+  int32_t tag = 0;
+  bool operator==(const OperandWord& o) const { return code == o.code && valid == o.valid && tag == o.tag; }
+};
+std::ostream& operator<<(std::ostream& os, const OperandWord& w);
+void sc_trace(sc_core::sc_trace_file* tf, const OperandWord& w, const std::string& name);
+
 // Records a node only inside the trace window (keeps the VCD small).
 struct TraceWindow {
   uint64_t first = 0, last = 0;
@@ -71,7 +82,10 @@ SC_MODULE(MacUnit) {
           num::Activity& activity, num::MacStats& stats);
   // Cycle step: `in` enters the multiplier; returns the op reaching the
   // accumulate stage this cycle (P - 1 cycles later).
-  Op issue(Op in);
+  Op issue(const Op& in) {
+    if (stages_.empty() && !in.valid) return in;  // idle single-stage MAC: nothing moves
+    return issue_slow(in);
+  }
   // The accumulate stage: acc = acc (+) product of op (or acc itself when passing).
   void accumulate(num::AccValue& acc, const Op& op) const;
 
@@ -85,6 +99,7 @@ SC_MODULE(MacUnit) {
   const MacBits& bits_;
   num::Activity& act_;
   num::MacStats& stats_;
+  Op issue_slow(Op in);
   std::vector<Op> stages_;  // P - 1 pipeline registers
   std::vector<uint64_t> held_p_;
   uint32_t last_a_ = 0, last_b_ = 0;
@@ -94,14 +109,10 @@ SC_MODULE(MacUnit) {
 SC_MODULE(Pe) {
   SC_HAS_PROCESS(Pe);
   sc_core::sc_in<bool> clk{"clk"};
-  sc_core::sc_in<uint32_t> x_in{"x_in"}, y_in{"y_in"};
-  sc_core::sc_in<bool> xv_in{"xv_in"}, yv_in{"yv_in"};
-  sc_core::sc_in<int32_t> xtag_in{"xtag_in"};
+  sc_core::sc_in<OperandWord> x_in{"x_in"}, y_in{"y_in"};
   sc_core::sc_in<PsumWord> psum_in{"psum_in"};
   sc_core::sc_in<bool> load{"load"}, row_en{"row_en"}, col_en{"col_en"};
-  sc_core::sc_out<uint32_t> x_out{"x_out"}, y_out{"y_out"};
-  sc_core::sc_out<bool> xv_out{"xv_out"}, yv_out{"yv_out"};
-  sc_core::sc_out<int32_t> xtag_out{"xtag_out"};
+  sc_core::sc_out<OperandWord> x_out{"x_out"}, y_out{"y_out"};
   sc_core::sc_out<PsumWord> psum_out{"psum_out"};
 
   enum class Mode { os, ws, is };
@@ -125,6 +136,7 @@ SC_MODULE(Pe) {
   uint32_t x_reg_ = 0, y_reg_ = 0;
   num::AccValue acc_{};
   uint64_t acc_raw_ = 0;
+  bool psum_valid_ = false;  // the word on psum_out is marked valid
 };
 
 }  // namespace qmac::mac

@@ -16,24 +16,23 @@ void Pe::on_clock() {
   const uint64_t e = edge_++;
   if (e == 0 || e > cfg_.cycles) return;
   const uint64_t c = e - 1;
-  const uint32_t x = x_in.read();
-  const bool xv = xv_in.read();
-  const int32_t tag = xtag_in.read();
+  const OperandWord xw = x_in.read();
+  const uint32_t x = xw.code;
+  const bool xv = xw.valid;
+  const int32_t tag = xw.tag;
   activity.fwd_reg_toggles += uint64_t(__builtin_popcount(x ^ x_reg_));
   x_reg_ = x;
-  x_out.write(x);
-  xv_out.write(xv);
-  xtag_out.write(tag);
+  x_out.write(xw);
 
   MacUnit::Op op;
   op.tag = tag;
-  const uint32_t y = y_in.read();
+  const OperandWord yw = y_in.read();
+  const uint32_t y = yw.code;
   if (cfg_.mode == Mode::os) {
-    const bool yv = yv_in.read();
+    const bool yv = yw.valid;
     activity.fwd_reg_toggles += uint64_t(__builtin_popcount(y ^ y_reg_));
     y_reg_ = y;
-    y_out.write(y);
-    yv_out.write(yv);
+    y_out.write(yw);
     op.valid = op.mac = xv && yv;
     op.first = op.valid && tag == 0;
     op.a = x;
@@ -42,10 +41,10 @@ void Pe::on_clock() {
     if (load.read()) {  // stationary register shifts down during preload
       activity.fwd_reg_toggles += uint64_t(__builtin_popcount(y ^ y_reg_));
       y_reg_ = y;
-      y_out.write(y);
+      y_out.write(yw);
     }
     op.valid = xv && col_en.read();
-    op.mac = row_en.read();
+    op.mac = op.valid && row_en.read();
     op.a = cfg_.mode == Mode::ws ? x : y_reg_;
     op.b = cfg_.mode == Mode::ws ? y_reg_ : x;
   }
@@ -62,7 +61,10 @@ void Pe::on_clock() {
       activity.psum_reg_toggles += d;
     acc_raw_ = raw;
   }
-  psum_out.write(PsumWord{acc_, out.valid, out.tag});
+  if (out.valid || psum_valid_) {  // an idle register keeps its word: no write
+    psum_out.write(PsumWord{acc_, out.valid, out.tag});
+    psum_valid_ = out.valid;
+  }
 
   if (cfg_.traced && cfg_.window.contains(c)) {
     mac.valid.write(op.valid && op.mac);
