@@ -1,0 +1,48 @@
+// Gate libraries and the building blocks every MAC is made of, in NAND2
+// gate-equivalents (GE). Each block's formula is written once, here, with its
+// derivation; tests/cost/gates_test.cpp checks them on small widths by hand.
+#pragma once
+
+#include <string>
+
+namespace qmac::cost {
+
+// Cost of each cell in NAND2 equivalents, and where the numbers come from.
+struct GateLibrary {
+  std::string name;
+  std::string source;
+  double and2 = 1, or2 = 1, ao21 = 2, oa21 = 2, mux2 = 3, xor2 = 3, ha = 3, fa = 7, ff = 6;
+};
+
+// The Qualcomm paper's library (arXiv 2303.17951, Appendix B; published-numbers.md):
+// AND2 = OR2 = 1, AO21 = OA21 = 2, MUX2 = XOR2 = HA = 3, FA = 2 HA + OR2 = 7, FF = 2 MUX2 = 6.
+GateLibrary paper_library();
+
+int ceil_log2(long long x);  // 0 for x <= 1
+
+// Ripple-carry adder of n bits: (n-1) FA + HA (paper, Appendix B).
+double adder(const GateLibrary& g, int n);
+// Incrementer of n bits (add a carry-in): a half-adder chain, n HA.
+double incrementer(const GateLibrary& g, int n);
+// Upper bits of a wide accumulator that only see a sign extension and a carry:
+// acc + (s ? -1 : 0) + c per bit is an increment/decrement cell, HA + XOR2.
+double inc_dec(const GateLibrary& g, int n);
+// n x m array multiplier: n*m AND2 partial products, reduced by (m-1) rows of
+// n-1 FA and one HA each (m <= n). For n = m this is the paper's
+// N^2 AND2 + (N-1)^2 FA + (N-1) HA.
+double multiplier(const GateLibrary& g, int n, int m);
+// Logarithmic barrel shifter: `width` bits through ceil(log2(max_shift + 1))
+// stages of MUX2 (the paper: "log-depth MUX2 stages").
+double shifter(const GateLibrary& g, int width, int max_shift);
+// A shifter that places an `in`-bit value anywhere in an `out`-bit window:
+// stage k (shift 2^k) only needs the bits that can be occupied after it,
+// min(out, in + 2^(k+1) - 1) MUX2.
+double placing_shifter(const GateLibrary& g, int in, int out, int max_shift);
+// Leading-zero counter of n bits as a binary tree (n rounded up to a power of
+// two N): level l has N/2^l nodes, each an OR2 (any-one flag) and l-1 MUX2
+// choosing the lower-order count bits from the left or right half.
+double leading_zero_counter(const GateLibrary& g, int n);
+// n flip-flops.
+double reg(const GateLibrary& g, int n);
+
+}  // namespace qmac::cost

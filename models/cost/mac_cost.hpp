@@ -1,0 +1,50 @@
+// A MAC unit (and its processing element) decomposed into components with bit
+// widths derived from the operand formats and the accumulator, each priced by
+// a gate formula of gates.hpp. The groups are the paper's Fig. 3 split.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/cost/gates.hpp"
+#include "models/numerics/accumulator.hpp"
+
+namespace qmac::cost {
+
+// Fig. 3 of arXiv 2303.17951 splits each bar into these three groups; PE-level
+// registers form a fourth.
+inline constexpr const char* kMultiplier = "multiplier";
+inline constexpr const char* kAlignAdd = "align_add";
+inline constexpr const char* kNormalizeAccumulate = "normalize_accumulate";
+inline constexpr const char* kPeRegisters = "pe_registers";
+
+struct Component {
+  std::string name;     // e.g. "significand_multiplier"
+  std::string group;    // one of the k* groups above
+  std::string formula;  // the block and widths, e.g. "multiplier(4x4)"
+  double gates = 0;     // NAND2 equivalents
+  int bits = 0;         // width of the component's data path (for energy per toggle)
+};
+
+struct MacCost {
+  std::vector<Component> mac;        // the MAC unit
+  std::vector<Component> pe_extra;   // operand forwarding registers etc. in the PE
+  double mac_gates() const;
+  double pe_gates() const;           // mac + pe_extra
+  std::map<std::string, double> groups() const;      // gates per group (MAC and PE)
+  std::map<std::string, double> breakdown() const;   // gates per component name
+  // Widths of the nodes whose toggles the simulation counts.
+  int a_bits = 0, b_bits = 0, product_bits = 0, acc_bits = 0;
+  int flip_flops = 0;                // FFs in one PE (clocked every cycle)
+};
+
+// The MAC of `spec` with `pipeline_stages` (>= 1; each stage beyond the first
+// registers the product) in a PE that forwards both operands.
+MacCost mac_cost(const num::MacSpec& spec, int pipeline_stages, const GateLibrary& g);
+
+// Gates of the adder that adds partial sums into the output buffer (one per
+// array column), for a buffer accumulator fed by the MAC's accumulator.
+double output_adder_gates(const num::AccumulatorSpec& buffer, const GateLibrary& g);
+
+}  // namespace qmac::cost
