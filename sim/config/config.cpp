@@ -2,6 +2,7 @@
 // override is checked exactly like the file), then parse_tree().
 #include "sim/config/config.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>

@@ -4,6 +4,7 @@
 #include "sim/config/parse_tree.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <functional>
 
