@@ -4,15 +4,30 @@
 
 #include <fmt/format.h>
 
+#include "models/cost/energy.hpp"
+#include "sim/cost_files.hpp"
 #include "sim/sweep/results_file.hpp"
 
 namespace qmac::run {
 
 using nlohmann::ordered_json;
 
-void add_cost(ordered_json& /*j*/, const Simulation& /*s*/) {
-  // The cost model (models/cost) plugs in here.
+ordered_json cost_json(const config::Config& cfg, const num::Activity* activity) {
+  const cost::GateLibrary g = load_gate_library(cfg.cost.gate_library);
+  const cost::Technology t = load_technology(cfg.cost.technology);
+  const num::MacSpec spec = config::mac_spec(cfg);
+  const cost::MacCost mc = cost::mac_cost(spec, cfg.mac.pipeline_stages, g);
+  const auto& buf = cfg.array.output_buffer;
+  const int buf_bits = buf.kind == num::AccKind::floating ? buf.format.bits() : buf.width;
+  const uint64_t macs = uint64_t(cfg.workload.m) * uint64_t(cfg.workload.k) * uint64_t(cfg.workload.n);
+  const num::Activity act =
+      activity ? *activity : cost::static_activity(mc, cfg.array.rows, cfg.array.cols, macs);
+  const cost::CostReport r = cost::cost_report(spec, mc, cost::output_adder_gates(buf, g), buf_bits, cfg.array.rows,
+                                               cfg.array.cols, g, t, act, macs, activity != nullptr);
+  return cost::to_json(r);
 }
+
+void add_cost(ordered_json& j, const Simulation& s) { j["cost"] = cost_json(s.config, &s.result.activity); }
 
 namespace {
 

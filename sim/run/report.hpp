@@ -9,6 +9,10 @@
 
 namespace qmac::run {
 
+// The "cost" object of cli-contract.md for a config: gates, area, and energy
+// from `activity` (a simulation's), or from the static assumption when null.
+nlohmann::ordered_json cost_json(const config::Config& cfg, const num::Activity* activity);
+
 // Adds the "cost" object (the cost model, with energy from the run's activity).
 void add_cost(nlohmann::ordered_json& j, const Simulation& s);
 

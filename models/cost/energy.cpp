@@ -1,0 +1,123 @@
+#include "models/cost/energy.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace qmac::cost {
+
+int product_node_bits(const num::MacSpec& spec) {
+  const int fw = num::product_range(spec.a, spec.b).fixed_width();
+  return fw <= 126 ? std::min(fw, 64) : 64;
+}
+
+num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t macs) {
+  num::Activity a;
+  const uint64_t pes = uint64_t(rows) * uint64_t(cols);
+  a.macs = macs;
+  a.pe_cycles = macs;
+  a.cycles = (macs + pes - 1) / pes;
+  a.mult_a_toggles = macs * c.a_bits / 2;
+  a.mult_b_toggles = macs * c.b_bits / 2;
+  a.product_toggles = macs * uint64_t(c.product_bits) / 2;
+  a.acc_toggles = macs * uint64_t(c.acc_bits) / 2;
+  a.fwd_reg_toggles = macs * uint64_t(c.a_bits + c.b_bits) / 2;
+  return a;
+}
+
+CostReport cost_report(const num::MacSpec& spec, const MacCost& c, double output_adder_gates, int buffer_bits,
+                       int rows, int cols, const GateLibrary& g, const Technology& t, const num::Activity& act,
+                       uint64_t macs, bool from_simulation) {
+  CostReport r;
+  r.library = g.name;
+  r.technology = t.name;
+  r.energy_basis = from_simulation ? "activity" : "static";
+  r.macs = macs;
+  r.mac_gates = c.mac_gates();
+  r.pe_gates = c.pe_gates();
+  r.array_gates = double(rows) * cols * r.pe_gates + double(cols) * output_adder_gates;
+  r.area_um2 = r.array_gates * t.um2_per_ge;
+  r.breakdown = c.breakdown();
+  r.groups = c.groups();
+
+  const double e = t.pj_per_ge_toggle;
+  const int prod_bits = product_node_bits(spec);
+  const double rate_mult = double(act.mult_a_toggles + act.mult_b_toggles) / std::max(1, c.a_bits + c.b_bits);
+  const double rate_prod = double(act.product_toggles) / std::max(1, prod_bits);
+  const double rate_acc = double(act.acc_toggles) / std::max(1, c.acc_bits);
+  double logic = 0, regs = 0;
+  for (const auto& comp : c.mac) {
+    const bool is_reg = comp.name.find("register") != std::string::npos;
+    if (is_reg) {
+      // Each toggled bit flips one flip-flop.
+      const double toggles = comp.name == "accumulator_register" ? double(act.acc_toggles) : double(act.product_toggles);
+      regs += toggles * g.ff * e;
+      continue;
+    }
+    const double rate = comp.group == std::string(kMultiplier)  ? rate_mult
+                        : comp.group == std::string(kAlignAdd) ? rate_prod
+                                                               : rate_acc;
+    logic += comp.gates * rate * e;
+  }
+  regs += double(act.fwd_reg_toggles + act.psum_reg_toggles) * g.ff * e;
+  const double clock = double(act.pe_cycles) * c.flip_flops * t.ff_clock_ge_toggles * e;
+  const double out_adders = output_adder_gates * double(act.out_buffer_toggles) / std::max(1, buffer_bits) * e;
+  const double seconds_ns = double(act.cycles) / t.clock_ghz;
+  const double leakage = r.array_gates * t.leakage_nw_per_ge * seconds_ns * 1e-6;  // nW x ns = 1e-6 pJ
+  r.energy_breakdown = {{"logic", logic}, {"registers", regs}, {"clock", clock},
+                        {"output_adders", out_adders}, {"leakage", leakage}};
+  r.energy_pj = logic + regs + clock + out_adders + leakage;
+  r.pj_per_mac = macs ? r.energy_pj / double(macs) : 0;
+  r.tops_per_w = r.energy_pj > 0 ? 2.0 * double(macs) / r.energy_pj : 0;  // 2 ops per MAC; ops/pJ = TOPS/W
+  const double peak_ops = 2.0 * rows * cols * t.clock_ghz * 1e9;
+  r.tops_per_mm2 = r.area_um2 > 0 ? peak_ops / 1e12 / (r.area_um2 * 1e-6) : 0;
+  return r;
+}
+
+nlohmann::ordered_json to_json(const CostReport& r) {
+  nlohmann::ordered_json j;
+  j["mac_gates"] = r.mac_gates;
+  j["pe_gates"] = r.pe_gates;
+  j["array_gates"] = r.array_gates;
+  j["area_um2"] = r.area_um2;
+  j["energy_pj"] = r.energy_pj;
+  j["pj_per_mac"] = r.pj_per_mac;
+  j["tops_per_w"] = r.tops_per_w;
+  j["tops_per_mm2"] = r.tops_per_mm2;
+  j["breakdown"] = r.breakdown;
+  j["groups"] = r.groups;
+  j["energy_breakdown_pj"] = r.energy_breakdown;
+  j["energy_basis"] = r.energy_basis;
+  j["gate_library"] = r.library;
+  j["technology"] = r.technology;
+  return j;
+}
+
+std::vector<ReferenceOp> horowitz_ops(const GateLibrary& g) {
+  auto fp_add = [&](const char* fmt) {
+    num::AccumulatorSpec s;
+    s.kind = num::AccKind::floating;
+    s.format = num::parse_format(fmt);
+    return output_adder_gates(s, g);
+  };
+  // An FP multiplier: significand array, exponent sum minus bias, sign, hidden
+  // bits, a one-bit normalisation (p MUX2) and the rounding incrementer.
+  auto fp_mul = [&](const char* fmt) {
+    const num::FloatFormat f = num::parse_format(fmt).f;
+    const int p = f.precision(), x = f.exp_bits + 1;
+    return multiplier(g, p, p) + x * g.fa + adder(g, x + 1) + g.xor2 + 2 * (f.exp_bits - 1) * g.or2 + p * g.mux2 +
+           incrementer(g, p);
+  };
+  // Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, 0.9 V.
+  return {{"int8 add", 0.03, adder(g, 8)},      {"int32 add", 0.1, adder(g, 32)},
+          {"int8 mult", 0.2, multiplier(g, 8, 8)}, {"int32 mult", 3.1, multiplier(g, 32, 32)},
+          {"fp16 add", 0.4, fp_add("fp16")},     {"fp32 add", 0.9, fp_add("fp32")},
+          {"fp16 mult", 1.1, fp_mul("fp16")},    {"fp32 mult", 3.7, fp_mul("fp32")}};
+}
+
+double fit_pj_per_ge_toggle(const std::vector<ReferenceOp>& ops) {
+  double log_sum = 0;
+  for (const auto& op : ops) log_sum += std::log(op.horowitz_pj / (0.5 * op.gates));
+  return std::exp(log_sum / double(ops.size()));
+}
+
+}  // namespace qmac::cost

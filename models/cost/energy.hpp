@@ -1,0 +1,74 @@
+// Area and energy: a technology's constants applied to the gate counts, with
+// dynamic energy driven by the switching activity a simulation counted.
+//
+//   E = e * [ G_mult * r_mult + G_align * r_prod + G_norm * r_acc ]      logic
+//     + e * FF * [ acc_toggles + product_toggles * (pipe FFs present)
+//                  + fwd_reg_toggles + psum_reg_toggles ]                 register data
+//     + e * k_clk * FF_per_PE * pe_cycles                                 clock
+//     + e * G_outadd * out_buffer_toggles / buffer_bits                   output-buffer adders
+//     + P_leak * G_array * t                                              leakage
+// with e the energy of one gate-equivalent toggle, r_x = (bit toggles of node
+// x) / (bits of x): the number of full-width transitions the node made, which
+// every gate of the group driven by that node is assumed to follow.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/cost/mac_cost.hpp"
+#include "models/numerics/activity.hpp"
+
+namespace qmac::cost {
+
+struct Technology {
+  std::string name;
+  std::string source;
+  double node_nm = 45;
+  double um2_per_ge = 0.798;         // area of one NAND2 equivalent
+  double pj_per_ge_toggle = 0.001;   // dynamic energy of one gate-equivalent output toggle
+  double ff_clock_ge_toggles = 2;    // clock energy per flip-flop per cycle, in GE toggles
+  double leakage_nw_per_ge = 0;      // static power per gate equivalent
+  double clock_ghz = 1;
+};
+
+struct CostReport {
+  std::string library, technology;
+  std::string energy_basis;          // "activity" (from a simulation) or "static" (assumed)
+  double mac_gates = 0, pe_gates = 0, array_gates = 0;
+  double area_um2 = 0, energy_pj = 0, pj_per_mac = 0, tops_per_w = 0, tops_per_mm2 = 0;
+  uint64_t macs = 0;
+  std::map<std::string, double> breakdown;         // gates per component (one PE)
+  std::map<std::string, double> groups;            // gates per group (one PE)
+  std::map<std::string, double> energy_breakdown;  // pJ per part of the energy equation
+};
+
+// Bits of the product node as the array engines encode it (models/mac/mac_bits.hpp).
+int product_node_bits(const num::MacSpec& spec);
+
+// The static activity assumed without a simulation: every PE busy every cycle
+// for `macs` MACs on a rows x cols array, every data bit toggling with
+// probability 1/2.
+num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t macs);
+
+CostReport cost_report(const num::MacSpec& spec, const MacCost& c, double output_adder_gates, int buffer_bits,
+                       int rows, int cols, const GateLibrary& g, const Technology& t, const num::Activity& activity,
+                       uint64_t macs, bool from_simulation);
+
+nlohmann::ordered_json to_json(const CostReport& r);
+
+// Calibration against Horowitz, ISSCC 2014, 45 nm (published-numbers.md section 3).
+struct ReferenceOp {
+  std::string name;
+  double horowitz_pj;   // published energy per operation
+  double gates;         // the model's gate count for that operation
+};
+std::vector<ReferenceOp> horowitz_ops(const GateLibrary& g);
+// Least-squares fit in log space of E = e * 0.5 * gates (random operands: half
+// the bits toggle): e = geometric mean of horowitz_pj / (0.5 * gates).
+double fit_pj_per_ge_toggle(const std::vector<ReferenceOp>& ops);
+
+}  // namespace qmac::cost

@@ -1,0 +1,22 @@
+// Gate libraries and technologies from YAML: shipped names (configs/gates/NAME.yaml,
+// configs/tech/NAME.yaml) or paths. Errors name file:line:column.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/cost/energy.hpp"
+#include "models/cost/gates.hpp"
+
+namespace qmac {
+
+// `name_or_path`: a shipped name (e.g. "paper", "nangate45") or a path to a YAML
+// file (anything containing '/' or ending in .yaml). Shipped files are looked
+// up in $QMAC_CONFIGS, then the source tree qmac was built from, then ./configs.
+cost::GateLibrary load_gate_library(const std::string& name_or_path);
+cost::Technology load_technology(const std::string& name_or_path);
+
+// The shipped names in a configs/ subfolder ("gates" or "tech").
+std::vector<std::string> shipped_names(const std::string& kind);
+
+}  // namespace qmac
