@@ -137,14 +137,15 @@ class Kernel final : public FastKernel {
       const int64_t jlo = std::max<int64_t>(0, top - i - p_.nx + 1);
       const int64_t jhi = std::min<int64_t>(f.cn - 1, top - i);
       if (jlo > jhi) continue;
-      const Code* feed = feed_.data() + size_t(i) * span_ + size_t(top);  // feed[-j]
+      // Row i's feed of cycle top - j (in range for every j in [jlo, jhi]).
+      const Code* feed = feed_.data() + size_t(i) * span_ + size_t(top - jhi);  // feed[jhi - j]
       const size_t base = size_t(i) * C;
       if (i < f.kn) {
         for (int64_t j = jlo; j <= jhi; ++j) {
           const size_t pe = base + size_t(j);
           const uint64_t old_raw = bits_.acc(Store::load(acc_[pe]));
           num::AccValue v = i > 0 ? Store::load(acc_[pe - C]) : num::AccValue{};
-          const uint32_t xc = feed[-j], sc = stat_[pe];
+          const uint32_t xc = feed[jhi - j], sc = stat_[pe];
           mac_event(pe, x_is_a ? xc : sc, x_is_a ? sc : xc, v, old_raw);
           acc_[pe] = Store::save(v);
         }
@@ -179,14 +180,14 @@ class Kernel final : public FastKernel {
       const int64_t jlo = std::max<int64_t>(0, top - i - p_.K + 1);
       const int64_t jhi = std::min<int64_t>(f.cn - 1, top - i);
       if (jlo > jhi) continue;
-      const Code* afeed = feed_.data() + size_t(i) * span_ + size_t(top);    // afeed[-j]
+      const Code* afeed = feed_.data() + size_t(i) * span_ + size_t(top - jhi);  // afeed[jhi - j]
       const Code* bfeed = feed_col_.data() + size_t(top - i) * size_t(C);  // bfeed[j]
       for (int64_t j = jlo; j <= jhi; ++j) {
         const size_t pe = size_t(i) * C + size_t(j);
         const num::AccValue old = Store::load(acc_[pe]);
         // The first MAC of a fold loads 0 + a*b.
         num::AccValue v = top - i - j == 0 ? num::AccValue{} : old;
-        mac_event(pe, afeed[-j], bfeed[j], v, bits_.acc(old));
+        mac_event(pe, afeed[jhi - j], bfeed[j], v, bits_.acc(old));
         acc_[pe] = Store::save(v);
       }
     }
