@@ -6,8 +6,11 @@
 #      precision (INT8/INT32, INT8/Kulisch, FP8-E4M3 with FP16/FP32/Kulisch
 #      accumulators, E5M2, E3M4, W8A16) on normal, heavy-tailed and
 #      outlier-channel activations: accuracy, cycles, overflow events, cost;
-#   3. pictures of both in docs/ (scripts/plot.py).
-# Results go to results/ (a new timestamped folder per run: nothing is overwritten).
+#   3. the paper's Fig. 3: gates per MAC, INT8 vs FP8 x fixed/FP16/FP32
+#      accumulators, from the cost model;
+#   4. pictures (scripts/plot.py), including the area-vs-accuracy Pareto front.
+# Results go to results/<timestamp>/ (a new folder per run: nothing is
+# overwritten). `scripts/compare.sh --docs` also copies the pictures to docs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 qmac=${QMAC:-build/bin/qmac}
@@ -77,10 +80,40 @@ for p in precs:
 EOF
 
 echo
-echo "== 3. Pictures"
+echo "== 3. Gates per MAC (paper library), qmac vs the paper's Fig. 3"
+"$qmac" sweep configs/paper/fig3.yaml -o "$out/fig3.csv" 2>/dev/null || status=1
+"$py" - "$out/fig3.csv" <<'EOF'
+import csv, sys
+# van Baalen et al., arXiv 2303.17951, Fig. 3 (chart readings, about +-15 gates)
+paper = {"int8": [720, 1390, 2340], "e2m5_fnuz": [875, 1270, 2215], "e3m4_fnuz": [900, 1180, 2120],
+         "e4m3_fnuz": [1055, 1105, 2040], "e5m2_fnuz": [1510, 1055, 1980]}
+label = {"int8": "INT8", "e2m5_fnuz": "FP8-E2", "e3m4_fnuz": "FP8-E3", "e4m3_fnuz": "FP8-E4", "e5m2_fnuz": "FP8-E5"}
+rows = list(csv.DictReader(open(sys.argv[1])))
+base = float(rows[0]["cost.mac_gates"])
+print(f"{'input':<8}" + "".join(f"{h:>24}" for h in ["fixed-point acc", "FP16 acc", "FP32 acc"]))
+for i in range(0, len(rows), 3):
+    f = rows[i]["mac.a"]
+    cells = []
+    for j in range(3):
+        g = float(rows[i + j]["cost.mac_gates"])
+        cells.append(f"{g:.0f} {g / base:.2f}x ({paper[f][j] / 720:.2f}x)")
+    print(f"{label[f]:<8}" + "".join(f"{c:>24}" for c in cells))
+print("qmac gates, ratio to INT8 + fixed (the paper's ratio)")
+EOF
+
+echo
+echo "== 4. Pictures"
 "$py" scripts/plot.py fig5 "$out/fig5.csv" --out "$out/fig5.png"
 "$py" scripts/plot.py bars "$out/int8_vs_fp8.csv" --group workload.a.distribution \
     --series mac.a,mac.b,mac.accumulator.type,mac.accumulator.format --y accuracy.sqnr_db \
     --out "$out/int8_vs_fp8_sqnr.png" --title "GEMM SQNR vs FP64 by precision and activation data"
+"$py" scripts/plot.py fig3 "$out/fig3.jsonl" --out "$out/fig3.png"
+"$py" scripts/plot.py pareto "$out/int8_vs_fp8.csv" --where workload.a.distribution=outliers \
+    --x cost.area_um2 --y accuracy.sqnr_db --label mac.a,mac.b,mac.accumulator.type,mac.accumulator.format \
+    --out "$out/pareto_outliers.png" --title "Area vs accuracy, activations with outlier channels"
+"$py" scripts/plot.py pareto "$out/int8_vs_fp8.csv" --where workload.a.distribution=normal \
+    --x cost.area_um2 --y accuracy.sqnr_db --label mac.a,mac.b,mac.accumulator.type,mac.accumulator.format \
+    --out "$out/pareto_normal.png" --title "Area vs accuracy, normal activations"
+if [ "${1:-}" = "--docs" ]; then cp "$out"/*.png docs/; echo "pictures copied to docs/"; fi
 echo "results in $out/ ($(( $(date +%s) - start )) s)"
 exit "$status"

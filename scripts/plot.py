@@ -37,12 +37,18 @@ PAPER_FIG5 = {
 }
 FIG5_FORMATS = ["int8", "fp8_e2m5", "e3m4_fnuz", "e4m3_fnuz", "e5m2_fnuz"]
 FIG5_LABELS = ["INT8", "FP8-E2", "FP8-E3", "FP8-E4", "FP8-E5"]
-GROUP_ORDER = ["multiplier", "align_add", "normalize_accumulate", "registers"]
+# Fig. 3 of the paper splits a MAC into these groups (the PE's registers are not in it).
+GROUP_ORDER = ["multiplier", "align_add", "normalize_accumulate"]
+GROUP_LABEL = {"multiplier": "multiplier", "align_add": "align + add", "normalize_accumulate": "normalise + accumulate"}
+FORMAT_LABEL = dict(zip(FIG5_FORMATS, FIG5_LABELS), e2m5_fnuz="FP8-E2")
 
 
 def die(msg):
     print(f"plot.py: error: {msg}", file=sys.stderr)
     sys.exit(2)
+
+
+WHERE = []  # (key, value) filters from --where
 
 
 def read_csv(path):
@@ -51,7 +57,10 @@ def read_csv(path):
             rows = list(csv.DictReader(f))
     except OSError as e:
         die(f"{path}: {e.strerror}")
-    return [r for r in rows if r.get("status", "ok") == "ok"]
+    for key, _ in WHERE:
+        if rows and key not in rows[0]:
+            die(f"{path}: --where names no column '{key}'")
+    return [r for r in rows if r.get("status", "ok") == "ok" and all(r.get(k) == v for k, v in WHERE)]
 
 
 def read_jsonl(path):
@@ -125,21 +134,20 @@ def plot_fig3(args):
             die(f"{args.input}: point {r['point']} has no cost.groups (run the sweep with qmac cost/run)")
         o = r.get("overrides", {})
         acc = o.get("mac.accumulator.format") or o.get("mac.accumulator.type", "")
-        labels.append(f"{o.get('mac.a', '?')}\n{acc}")
-        stacks.append(groups)
+        fmt = o.get("mac.a", "?")
+        labels.append(f"{FORMAT_LABEL.get(fmt, fmt)}\n{acc}")
+        stacks.append({g: v for g, v in groups.items() if g in GROUP_ORDER})
     fig, ax = plt.subplots(figsize=(max(8, 0.6 * len(rows)), 4.5))
     bottom = [0.0] * len(rows)
-    names = [g for g in GROUP_ORDER if any(g in s for s in stacks)]
-    names += sorted({g for s in stacks for g in s} - set(names))
-    for g in names:
+    for g in GROUP_ORDER:
         vals = [s.get(g, 0.0) for s in stacks]
-        ax.bar(range(len(rows)), vals, bottom=bottom, label=g.replace("_", " + ").replace("align + add", "align+add"))
+        ax.bar(range(len(rows)), vals, bottom=bottom, label=GROUP_LABEL[g])
         bottom = [b + v for b, v in zip(bottom, vals)]
     ax.set_xticks(range(len(rows)))
     ax.set_xticklabels(labels, fontsize=7)
     ax.set_ylabel("NAND2-equivalent gates per MAC")
-    ax.set_title("MAC gate count by component group (qmac cost model)")
-    ax.legend(fontsize=8)
+    ax.set_title("Gates per MAC by component group (qmac cost model; cf. the paper's Fig. 3)")
+    ax.legend(fontsize=8, loc="upper left")
     ax.grid(axis="y", alpha=0.3)
     save(fig, args.out)
 
@@ -239,6 +247,7 @@ def main():
         s.add_argument("input")
         s.add_argument("--out", required=True, help="FILE.png or FILE.svg")
         s.add_argument("--title")
+        s.add_argument("--where", action="append", default=[], help="KEY=VALUE: only rows with this value")
         if name in ("line", "pareto"):
             s.add_argument("--x", required=True)
             s.add_argument("--y", required=True)
@@ -252,6 +261,10 @@ def main():
             s.add_argument("--series", required=True, help="columns (comma-separated) naming each bar")
             s.add_argument("--y", required=True)
     args = p.parse_args()
+    for w in args.where:
+        if "=" not in w:
+            die(f"--where {w}: expected KEY=VALUE")
+        WHERE.append(tuple(w.split("=", 1)))
     {"fig5": plot_fig5, "fig3": plot_fig3, "line": plot_line, "pareto": plot_pareto,
      "bars": plot_bars}[args.what](args)
 
