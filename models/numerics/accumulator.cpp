@@ -249,6 +249,21 @@ Mac::Mac(const MacSpec& spec) : spec_(spec), acc_((validate(spec), spec.acc)), r
       break;
     }
   }
+  if (spec.acc.kind == AccKind::integer && spec.acc.width <= 62) {
+    int64_ok_ = true;
+    lo64_ = static_cast<int64_t>(acc_.min_lsbs());
+    hi64_ = static_cast<int64_t>(acc_.max_lsbs());
+  }
+  if (spec.acc.kind == AccKind::floating) {
+    const FloatFormat& f = spec.acc.format.f;
+    float_fast_ = spec.fused && spec.acc.rounding == Rounding::rne;
+    shift_ = 52 - f.man_bits;
+    low_mask_ = (uint64_t{1} << shift_) - 1;
+    half_ = uint64_t{1} << (shift_ - 1);
+    min_biased_ = uint64_t(f.emin() + detail::kDoubleBias);
+    max_biased_ = uint64_t(f.emax() + detail::kDoubleBias);
+    maxv_ = f.max_finite();
+  }
   if (spec.acc.kind == AccKind::fixed) {
     // A fixed-point register cannot hold NaN/inf: such operands add nothing and
     // are counted (MacStats::invalid), never silently absorbed.
@@ -314,7 +329,6 @@ void Mac::accumulate_int64(AccValue& acc, size_t n, ProductAt product_at, MacSta
   acc.i = v;
 }
 
-void Mac::mac(AccValue& acc, uint32_t a, uint32_t b, MacStats& stats) const { dot(acc, &a, 0, &b, 0, 1, stats); }
 
 void Mac::dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, size_t sb, size_t n,
               MacStats& stats) const {
@@ -367,34 +381,15 @@ void Mac::dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, si
       // values, rtz) goes through add_float. The shortcut keeps the serial
       // accumulate chain short: one add and a few integer operations.
       const bool fast = spec_.acc.rounding == Rounding::rne;
-      const FloatFormat& f = spec_.acc.format.f;
-      const int shift = 52 - f.man_bits;
-      const uint64_t low_mask = (uint64_t{1} << shift) - 1, half = uint64_t{1} << (shift - 1);
-      const uint64_t min_biased = uint64_t(f.emin() + detail::kDoubleBias);
-      const uint64_t max_biased = uint64_t(f.emax() + detail::kDoubleBias);
-      const double maxv = f.max_finite();
       double v = acc.f;
       for (size_t k = 0; k < n; ++k) {
         double p = prod_f_.empty() ? product(a[k * sa], b[k * sb]) : prod_f_[index(k)];
         if (!spec_.fused) p = acc_.round_float(p, stats);
         if (fast) {
-          const double sum = v + p;
-          const uint64_t bits = detail::bits_of(sum);
-          const uint64_t mag = bits & ~detail::kSignBit;
-          const uint64_t biased = mag >> 52;
-          bool exact_or_no_tie = (mag & low_mask) != half;
-          if (!exact_or_no_tie) {  // a tie of s: RNE on s is right only if s is the exact sum
-            double s2, residual;
-            two_sum(v, p, s2, residual);
-            exact_or_no_tie = residual == 0.0;
-          }
-          if (biased >= min_biased && biased <= max_biased && exact_or_no_tie) {
-            const uint64_t kept = (mag + (half - 1) + ((mag >> shift) & 1)) & ~low_mask;
-            const double r = detail::double_of((bits & detail::kSignBit) | kept);
-            if (std::fabs(r) <= maxv) {
-              v = r;
-              continue;
-            }
+          double r;
+          if (round_fast(v, p, r)) {
+            v = r;
+            continue;
           }
         }
         AccValue t;

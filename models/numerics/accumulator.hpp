@@ -12,6 +12,7 @@
 // product to the accumulator format first: acc' = round(acc + round(a*b)).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -137,8 +138,43 @@ class Mac {
 
   // The exact product of two codes.
   double product(uint32_t a_code, uint32_t b_code) const;
-  // acc = acc + a*b with this MAC's rounding (fused or not).
-  void mac(AccValue& acc, uint32_t a_code, uint32_t b_code, MacStats& stats) const;
+  // acc = acc + a*b with this MAC's rounding (fused or not). Inline: the array
+  // engines call it once per PE per cycle. The common cases (table products into
+  // an int64-sized register, FP32 by float addition, an in-range non-tie float
+  // sum) finish here; everything else takes dot()'s exact paths.
+  void mac(AccValue& acc, uint32_t a_code, uint32_t b_code, MacStats& stats) const {
+    switch (path_) {
+      case Path::int_table:
+        if (int64_ok_) {
+          const int64_t s = static_cast<int64_t>(acc.i) + prod_i_[table_index(a_code, b_code)];
+          if (s >= lo64_ && s <= hi64_) {
+            acc.i = s;
+            return;
+          }
+        }
+        break;
+      case Path::float32_native: {
+        const float sf = float(acc.f);
+        const float next = sf + float(prod_f_.empty() ? product(a_code, b_code) : prod_f_[table_index(a_code, b_code)]);
+        stats.overflows += std::isinf(next) && std::isfinite(sf);
+        acc.f = double(next);
+        return;
+      }
+      case Path::float_generic:
+        if (float_fast_ && !prod_f_.empty()) {
+          const double p = prod_f_[table_index(a_code, b_code)];
+          double r;
+          if (round_fast(acc.f, p, r)) {
+            acc.f = r;
+            return;
+          }
+        }
+        break;
+      default:
+        break;
+    }
+    dot(acc, &a_code, 0, &b_code, 0, 1, stats);
+  }
   // acc = fold of mac over n operand pairs a[i*sa], b[i*sb], in order. Same result
   // as n calls of mac(), faster.
   void dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, size_t sb, size_t n,
@@ -146,6 +182,25 @@ class Mac {
 
  private:
   enum class Path { int_table, int_generic, fixed_table, fixed_generic, float32_native, float_generic };
+  size_t table_index(uint32_t a, uint32_t b) const { return (size_t(a & a_mask_) << b_bits_) | (b & b_mask_); }
+  // RNE of v + p when the double sum lands in the format's normal range and is
+  // not an inexact tie: the branch-free "add half-minus-one plus the kept LSB,
+  // mask" on the bit pattern. Returns false when the exact path is needed.
+  bool round_fast(double v, double p, double& r) const {
+    const double sum = v + p;
+    const uint64_t bits = detail::bits_of(sum);
+    const uint64_t mag = bits & ~detail::kSignBit;
+    const uint64_t biased = mag >> 52;
+    if (biased < min_biased_ || biased > max_biased_) return false;
+    if ((mag & low_mask_) == half_) {  // a tie of the double sum: right only if the sum is exact
+      double s2, residual;
+      two_sum(v, p, s2, residual);
+      if (residual != 0.0) return false;
+    }
+    const uint64_t kept = (mag + (half_ - 1) + ((mag >> shift_) & 1)) & ~low_mask_;
+    r = detail::double_of((bits & detail::kSignBit) | kept);
+    return std::fabs(r) <= maxv_;
+  }
   __int128 product_lsbs(uint32_t a, uint32_t b) const;
   template <class ProductAt>
   void accumulate_int64(AccValue& acc, size_t n, ProductAt product_at, MacStats& stats) const;
@@ -159,6 +214,13 @@ class Mac {
   std::vector<double> prod_f_;               // product table, 8-bit x 8-bit
   std::vector<int64_t> prod_i_;              // integer/fixed product table in LSB units
   std::vector<uint8_t> a_nonfinite_, b_nonfinite_;  // fixed accumulators: NaN/inf operand codes
+  // Precomputed for the fast paths (see mac()).
+  bool int64_ok_ = false;          // integer register <= 62 bits
+  int64_t lo64_ = 0, hi64_ = 0;
+  bool float_fast_ = false;        // float accumulator, fused, RNE
+  int shift_ = 0;
+  uint64_t low_mask_ = 0, half_ = 0, min_biased_ = 0, max_biased_ = 0;
+  double maxv_ = 0;
 };
 
 }  // namespace qmac::num
