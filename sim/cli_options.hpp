@@ -6,6 +6,9 @@
 
 #include <boost/program_options.hpp>
 
+#include "models/numerics/format.hpp"
+#include "sim/errors.hpp"
+
 namespace qmac::cli {
 
 namespace po = boost::program_options;
@@ -20,5 +23,16 @@ bool parse_args(const std::vector<std::string>& args, const po::options_descript
 // (as strtod/strtoll accept it). Throws InputError naming `what`.
 double parse_double(const std::string& text, const std::string& what);
 long long parse_integer(const std::string& text, const std::string& what);
+
+// Runs parse() (a parse_format, parse_overflow, ... call) and turns its
+// num::FormatError into an InputError naming the argument ("--format").
+template <class Parse>
+auto parse_arg(const std::string& option, Parse&& parse) -> decltype(parse()) {
+  try {
+    return parse();
+  } catch (const num::FormatError& e) {
+    throw InputError("argument " + option, e.what());
+  }
+}
 
 }  // namespace qmac::cli

@@ -33,18 +33,9 @@ int run_convert(const std::vector<std::string>& args) {
                                   "[--decode] [VALUE ...]", &pos))
     return 0;
 
-  const num::Format fmt = [&] {
-    try { return num::parse_format(format_name); }
-    catch (const num::FormatError& e) { throw InputError("argument --format", e.what()); }
-  }();
-  const num::Overflow overflow = [&] {
-    try { return num::parse_overflow(overflow_name); }
-    catch (const num::FormatError& e) { throw InputError("argument --overflow", e.what()); }
-  }();
-  const num::Rounding rounding = [&] {
-    try { return num::parse_rounding(rounding_name); }
-    catch (const num::FormatError& e) { throw InputError("argument --rounding", e.what()); }
-  }();
+  const num::Format fmt = parse_arg("--format", [&] { return num::parse_format(format_name); });
+  const num::Overflow overflow = parse_arg("--overflow", [&] { return num::parse_overflow(overflow_name); });
+  const num::Rounding rounding = parse_arg("--rounding", [&] { return num::parse_rounding(rounding_name); });
   const bool decode_mode = vm.count("decode") > 0;
   std::mt19937_64 rng(seed);
 

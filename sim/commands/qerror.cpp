@@ -36,14 +36,8 @@ int run_qerror(const std::vector<std::string>& args) {
                   "[--scale best|max] [--json FILE|-]"))
     return 0;
 
-  const num::Format fmt = [&] {
-    try { return num::parse_format(format_name); }
-    catch (const num::FormatError& e) { throw InputError("argument --format", e.what()); }
-  }();
-  const num::Distribution dist = [&] {
-    try { return num::parse_distribution(dist_name); }
-    catch (const num::FormatError& e) { throw InputError("argument --dist", e.what()); }
-  }();
+  const num::Format fmt = parse_arg("--format", [&] { return num::parse_format(format_name); });
+  const num::Distribution dist = parse_arg("--dist", [&] { return num::parse_distribution(dist_name); });
   if (method != "integrate" && method != "sample")
     throw InputError("argument --method", "expected integrate or sample, got '" + method + "'");
   if (scale_name != "best" && scale_name != "max")

@@ -34,13 +34,7 @@ int run_run(const std::vector<std::string>& args) {
     return 0;
 
   config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
-  if (!engine.empty()) {
-    try {
-      cfg.engine = array::parse_engine(engine);
-    } catch (const num::FormatError& e) {
-      throw InputError("argument --engine", e.what());
-    }
-  }
+  if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
   if (vm.count("print-config")) {
     std::cout << config::to_yaml(cfg);
