@@ -49,7 +49,7 @@ struct Gemm {
 };
 
 struct TraceOptions {
-  std::string vcd_path;                  // written through sc_trace (".vcd" is appended by SystemC if missing)
+  std::string vcd_path;                  // the VCD file written through sc_trace (".vcd" is appended if missing)
   std::vector<std::pair<int, int>> pes;  // (row, col) of the PEs to trace; empty = default_trace_pes()
   uint64_t first_cycle = 0;              // window of clocked cycles [first_cycle, last_cycle] recorded
   uint64_t last_cycle = 999;

@@ -174,7 +174,11 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
   }
 
   if (!traced.empty()) {
-    vcd_ = sc_core::sc_create_vcd_trace_file(trace->vcd_path.c_str());
+    // SystemC appends ".vcd" to the name it is given: strip it so `--vcd x.vcd`
+    // writes x.vcd, not x.vcd.vcd.
+    std::string base = trace->vcd_path;
+    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+    vcd_ = sc_core::sc_create_vcd_trace_file(base.c_str());
     vcd_->set_time_unit(100, sc_core::SC_PS);  // the clock view has edges at half periods
     sc_core::sc_trace(vcd_, controller_.clk_view, "clk");
     sc_core::sc_trace(vcd_, controller_.cycle_view, "cycle");

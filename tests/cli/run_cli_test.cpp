@@ -90,6 +90,21 @@ TEST(Run_Cli, BadInputExitsTwoWithThePlace) {
   EXPECT_NE(r.err.find("at least 16"), std::string::npos) << r.err;
 }
 
+TEST(Run_Cli, VcdGoesToTheNamedFileAndGtkwaveAcceptsIt) {
+  const std::string vcd = std::string(QMAC_TEST_TMPDIR) + "/run_trace.vcd";
+  std::filesystem::remove(vcd);
+  const auto r = run_qmac("run --set array.rows=4 --set array.cols=4 --set workload.gemm.m=6 --set workload.gemm.k=5 "
+                          "--set workload.gemm.n=4 --vcd " + vcd);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(std::filesystem::exists(vcd)) << "no " << vcd;
+  EXPECT_FALSE(std::filesystem::exists(vcd + ".vcd"));
+  EXPECT_EQ(std::system(("vcd2fst '" + vcd + "' '" + vcd + ".fst' >/dev/null 2>&1").c_str()), 0);
+  // Asking for the fast engine and a waveform is a contradiction, reported as such.
+  const auto bad = run_qmac("run --engine fast --vcd " + vcd);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("pe engine"), std::string::npos) << bad.err;
+}
+
 TEST(Run_Cli, PrintConfigRoundTrips) {
   const std::string file = std::string(QMAC_TEST_TMPDIR) + "/printed.yaml";
   std::filesystem::create_directories(QMAC_TEST_TMPDIR);
