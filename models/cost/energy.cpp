@@ -32,6 +32,7 @@ CostReport cost_report(const num::MacSpec& spec, const MacCost& c, double output
   r.technology = t.name;
   r.energy_basis = from_simulation ? "activity" : "static";
   r.macs = macs;
+  r.accumulator_bits = c.acc_bits;
   r.mac_gates = c.mac_gates();
   r.pe_gates = c.pe_gates();
   r.array_gates = double(rows) * cols * r.pe_gates + double(cols) * output_adder_gates;
@@ -85,6 +86,7 @@ nlohmann::ordered_json to_json(const CostReport& r) {
   j["pj_per_mac"] = r.pj_per_mac;
   j["tops_per_w"] = r.tops_per_w;
   j["tops_per_mm2"] = r.tops_per_mm2;
+  j["accumulator_bits"] = r.accumulator_bits;
   j["breakdown"] = r.breakdown;
   j["groups"] = r.groups;
   j["energy_breakdown_pj"] = r.energy_breakdown;

@@ -41,6 +41,7 @@ struct CostReport {
   double mac_gates = 0, pe_gates = 0, array_gates = 0;
   double area_um2 = 0, energy_pj = 0, pj_per_mac = 0, tops_per_w = 0, tops_per_mm2 = 0;
   uint64_t macs = 0;
+  int accumulator_bits = 0;                        // width of the MAC's accumulator register
   std::map<std::string, double> breakdown;         // gates per component (one PE)
   std::map<std::string, double> groups;            // gates per group (one PE)
   std::map<std::string, double> energy_breakdown;  // pJ per part of the energy equation

@@ -27,6 +27,14 @@ ErrorStats compare(const std::vector<double>& ref, const std::vector<double>& ou
     s.signal_rms = double(std::sqrt(signal / finite));
   }
   s.sqnr_db = noise == 0 ? std::numeric_limits<double>::infinity() : double(10 * std::log10(signal / noise));
+  if (s.nonfinite > 0) {
+    // An inf/NaN output is an unbounded error: the SQNR is -inf, not the SQNR of
+    // the outputs that happened to stay finite.
+    const double inf = std::numeric_limits<double>::infinity();
+    s.sqnr_db = -inf;
+    s.max_abs_error = inf;
+    s.rms_error = inf;
+  }
   return s;
 }
 

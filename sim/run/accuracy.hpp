@@ -7,11 +7,12 @@
 namespace qmac::run {
 
 struct ErrorStats {
-  double sqnr_db = 0;         // 10 log10(sum ref^2 / sum (ref - out)^2); +inf when out == ref exactly
+  double sqnr_db = 0;         // 10 log10(sum ref^2 / sum (ref - out)^2); +inf when out == ref exactly,
+                              // -inf (and max/rms error +inf) when any output is NaN/inf
   double max_abs_error = 0;   // max |ref - out|
   double rms_error = 0;
   double signal_rms = 0;      // sqrt(mean ref^2)
-  uint64_t nonfinite = 0;     // outputs that are NaN/inf (excluded from the sums above)
+  uint64_t nonfinite = 0;     // outputs that are NaN/inf
 };
 
 // Compares out with ref element by element (same length).

@@ -31,8 +31,9 @@ void add_cost(ordered_json& j, const Simulation& s) { j["cost"] = cost_json(s.co
 
 namespace {
 
-std::string num_or_dash(const ordered_json& v, const char* fmt_spec = "{:.4g}") {
-  if (v.is_null()) return "exact (inf)";
+// `null_text`: what a null (a non-finite number in JSON) stands for here.
+std::string num_or_dash(const ordered_json& v, const char* fmt_spec = "{:.4g}", const char* null_text = "inf") {
+  if (v.is_null()) return null_text;
   if (v.is_number_float()) return fmt::format(fmt::runtime(fmt_spec), v.get<double>());
   return v.dump();
 }
@@ -47,10 +48,13 @@ std::string table(const ordered_json& j) {
                        j["gemm"]["n"].dump());
     out += fmt::format("  cycles          {}   folds {}   utilization {:.1f} %\n", j["cycles"].dump(),
                        j["folds"].dump(), 100 * j["utilization"].get<double>());
-    out += fmt::format("  SQNR vs FP64    {} dB   max |error| {}\n", num_or_dash(acc["sqnr_db"], "{:.2f}"),
+    const bool bad = acc.value("nonfinite_outputs", 0) > 0;
+    const char* sqnr_null = bad ? "-inf (inf/NaN outputs)" : "inf (exact)";
+    out += fmt::format("  SQNR vs FP64    {} dB   max |error| {}\n", num_or_dash(acc["sqnr_db"], "{:.2f}", sqnr_null),
                        num_or_dash(acc["max_abs_error"]));
     out += fmt::format("  SQNR vs dequantised inputs (accumulation error alone) {} dB\n",
-                       num_or_dash(acc["sqnr_db_vs_dequantized"], "{:.2f}"));
+                       num_or_dash(acc["sqnr_db_vs_dequantized"], "{:.2f}", sqnr_null));
+    if (bad) out += fmt::format("  non-finite outputs {}\n", acc["nonfinite_outputs"].dump());
     out += fmt::format("  overflow events {}\n", acc["overflows"].dump());
   }
   if (j.contains("cost")) {

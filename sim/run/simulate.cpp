@@ -67,11 +67,11 @@ ordered_json to_json(const Simulation& s) {
   j["utilization"] = r.cycles ? double(macs) / (double(r.cycles) * cfg.array.rows * cfg.array.cols) : 0.0;
   j["accuracy"] = {
       {"sqnr_db", finite_or_null(s.vs_fp64.sqnr_db)},
-      {"max_abs_error", s.vs_fp64.max_abs_error},
+      {"max_abs_error", finite_or_null(s.vs_fp64.max_abs_error)},
       {"overflows", r.stats.overflows},
-      {"rms_error", s.vs_fp64.rms_error},
+      {"rms_error", finite_or_null(s.vs_fp64.rms_error)},
       {"sqnr_db_vs_dequantized", finite_or_null(s.vs_dequantized.sqnr_db)},
-      {"max_abs_error_vs_dequantized", s.vs_dequantized.max_abs_error},
+      {"max_abs_error_vs_dequantized", finite_or_null(s.vs_dequantized.max_abs_error)},
       {"nonfinite_outputs", s.vs_fp64.nonfinite},
       {"invalid_operands", r.stats.invalid},
   };

@@ -34,8 +34,10 @@ nlohmann::ordered_json to_json(const Simulation& s);
 // Writes a.npy, b.npy (dequantised operands) and c.npy (the output), float64.
 void save_tensors(const Simulation& s, const std::string& dir);
 
-// JSON has no infinity: an SQNR of +inf (the output equals the reference
-// exactly) is written as null; see docs/cli-contract.md.
+// JSON has no infinity: a non-finite number is written as null. An SQNR is
+// +inf when the output equals the reference exactly (accuracy.nonfinite_outputs
+// = 0) and -inf when some output overflowed to inf/NaN (nonfinite_outputs > 0);
+// see docs/cli-contract.md.
 nlohmann::ordered_json finite_or_null(double v);
 
 }  // namespace qmac::run

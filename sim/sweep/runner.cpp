@@ -55,7 +55,7 @@ const std::vector<std::string>& result_columns(const std::string& command) {
   // The contract's result keys (docs/cli-contract.md), flattened with dots.
   static const std::vector<std::string> cost_keys{"cost.mac_gates", "cost.pe_gates",   "cost.array_gates",
                                                   "cost.area_um2",  "cost.energy_pj",  "cost.pj_per_mac",
-                                                  "cost.tops_per_w"};
+                                                  "cost.tops_per_w", "cost.accumulator_bits"};
   static const std::vector<std::string> run_keys = [] {
     std::vector<std::string> k{"cycles", "macs", "folds", "utilization", "accuracy.sqnr_db",
                                "accuracy.max_abs_error", "accuracy.overflows"};

@@ -22,6 +22,9 @@ TEST(Accuracy_Compare, ExactIsInfiniteAndNonFiniteOutputsAreCounted) {
   EXPECT_TRUE(std::isinf(compare({1, 2}, {1, 2}).sqnr_db));
   const auto s = compare({1, 2, 3}, {1, NAN, INFINITY});
   EXPECT_EQ(s.nonfinite, 2u);
+  // Not the SQNR of the one finite output: an inf output is an unbounded error.
+  EXPECT_TRUE(std::isinf(s.sqnr_db) && s.sqnr_db < 0);
+  EXPECT_TRUE(std::isinf(s.max_abs_error));
 }
 
 TEST(Accuracy_Gemm, SmallProductByHand) {
