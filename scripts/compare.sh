@@ -8,7 +8,8 @@
 #      outlier-channel activations: accuracy, cycles, overflow events, cost;
 #   3. the paper's Fig. 3: gates per MAC, INT8 vs FP8 x fixed/FP16/FP32
 #      accumulators, from the cost model;
-#   4. pictures (scripts/plot.py), including the area-vs-accuracy Pareto front.
+#   4. pictures (scripts/plot.py): Fig. 5, Fig. 3, area/energy/accuracy against
+#      the accumulator's width per format, and the area-vs-accuracy Pareto front.
 # Results go to results/<timestamp>/ (a new folder per run: nothing is
 # overwritten). `scripts/compare.sh --docs` also copies the pictures to docs/.
 set -euo pipefail
@@ -114,6 +115,17 @@ echo "== 4. Pictures"
 "$py" scripts/plot.py pareto "$out/int8_vs_fp8.csv" --where workload.a.distribution=normal \
     --x cost.area_um2 --y accuracy.sqnr_db --label mac.a,mac.b,mac.accumulator.type,mac.accumulator.format \
     --out "$out/pareto_normal.png" --title "Area vs accuracy, normal activations"
+"$qmac" sweep configs/sweeps/acc_width_formats.yaml -o "$out/acc_width.csv" 2>/dev/null || true
+for y in cost.area_um2 cost.pj_per_mac; do
+  "$py" scripts/plot.py line "$out/acc_width.csv" --x cost.accumulator_bits --y "$y" \
+      --series mac.a,mac.accumulator.type --where workload.a.distribution=normal \
+      --out "$out/acc_width_${y#cost.}.png" --title "$y vs accumulator width (32x32 array)"
+done
+for d in normal outliers; do
+  "$py" scripts/plot.py line "$out/acc_width.csv" --x cost.accumulator_bits --y accuracy.sqnr_db \
+      --series mac.a,mac.accumulator.type --where workload.a.distribution=$d \
+      --out "$out/acc_width_sqnr_$d.png" --title "SQNR vs accumulator width, K = 1024, $d activations (gaps: inf/NaN)"
+done
 if [ "${1:-}" = "--docs" ]; then cp "$out"/*.png docs/; echo "pictures copied to docs/"; fi
 echo "results in $out/ ($(( $(date +%s) - start )) s)"
 exit "$status"
