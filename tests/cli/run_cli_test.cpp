@@ -93,6 +93,7 @@ TEST(Run_Cli, BadInputExitsTwoWithThePlace) {
 TEST(Run_Cli, VcdGoesToTheNamedFileAndGtkwaveAcceptsIt) {
   const std::string vcd = std::string(QMAC_TEST_TMPDIR) + "/run_trace.vcd";
   std::filesystem::remove(vcd);
+  std::filesystem::remove(vcd + ".vcd");
   const auto r = run_qmac("run --set array.rows=4 --set array.cols=4 --set workload.gemm.m=6 --set workload.gemm.k=5 "
                           "--set workload.gemm.n=4 --vcd " + vcd);
   ASSERT_EQ(r.code, 0) << r.err;

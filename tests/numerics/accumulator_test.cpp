@@ -11,6 +11,7 @@
 #include <cfenv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "models/numerics/accumulator.hpp"
@@ -284,7 +285,7 @@ TEST(FloatAcc, RoundTowardZeroWithResidual) {
 
 // ---------------------------------------------------------------- integers
 
-int64_t wrap_ref(int64_t x, int w) {
+int64_t wrap_ref(int64_t x, int w) {  // w < 63: the cases that can wrap here
   const int64_t m = int64_t{1} << w;
   int64_t r = ((x + (m >> 1)) % m + m) % m - (m >> 1);
   return r;
@@ -305,10 +306,11 @@ TEST_P(IntAcc, MatchesSixtyFourBitReference) {
   AccValue acc;
   int64_t ref = 0;
   uint64_t ref_events = 0;
-  const int64_t lo = -(int64_t{1} << (width - 1)), hi = (int64_t{1} << (width - 1)) - 1;
+  // The register's range, from the definition (width 64: int64's own range).
+  const int64_t hi = width == 64 ? std::numeric_limits<int64_t>::max() : (int64_t{1} << (width - 1)) - 1;
+  const int64_t lo = -hi - 1;
   for (int i = 0; i < 200000; ++i) {
     const uint32_t a = rng() & 0xff, b = rng() & 0xff;
-    // Bias the data positive so the sum drifts into overflow at small widths.
     const int64_t pa = static_cast<int8_t>(a), pb = static_cast<int8_t>(b);
     const int64_t s = ref + pa * pb;
     if (s < lo || s > hi) {
