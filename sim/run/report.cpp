@@ -62,7 +62,7 @@ std::string table(const ordered_json& j) {
     out += "  cost:\n";
     for (auto it = c.begin(); it != c.end(); ++it) {
       if (it.value().is_object()) continue;
-      out += fmt::format("    {:<16}{}\n", it.key(), num_or_dash(it.value()));
+      out += fmt::format("    {:<18}{}\n", it.key(), num_or_dash(it.value()));
     }
   }
   return out;
