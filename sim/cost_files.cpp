@@ -13,9 +13,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Where shipped configs are looked for, first match wins:
+//   1. $QMAC_CONFIGS (a configs/ folder, e.g. for an installed or relocated qmac)
+//   2. next to the running executable: <exe dir>/../share/qmac/configs (an
+//      install prefix), <exe dir>/../configs and <exe dir>/../../configs (a build
+//      tree inside the source tree, e.g. build/bin/qmac or build-x/bin/qmac)
+//   3. the source tree the binary was built from (QMAC_SOURCE_DIR)
+//   4. ./configs
 std::vector<fs::path> config_roots() {
   std::vector<fs::path> roots;
   if (const char* env = std::getenv("QMAC_CONFIGS")) roots.emplace_back(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec && exe.has_parent_path()) {
+    const fs::path dir = exe.parent_path();
+    for (const char* rel : {"../share/qmac/configs", "../configs", "../../configs"})
+      if (fs::is_directory(dir / rel, ec)) roots.push_back((dir / rel).lexically_normal());
+  }
 #ifdef QMAC_SOURCE_DIR
   roots.emplace_back(fs::path(QMAC_SOURCE_DIR) / "configs");
 #endif

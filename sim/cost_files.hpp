@@ -12,7 +12,9 @@ namespace qmac {
 
 // `name_or_path`: a shipped name (e.g. "paper", "nangate45") or a path to a YAML
 // file (anything containing '/' or ending in .yaml). Shipped files are looked
-// up in $QMAC_CONFIGS, then the source tree qmac was built from, then ./configs.
+// up in $QMAC_CONFIGS, then relative to the running executable (install prefix
+// share/qmac/configs, or a build tree inside the source tree), then the source
+// tree qmac was built from, then ./configs (see config_roots in cost_files.cpp).
 cost::GateLibrary load_gate_library(const std::string& name_or_path);
 cost::Technology load_technology(const std::string& name_or_path);
 
