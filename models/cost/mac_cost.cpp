@@ -68,10 +68,12 @@ void float_products_into_fixed(const num::MacSpec& s, const num::ProductRange& r
   b.add("product_pipe_register", kAlignAdd, "reg(" + w(1 + ps + pe) + ")", reg(g, 1 + ps + pe), 1 + ps + pe);
   const int P = r.fixed_width() + (s.acc.frac_bits + r.lsb_exponent);  // exact product range in this register
   const int max_shift = std::max(0, P - (ps + 1));
-  b.add("product_alignment_shifter", kAlignAdd,
-        "placing_shifter(" + w(ps + 1) + " -> " + w(W) + ", " + w(max_shift) + ")",
-        placing_shifter(g, ps + 1, W, max_shift), W);
+  // The shifter only fills the product's range (P bits); the accumulator bits
+  // above it receive the sign extension, which is wiring, not MUX2s.
   const int low = std::min(W, P);
+  b.add("product_alignment_shifter", kAlignAdd,
+        "placing_shifter(" + w(ps + 1) + " -> " + w(low) + ", " + w(max_shift) + ")",
+        placing_shifter(g, ps + 1, low, max_shift), low);
   b.add("accumulator_adder", kAlignAdd, "adder(" + w(low) + ") + inc_dec(" + w(W - low) + ")",
         adder(g, low) + inc_dec(g, W - low), W);
   if (s.acc.int_overflow == num::IntOverflow::saturate)

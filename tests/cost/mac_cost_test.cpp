@@ -1,0 +1,157 @@
+// MAC components counted by hand from the cells of the paper's library
+// (AND2 = OR2 = 1, AO21 = 2, MUX2 = XOR2 = HA = 3, FA = 7, FF = 6): each
+// expected number below is written out from the component list in
+// models/cost/mac_cost.cpp's comments, not computed by the code under test.
+#include <gtest/gtest.h>
+
+#include "models/cost/gates.hpp"
+#include "models/cost/mac_cost.hpp"
+
+namespace {
+
+using namespace qmac::cost;
+namespace num = qmac::num;
+
+double component(const MacCost& c, const std::string& name) {
+  double g = 0;
+  for (const auto& comp : c.mac) if (comp.name == name) g += comp.gates;
+  return g;
+}
+
+num::MacSpec float_acc(const char* in_a, const char* in_b, const char* acc, bool fused = true) {
+  num::MacSpec s;
+  s.a = num::parse_format(in_a);
+  s.b = num::parse_format(in_b);
+  s.acc.kind = num::AccKind::floating;
+  s.acc.format = num::parse_format(acc);
+  s.fused = fused;
+  return s;
+}
+
+TEST(Gates_Paper, IncDecAndLeadingZeroCounterByHand) {
+  const GateLibrary g = paper_library();
+  EXPECT_EQ(inc_dec(g, 3), 3 * (3 + 3));  // HA + XOR2 per bit
+  // LZC of 8 bits: level 1: 4 x OR2; level 2: 2 x (OR2 + MUX2); level 3: 1 x (OR2 + 2 MUX2).
+  EXPECT_EQ(leading_zero_counter(g, 8), 4 * 1 + 2 * (1 + 3) + 1 * (1 + 6));
+  EXPECT_EQ(leading_zero_counter(g, 5), leading_zero_counter(g, 8));
+  EXPECT_EQ(leading_zero_counter(g, 2), 1);  // one OR2; the count bit is an inverter
+  EXPECT_EQ(multiplier(g, 1, 5), 5);         // 1 x m: AND2 only
+  EXPECT_EQ(multiplier(g, 3, 3), 9 + 4 * 7 + 2 * 3);
+  EXPECT_EQ(shifter(g, 5, 0), 0);            // no shift, no MUX
+  EXPECT_EQ(placing_shifter(g, 9, 37, 28), (10 + 12 + 16 + 24 + 37) * 3);
+}
+
+TEST(MacCost_Fp8E4, Fp16AccumulatorByHand) {
+  const MacCost c = mac_cost(float_acc("e4m3_fnuz", "e4m3_fnuz", "fp16"), 1, paper_library());
+  // multiplier: 4x4 array 16 + 9 FA + 3 HA = 88; sign XOR2 3; hidden bits 2 x 3 OR2 = 6;
+  // exponent sum over x = 5 bits: 5 FA + adder(6) = 35 + 38.
+  EXPECT_EQ(component(c, "significand_multiplier"), 88);
+  EXPECT_EQ(component(c, "exponent_adder"), 35 + 38);
+  EXPECT_EQ(c.groups().at(kMultiplier), 88 + 3 + 6 + 73);
+  // align+add, datapath p + 3 = 14 bits, exponent difference max(5, 6) + 1 = 7 bits:
+  // adder(7) 45; swap (2*14 + 5) MUX2 = 99; shifter 14 x 4 stages x 3 = 168;
+  // sticky 14 OR2; 14 XOR2 + adder(15) = 42 + 101.
+  EXPECT_EQ(component(c, "exponent_difference"), 45);
+  EXPECT_EQ(component(c, "alignment_shifter"), 168);
+  EXPECT_EQ(c.groups().at(kAlignAdd), 45 + 99 + 168 + 14 + 143);
+  // normalise+accumulate: negation 15 x (XOR2 + HA) = 90; LZC(16) = 8 + 4*4 + 2*7 + 10 = 48;
+  // shifter 15 x 4 x 3 = 180; exponent adjust adder(6) = 38; rounder 4 AO21 + 11 HA = 41;
+  // overflow (5 + 16) AND2 = 21; register 16 FF = 96.
+  EXPECT_EQ(component(c, "leading_zero_counter"), 48);
+  EXPECT_EQ(c.groups().at(kNormalizeAccumulate), 90 + 48 + 180 + 38 + 41 + 21 + 96);
+  EXPECT_EQ(c.mac_gates(), 170 + 469 + 514);
+  EXPECT_EQ(c.acc_bits, 16);
+}
+
+TEST(MacCost_Fp8E4, KulischAccumulatorByHand) {
+  num::MacSpec s;
+  s.a = s.b = num::parse_format("e4m3_fnuz");
+  s.acc = num::kulisch_for(s.a, s.b, 0);  // the exact product range: 37 bits
+  ASSERT_EQ(s.acc.width, 37);
+  const MacCost c = mac_cost(s, 1, paper_library());
+  // To two's complement: 9 XOR2 + 9 HA = 54; product pipe register 1 + 8 + 6 = 15 FF = 90;
+  // placing shifter 9 -> 37 bits over 28 positions: (10 + 12 + 16 + 24 + 37) MUX2 = 297;
+  // adder(37) = 36 FA + HA = 255; register 37 FF = 222.
+  EXPECT_EQ(component(c, "product_twos_complement"), 54);
+  EXPECT_EQ(component(c, "product_pipe_register"), 90);
+  EXPECT_EQ(component(c, "product_alignment_shifter"), 297);
+  EXPECT_EQ(component(c, "accumulator_adder"), 255);
+  EXPECT_EQ(c.mac_gates(), 170 + 54 + 90 + 297 + 255 + 222);
+  // Twelve carry bits on top (the config default's sizing) add 12 inc/dec cells and 12 FF,
+  // and widen nothing else.
+  s.acc.width += 12;
+  EXPECT_EQ(mac_cost(s, 1, paper_library()).mac_gates() - c.mac_gates(), 12 * 6 + 12 * 6);
+}
+
+TEST(MacCost_Mixed, W8A16Int8TimesFp16) {
+  const MacCost c = mac_cost(float_acc("int8", "fp16", "fp32"), 1, paper_library());
+  // 11 x 8 array: 88 AND2 + 10*7 FA + 7 HA = 88 + 490 + 21; sign 3; fp16 hidden bit 4 OR2;
+  // no exponent adder (the integer has a fixed weight).
+  EXPECT_EQ(component(c, "significand_multiplier"), 88 + 490 + 21);
+  EXPECT_EQ(component(c, "exponent_adder"), 0);
+  EXPECT_EQ(c.groups().at(kMultiplier), 599 + 3 + 4);
+  // Exponent difference over max(8, 5) + 1 = 9 bits: adder(9) = 59.
+  EXPECT_EQ(component(c, "exponent_difference"), 59);
+  EXPECT_EQ(c.acc_bits, 32);
+}
+
+TEST(MacCost_Fused, NonFusedRoundsTheProductFirst) {
+  // fp16 x fp16 products have 22 significand bits, the fp16 accumulator 11: a
+  // non-fused MAC rounds the product first: incrementer(11) + 11 OR2 (sticky of
+  // the dropped bits) = 33 + 11.
+  const double fused = mac_cost(float_acc("fp16", "fp16", "fp16", true), 1, paper_library()).mac_gates();
+  const double unfused = mac_cost(float_acc("fp16", "fp16", "fp16", false), 1, paper_library()).mac_gates();
+  EXPECT_EQ(unfused - fused, 33 + 11);
+  // Products that already fit the accumulator need no product rounding.
+  EXPECT_EQ(mac_cost(float_acc("e4m3_fnuz", "e4m3_fnuz", "fp16", false), 1, paper_library()).mac_gates(),
+            mac_cost(float_acc("e4m3_fnuz", "e4m3_fnuz", "fp16", true), 1, paper_library()).mac_gates());
+}
+
+// Every accumulator kind builds, with the accumulator register at its width and
+// the MAC's three groups summing to mac_gates.
+struct Variant {
+  const char* a;
+  const char* b;
+  num::AccKind kind;
+  int width;
+  const char* format;
+};
+class MacCost_Variants : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(MacCost_Variants, GroupsSumAndRegisterWidth) {
+  const Variant v = GetParam();
+  num::MacSpec s;
+  s.a = num::parse_format(v.a);
+  s.b = num::parse_format(v.b);
+  if (v.kind == num::AccKind::fixed) {
+    s.acc = num::kulisch_for(s.a, s.b);
+  } else {
+    s.acc.kind = v.kind;
+    s.acc.width = v.width;
+    if (v.kind == num::AccKind::floating) s.acc.format = num::parse_format(v.format);
+  }
+  const MacCost c = mac_cost(s, 1, paper_library());
+  const auto groups = c.groups();
+  double sum = 0;
+  for (const char* g : {kMultiplier, kAlignAdd, kNormalizeAccumulate})
+    sum += groups.count(g) ? groups.at(g) : 0;
+  EXPECT_DOUBLE_EQ(sum, c.mac_gates());
+  const int reg_bits = v.kind == num::AccKind::floating ? s.acc.format.bits() : s.acc.width;
+  EXPECT_EQ(component(c, "accumulator_register"), 6.0 * reg_bits);
+  EXPECT_GT(c.pe_gates(), c.mac_gates());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllKinds, MacCost_Variants,
+    ::testing::Values(Variant{"int8", "int8", num::AccKind::integer, 32, ""},
+                      Variant{"int4", "int8", num::AccKind::integer, 20, ""},
+                      Variant{"uint8", "int8", num::AccKind::integer, 24, ""},
+                      Variant{"int8", "int8", num::AccKind::fixed, 0, ""},
+                      Variant{"fp8_e4m3", "fp8_e4m3", num::AccKind::fixed, 0, ""},
+                      Variant{"int8", "fp16", num::AccKind::fixed, 0, ""},
+                      Variant{"fp8_e5m2", "fp8_e4m3", num::AccKind::floating, 0, "bf16"},
+                      Variant{"int8", "int8", num::AccKind::floating, 0, "fp32"},
+                      Variant{"int8", "fp16", num::AccKind::floating, 0, "fp16"},
+                      Variant{"fp8_e4m3", "fp8_e4m3", num::AccKind::floating, 0, "e6m9"}));
+
+}  // namespace
