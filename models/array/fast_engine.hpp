@@ -1,10 +1,17 @@
-// The `fast` engine: an array-level SystemC model. One clocked process steps
-// every PE of the array once per clock over flat structure-of-arrays state (no
-// signal per PE). It implements exactly the cycle semantics of the PE netlist
-// (pe_array.hpp, mac_unit.hpp); tests check both agree bit for bit, cycle for
-// cycle and toggle for toggle.
+// The `fast` engine: an array-level SystemC model. One clocked process (no
+// signal per PE) advances the array through the plan's folds; at the first clock
+// of each fold it evaluates the whole fold over flat structure-of-arrays state,
+// PE by PE in the order the PE netlist (pe_array.hpp, mac_unit.hpp) performs
+// that PE's operations, and counts every toggle the netlist's registers and
+// nodes make during the fold. What it computes per fold is exactly what the
+// netlist computes cycle by cycle: tests check both agree bit for bit, cycle for
+// cycle and toggle for toggle. Nothing inside a fold is observable between clocks
+// (no signals, no waveforms: that is the pe engine's job), which is what lets
+// it walk a PE's whole operand stream in one cache-friendly loop instead of
+// visiting all R x C PEs on every clock.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <systemc>
 #include <vector>
@@ -13,37 +20,34 @@
 
 namespace qmac::array {
 
-// Toggles of one forwarding-register chain (a row or a column of the array):
-// the register at position j holds the chain's input from j+1 cycles ago, so
-// the chain's toggles in a cycle are the input's toggles over the last `len`
-// cycles: a sliding-window sum, O(1) per chain per cycle.
+// Toggles of one forwarding-register chain (a row or a column of `len`
+// registers): the register at position q holds the chain's input from q+1
+// cycles ago, so a change of the input at cycle s toggles each register once,
+// at cycles s .. s+len-1, of which those before the end of the run count.
 class ChainToggles {
  public:
-  explicit ChainToggles(int len) : ring_(size_t(len), 0) {}
-  // Feeds this cycle's input code; returns the chain's register toggles this cycle.
-  uint64_t push(uint32_t code) {
-    const uint32_t d = uint32_t(__builtin_popcount(code ^ last_));
+  ChainToggles(int len, uint64_t run_cycles) : len_(uint64_t(len)), end_(run_cycles) {}
+  // The chain's input is `code` from cycle s on (calls in increasing s: one
+  // input per cycle);
+  // returns the register toggles this change causes over the rest of the run.
+  uint64_t set(uint64_t s, uint32_t code) {
+    const uint64_t d = uint64_t(__builtin_popcount(code ^ last_));
     last_ = code;
-    sum_ += d;
-    sum_ -= ring_[pos_];
-    ring_[pos_] = d;
-    if (++pos_ == ring_.size()) pos_ = 0;
-    return sum_;
+    return d == 0 ? 0 : d * std::min(len_, end_ - s);
   }
 
  private:
-  std::vector<uint32_t> ring_;
-  size_t pos_ = 0;
-  uint64_t sum_ = 0;
+  uint64_t len_, end_;
   uint32_t last_ = 0;
 };
 
-// One clock of the whole array (implemented per code width and accumulator
+// Evaluates one fold of the plan (implemented per code width and accumulator
 // storage in fast_engine.cpp).
 class FastKernel {
  public:
   virtual ~FastKernel() = default;
-  virtual void step(uint64_t cycle) = 0;
+  // Fold `index`, whose first clocked cycle is the run's cycle `first_cycle`.
+  virtual void fold(int index, uint64_t first_cycle) = 0;
 };
 
 SC_MODULE(FastArray) {

@@ -123,6 +123,16 @@ void validate_run(const num::MacSpec& mac, const num::AccumulatorSpec& out_buffe
   if (g.b.size() != size_t(g.k) * size_t(g.n))
     throw num::FormatError("B has " + std::to_string(g.b.size()) + " codes, expected k*n = " +
                            std::to_string(size_t(g.k) * size_t(g.n)));
+  // Codes wider than their format would index past the engines' product tables.
+  auto check_codes = [](const std::vector<uint32_t>& codes, const num::Format& f, const char* name) {
+    const uint32_t mask = f.code_mask();
+    for (size_t i = 0; i < codes.size(); ++i)
+      if ((codes[i] & ~mask) != 0)
+        throw num::FormatError(std::string(name) + " code " + std::to_string(codes[i]) + " at index " +
+                               std::to_string(i) + " does not fit its " + std::to_string(f.bits()) + "-bit format");
+  };
+  check_codes(g.a, mac.a, "A");
+  check_codes(g.b, mac.b, "B");
 }
 
 Plan make_plan(const ArrayOptions& o, const Gemm& g, int P) {

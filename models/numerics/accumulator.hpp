@@ -175,6 +175,20 @@ class Mac {
     }
     dot(acc, &a_code, 0, &b_code, 0, 1, stats);
   }
+  // mac()'s inline integer path, for array engines that hoist the product lookup
+  // out of their inner loops. When `products` is set (integer accumulator of at
+  // most 62 bits, 8-bit operands): for a register value v in [min, max],
+  // mac() gives v + products[table_index(a, b)] exactly when that sum is in
+  // [min, max]; any other case must go through mac() (wrap/saturate, counting).
+  struct Int64Path {
+    const int64_t* products = nullptr;
+    int64_t min = 0, max = 0;
+  };
+  Int64Path int64_path() const {
+    return path_ == Path::int_table && int64_ok_ ? Int64Path{prod_i_.data(), lo64_, hi64_} : Int64Path{};
+  }
+  // Index of the operand pair in the product tables: (a << bits of B) | b.
+  size_t table_index(uint32_t a, uint32_t b) const { return (size_t(a & a_mask_) << b_bits_) | (b & b_mask_); }
   // acc = fold of mac over n operand pairs a[i*sa], b[i*sb], in order. Same result
   // as n calls of mac(), faster.
   void dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, size_t sb, size_t n,
@@ -182,7 +196,6 @@ class Mac {
 
  private:
   enum class Path { int_table, int_generic, fixed_table, fixed_generic, float32_native, float_generic };
-  size_t table_index(uint32_t a, uint32_t b) const { return (size_t(a & a_mask_) << b_bits_) | (b & b_mask_); }
   // RNE of v + p when the double sum lands in the format's normal range and is
   // not an inexact tie: the branch-free "add half-minus-one plus the kept LSB,
   // mask" on the bit pattern. Returns false when the exact path is needed.

@@ -20,6 +20,9 @@ struct Shape {
 const Shape kShapes[] = {
     {4, 3, 1, 1, 1, 1}, {4, 3, 5, 1, 4, 1}, {4, 3, 1, 9, 7, 1}, {4, 3, 9, 10, 7, 1}, {3, 5, 8, 6, 10, 2},
     {1, 1, 3, 4, 2, 1}, {2, 4, 7, 9, 1, 3}, {5, 2, 4, 11, 3, 1},
+    // Several folds in both tile directions with partial tiles (rows passing
+    // partial sums through, idle columns) and a pipelined MAC.
+    {6, 5, 13, 20, 12, 1}, {4, 6, 9, 17, 14, 2},
 };
 
 class Engines : public ::testing::TestWithParam<std::tuple<int, Dataflow>> {};

@@ -38,6 +38,10 @@ TEST(ValidateRun, RejectsBadInputsWithAReason) {
   EXPECT_NE(error_of([&] { validate_run(fp.spec, int_acc(32, num::IntOverflow::wrap), 1, o, random_gemm(fp, 2, 3, 4, 1)); })
                 .find("float buffer"),
             std::string::npos);
+  bad = g;
+  bad.b[5] = 0x100;  // a 9-bit code for an 8-bit format
+  EXPECT_EQ(error_of([&] { validate_run(mc.spec, buf, 1, o, bad); }),
+            "B code 256 at index 5 does not fit its 8-bit format");
   EXPECT_THROW(parse_dataflow("rs"), num::FormatError);
   EXPECT_THROW(parse_engine("slow"), num::FormatError);
   EXPECT_EQ(parse_dataflow("is"), Dataflow::is);
