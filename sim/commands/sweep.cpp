@@ -52,13 +52,14 @@ int run_sweep_command(const std::vector<std::string>& args) {
     ("output,o", po::value(&out), "results CSV (a JSON-lines file OUT.jsonl is written beside it)")
     ("jobs,j", po::value(&jobs), "points run in parallel (default: the number of cores)")
     ("resume", "continue an interrupted sweep: skip the points already in OUT")
+    ("retry-failed", "with --resume (implied): also run again the points whose row in OUT records an error")
     ("shard", po::value(&shard), "I/N: run only the points with id % N == I (0-based), for Slurm arrays / GNU parallel")
     ("list", "print one self-contained `qmac run ...` command per point and exit")
     ("exe", po::value<std::string>(), "the program that runs each point (default: this qmac); e.g. a wrapper script");
   po::positional_options_description pos;
   pos.add("sweep", 1);
   po::variables_map vm;
-  if (!parse_args(args, desc, vm, "qmac sweep SWEEP.yaml -o OUT.csv [-j N] [--resume] [--shard I/N] [--list]", &pos))
+  if (!parse_args(args, desc, vm, "qmac sweep SWEEP.yaml -o OUT.csv [-j N] [--resume [--retry-failed]] [--shard I/N] [--list]", &pos))
     return 0;
   sweep::SweepOptions opt;
   if (!shard.empty()) parse_shard(shard, opt.shard_index, opt.shard_count);
@@ -78,7 +79,8 @@ int run_sweep_command(const std::vector<std::string>& args) {
   if (out.empty()) throw InputError("argument -o", "the results CSV is required (-o OUT.csv)");
   opt.out_csv = out;
   opt.jobs = jobs;
-  opt.resume = vm.count("resume") > 0;
+  opt.retry_failed = vm.count("retry-failed") > 0;
+  opt.resume = vm.count("resume") > 0 || opt.retry_failed;
   return sweep::run_sweep(sw, opt);
 }
 

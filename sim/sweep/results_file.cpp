@@ -127,7 +127,7 @@ void write_atomically(const std::string& path, const std::string& content) {
   if (ec) throw RuntimeError("cannot rename " + tmp + " to " + path + ": " + ec.message());
 }
 
-std::set<size_t> recover_csv(const std::string& path, const std::string& header_line) {
+std::set<size_t> recover_csv(const std::string& path, const std::string& header_line, bool drop_failed) {
   std::set<size_t> ids;
   if (!std::filesystem::exists(path)) {
     write_atomically(path, header_line);
@@ -142,10 +142,11 @@ std::set<size_t> recover_csv(const std::string& path, const std::string& header_
   std::string kept = header_line;
   for (size_t i = 1; i < lines.size(); ++i) {
     const size_t id = point_of_csv(lines[i], path);
+    if (drop_failed && parse_csv_line(lines[i]).back() != "ok") continue;  // to be run again
     if (!ids.insert(id).second) continue;  // never keep a point twice
     kept += lines[i] + "\n";
   }
-  if (kept != text) write_atomically(path, kept);  // drop a torn last line or duplicates
+  if (kept != text) write_atomically(path, kept);  // drop a torn last line, duplicates (or failed rows)
   return ids;
 }
 

@@ -19,8 +19,9 @@ void append_line(const std::string& path, const std::string& line);
 
 // For --resume: drops a torn last line, checks the header (first line), and
 // returns the point ids (first field) of the complete rows. Creates the file
-// with the header when it doesn't exist.
-std::set<size_t> recover_csv(const std::string& path, const std::string& header_line);
+// with the header when it doesn't exist. drop_failed: rows whose status is not
+// `ok` are removed too (their points run again).
+std::set<size_t> recover_csv(const std::string& path, const std::string& header_line, bool drop_failed = false);
 
 // Keeps only the JSON lines whose "point" is in `keep`, first occurrence each,
 // dropping a torn last line (a point whose CSV row was never written is re-run).

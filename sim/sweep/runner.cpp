@@ -1,6 +1,7 @@
 #include "sim/sweep/runner.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -154,6 +155,22 @@ class Progress {
   bool tty_;
 };
 
+// Scratch folders OUT.work.PID of sweeps on the same OUT that were killed (no
+// process PID any more): their point files are never used, remove them. A
+// folder whose process is alive is left alone.
+void remove_stale_work_dirs(const std::string& out_csv) {
+  const fs::path dir = fs::absolute(out_csv).parent_path();
+  const std::string prefix = fs::path(out_csv).filename().string() + ".work.";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || !e.is_directory()) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (::kill(pid_t(std::stol(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+  }
+}
+
 }  // namespace
 
 int run_sweep(const SweepFile& sw, const SweepOptions& opt) {
@@ -170,8 +187,9 @@ int run_sweep(const SweepFile& sw, const SweepOptions& opt) {
   if (fs::exists(opt.out_csv) && !opt.resume)
     throw InputError("-o " + opt.out_csv, "exists; pass --resume to continue that sweep, or choose another file "
                                            "(qmac never overwrites results)");
-  done = recover_csv(opt.out_csv, header_line);
+  done = recover_csv(opt.out_csv, header_line, opt.retry_failed);
   recover_jsonl(jsonl, done);
+  remove_stale_work_dirs(opt.out_csv);
 
   std::vector<const Point*> todo;
   for (const Point* p : points)

@@ -13,6 +13,7 @@ struct SweepOptions {
   std::string out_csv;         // results; OUT.jsonl (OUT.csv with .jsonl) holds the full JSON per point
   int jobs = 1;
   bool resume = false;
+  bool retry_failed = false;   // with resume: points whose row records an error run again
   size_t shard_index = 0;      // --shard I/N runs the points with id % N == I (0-based)
   size_t shard_count = 1;
   std::string qmac_exe;        // the executable to run points with (default: this one)

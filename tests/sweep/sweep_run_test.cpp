@@ -29,7 +29,7 @@ struct Files {
 };
 
 // A fresh folder with the fake runner and a 40-point sweep (x 0..9 times y 1..4);
-// points with x = 7 fail.
+// points with x = 7 fail while the folder holds a file `fail7`.
 Files setup(const std::string& name) {
   Files f;
   f.dir = std::string(QMAC_TEST_TMPDIR) + "/" + name;
@@ -43,9 +43,12 @@ Files setup(const std::string& name) {
                            "  --set) case \"$2\" in x=*) x=\"${2#x=}\";; y=*) y=\"${2#y=}\";; esac; shift 2;;\n"
                            "  *) shift;; esac; done\n"
                            "sleep 0.03\n"
-                           "if [ \"$x\" = 7 ]; then echo 'error: x=7, is not allowed' >&2; exit 2; fi\n"
+                           "if [ \"$x\" = 7 ] && [ -e \"$(dirname \"$0\")/fail7\" ]; then\n"
+                           "  echo 'error: x=7, is not allowed' >&2; exit 2\n"
+                           "fi\n"
                            "echo \"{\\\"cycles\\\": $((x*100+y)), \\\"accuracy\\\": {\\\"sqnr_db\\\": $x.5}}\" > \"$json\"\n";
   fs::permissions(f.fake, fs::perms::owner_all);
+  std::ofstream(f.dir + "/fail7") << "";  // the x = 7 points fail while this file exists
   f.sweep = f.dir + "/sweep.yaml";
   std::ofstream(f.sweep) << "axes:\n  x: {from: 0, to: 9}\n  y: [1, 2, 3, 4]\n";
   return f;
@@ -125,6 +128,35 @@ TEST(Sweep_Run, KilledAtAnyMomentThenResumedEqualsUninterrupted) {
     EXPECT_EQ(n, 40);
     EXPECT_EQ(points.size(), 40u);
   }
+  // The killed sweeps' scratch folders (their processes are gone) were removed by the resumes.
+  for (const auto& e : fs::directory_iterator(f.dir))
+    EXPECT_EQ(e.path().filename().string().find(".work."), std::string::npos) << e.path();
+}
+
+TEST(Sweep_Run, RetryFailedRunsOnlyTheFailedPointsAgain) {
+  const Files f = setup("retry");
+  const std::string out = f.dir + "/out.csv";
+  ASSERT_EQ(run_qmac("sweep " + f.sweep + " -o " + out + " -j 2 --exe " + f.fake).code, 1);
+  fs::remove(f.dir + "/fail7");  // the cause of the failures is fixed
+  const std::string failed = read(out);
+  // --resume alone keeps the recorded failures (nothing to run) and still exits 1.
+  EXPECT_EQ(run_qmac("sweep " + f.sweep + " -o " + out + " --resume --exe " + f.fake).code, 1);
+  EXPECT_EQ(read(out), failed);
+  const auto r = run_qmac("sweep " + f.sweep + " -o " + out + " -j 2 --retry-failed --exe " + f.fake);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("[37/40]"), std::string::npos) << r.err;  // progress starts after the 36 good points
+  EXPECT_EQ(r.err.find("[36/40]"), std::string::npos) << r.err;
+  ASSERT_EQ(run_qmac("sweep " + f.sweep + " -o " + f.dir + "/ref.csv -j 2 --exe " + f.fake).code, 0);
+  EXPECT_EQ(read(out), read(f.dir + "/ref.csv"));
+  std::istringstream jl(read(qmac::sweep::jsonl_path_for(out)));
+  std::string line;
+  std::set<size_t> points;
+  while (std::getline(jl, line)) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j.at("status"), "ok") << line;
+    EXPECT_TRUE(points.insert(j.at("point").get<size_t>()).second) << line;
+  }
+  EXPECT_EQ(points.size(), 40u);
 }
 
 TEST(Sweep_Run, ShardsMergeIntoTheFullSweep) {
