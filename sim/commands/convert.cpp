@@ -39,14 +39,15 @@ int run_convert(const std::vector<std::string>& args) {
   const bool decode_mode = vm.count("decode") > 0;
   std::mt19937_64 rng(seed);
 
-  auto handle = [&](const std::string& text, const std::string& where) {
+  // One input -> one output line (throws InputError naming `where`).
+  auto handle = [&](const std::string& text, const std::string& where) -> std::string {
     if (decode_mode) {
       const long long code = parse_integer(text, where);
       if (code < 0 || static_cast<unsigned long long>(code) > fmt.code_mask())
         throw InputError(where, "code '" + text + "' is outside 0.." + hex_code(fmt, fmt.code_mask()) + " of " +
                                     fmt.name);
       const auto c = static_cast<uint32_t>(code);
-      std::cout << hex_code(fmt, c) << '\t' << format_value(num::decode(fmt, c)) << '\n';
+      return hex_code(fmt, c) + '\t' + format_value(num::decode(fmt, c)) + '\n';
     } else {
       const double x = parse_double(text, where);
       uint32_t c;
@@ -55,19 +56,23 @@ int run_convert(const std::vector<std::string>& args) {
       } catch (const num::FormatError& e) {
         throw InputError(where, e.what());
       }
-      std::cout << text << '\t' << hex_code(fmt, c) << '\t' << format_value(num::decode(fmt, c)) << '\n';
+      return text + '\t' + hex_code(fmt, c) + '\t' + format_value(num::decode(fmt, c)) + '\n';
     }
   };
 
   if (!inputs.empty()) {
-    for (size_t i = 0; i < inputs.size(); ++i) handle(inputs[i], "argument " + std::to_string(i + 1));
+    // Every argument is checked before anything is printed: a bad 5th value
+    // gives an error, not four lines and then an error.
+    std::string out;
+    for (size_t i = 0; i < inputs.size(); ++i) out += handle(inputs[i], "argument " + std::to_string(i + 1));
+    std::cout << out;
   } else {
     std::string line;
     for (size_t n = 1; std::getline(std::cin, line); ++n) {
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
       size_t start = line.find_first_not_of(" \t");
       if (start == std::string::npos) continue;  // blank line
-      handle(line.substr(start), "stdin line " + std::to_string(n));
+      std::cout << handle(line.substr(start), "stdin line " + std::to_string(n));  // streams: a filter
     }
   }
   return 0;

@@ -48,6 +48,7 @@ TEST(Convert_Cli, BadInputExitsTwoNamingTheArgument) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("argument 2"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("'abc' is not a number"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");  // all arguments are checked before anything is printed
   r = run_qmac("convert 1");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--format"), std::string::npos) << r.err;
