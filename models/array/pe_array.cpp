@@ -17,9 +17,13 @@ Controller::Controller(sc_core::sc_module_name name, const Plan& plan, num::Acti
   SC_METHOD(on_clock);
   sensitive << clk.pos();
   dont_initialize();
-  SC_METHOD(on_clock_view);
-  sensitive << clk;
-  dont_initialize();
+  // The clock view runs on both edges; without a trace window (first > last)
+  // it would never write, so it is not created at all.
+  if (window_.first <= window_.last) {
+    SC_METHOD(on_clock_view);
+    sensitive << clk;
+    dont_initialize();
+  }
 }
 
 void Controller::on_clock_view() {

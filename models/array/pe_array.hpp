@@ -24,9 +24,9 @@ SC_MODULE(Controller) {
   sc_core::sc_vector<sc_core::sc_out<bool>> row_en{"row_en"}, col_en{"col_en"};
   sc_core::sc_out<bool> load{"load"};
   // Trace view: a copy of the clock, the cycle number and the fold, inside the window only.
-  sc_core::sc_signal<bool> clk_view{"clk_view"};
-  sc_core::sc_signal<uint64_t> cycle_view{"cycle"};
-  sc_core::sc_signal<uint32_t> fold_view{"fold"};
+  mac::Wire<bool> clk_view{"clk_view"};
+  mac::Wire<uint64_t> cycle_view{"cycle"};
+  mac::Wire<uint32_t> fold_view{"fold"};
 
   Controller(sc_core::sc_module_name name, const Plan& plan, num::Activity& activity, mac::TraceWindow window);
 
@@ -71,12 +71,12 @@ SC_MODULE(PeArray) {
   RunResult& result_;
   mac::MacBits bits_;
   template <class T>
-  using Signals = sc_core::sc_vector<sc_core::sc_signal<T>>;
+  using Signals = sc_core::sc_vector<mac::Wire<T>>;  // see mac::Wire for the writer policy
   Signals<mac::OperandWord> x_{"x"}, y_{"y"}, x_feed_{"x_feed"}, y_feed_{"y_feed"};
   Signals<bool> row_en_{"row_en"}, col_en_{"col_en"};
   Signals<mac::PsumWord> psum_{"psum"};
-  sc_core::sc_signal<mac::PsumWord> zero_psum_{"zero_psum"};
-  sc_core::sc_signal<bool> load_{"load"};
+  mac::Wire<mac::PsumWord> zero_psum_{"zero_psum"};
+  mac::Wire<bool> load_{"load"};
   Controller controller_;
   Drain drain_;
   sc_core::sc_vector<mac::Pe> pes_{"pe"};

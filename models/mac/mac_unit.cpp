@@ -17,19 +17,11 @@ void sc_trace(sc_core::sc_trace_file*, const OperandWord&, const std::string&) {
 
 MacUnit::MacUnit(sc_core::sc_module_name name, const num::Mac& mac, const MacBits& bits, int stages,
                  num::Activity& activity, num::MacStats& stats)
-    : sc_core::sc_module(name), mac_(mac), bits_(bits), act_(activity), stats_(stats),
+    : sc_core::sc_module(name), bits_(bits), act_(activity), mac_(mac), stats_(stats),
       stages_(size_t(stages - 1)), held_p_(size_t(stages - 1), 0) {}
 
-MacUnit::Op MacUnit::issue_slow(Op in) {
-  if (in.valid && in.mac) {  // the multiplier works only on valid MACs
-    in.p = bits_.product(in.a, in.b);
-    act_.mult_a_toggles += __builtin_popcount(in.a ^ last_a_);
-    act_.mult_b_toggles += __builtin_popcount(in.b ^ last_b_);
-    act_.product_toggles += uint64_t(popcount64(in.p ^ last_p_));
-    last_a_ = in.a;
-    last_b_ = in.b;
-    last_p_ = in.p;
-  }
+MacUnit::Op MacUnit::issue(Op in) {
+  if (in.valid && in.mac) in.p = multiply(in.a, in.b);
   if (stages_.empty()) return in;
   const Op out = stages_.back();
   for (size_t s = stages_.size() - 1; s > 0; --s) stages_[s] = stages_[s - 1];
@@ -43,12 +35,6 @@ MacUnit::Op MacUnit::issue_slow(Op in) {
     }
   }
   return out;
-}
-
-void MacUnit::accumulate(num::AccValue& acc, const Op& op) const {
-  if (op.first) acc = num::AccValue{};
-  mac_.mac(acc, op.a, op.b, stats_);
-  ++act_.macs;
 }
 
 }  // namespace qmac::mac

@@ -31,6 +31,7 @@
 #pragma once
 
 #include <systemc>
+#include <cstring>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -40,12 +41,51 @@
 
 namespace qmac::mac {
 
+// The signal type of every wire in the netlist. Each wire has exactly one
+// writer by construction (a PE's output register, the controller, or a trace
+// node), so SystemC's default SC_ONE_WRITER check, which looks up the current
+// process on every write, buys nothing and costs a visible part of the pe
+// engine's time; SC_UNCHECKED_WRITERS skips it. Ports bind to either policy.
+template <class T>
+using Wire = sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS>;
+
 // A partial-sum / accumulator word on a wire between PEs.
 struct PsumWord {
   num::AccValue v;
   bool valid = false;
   int32_t tag = 0;
-  bool operator==(const PsumWord& o) const { return v == o.v && valid == o.valid && tag == o.tag; }
+
+  PsumWord() = default;
+  PsumWord(const PsumWord& o) { *this = o; }
+  // Copies field by field, the 128-bit integer as two 64-bit halves. Why: the
+  // accumulator register is written by num::Mac::mac with 8-byte stores (the
+  // integer's halves, the double), and sc_signal::write copies the word into
+  // the channel right after. The implicit copy moves 16-byte chunks, and a
+  // 16-byte load of data still in the store buffer as 8-byte stores cannot be
+  // forwarded on x86: a ~15-cycle stall, several per PE-cycle; together they
+  // were about half of Pe::on_clock's profile samples. The empty asm keeps
+  // GCC from merging the halves back into one SSE move.
+  PsumWord& operator=(const PsumWord& o) {
+    copy_acc(v, o.v);
+    valid = o.valid;
+    tag = o.tag;
+    return *this;
+  }
+  static void copy_acc(num::AccValue& d, const num::AccValue& s) {
+    uint64_t h[2];
+    std::memcpy(h, &s.i, sizeof h);
+#if defined(__GNUC__)
+    asm("" : "+r"(h[0]), "+r"(h[1]));
+#endif
+    std::memcpy(&d.i, h, sizeof h);
+    d.f = s.f;
+  }
+  // sc_signal compares on every write and update. The tag (stream row) changes
+  // every cycle a word is valid, so it goes first and usually decides. `valid`
+  // goes last, not next to `tag`: GCC merges adjacent-field tests into one
+  // 8-byte load, which stalls on the separate 1- and 4-byte stores the PE just
+  // made to those fields (see operator=).
+  bool operator==(const PsumWord& o) const { return tag == o.tag && v == o.v && valid == o.valid; }
 };
 std::ostream& operator<<(std::ostream& os, const PsumWord& w);
 void sc_trace(sc_core::sc_trace_file* tf, const PsumWord& w, const std::string& name);
@@ -56,7 +96,8 @@ struct OperandWord {
   uint32_t code = 0;
   bool valid = false;
   int32_t tag = 0;
-  bool operator==(const OperandWord& o) const { return code == o.code && valid == o.valid && tag == o.tag; }
+  // Tag first: it changes every cycle along a valid x stream (see PsumWord).
+  bool operator==(const OperandWord& o) const { return tag == o.tag && code == o.code && valid == o.valid; }
 };
 std::ostream& operator<<(std::ostream& os, const OperandWord& w);
 void sc_trace(sc_core::sc_trace_file* tf, const OperandWord& w, const std::string& name);
@@ -66,6 +107,16 @@ struct TraceWindow {
   uint64_t first = 0, last = 0;
   bool contains(uint64_t c) const { return c >= first && c <= last; }
 };
+
+// Writes a wire without the virtual call through the port: the Pe resolves
+// its output ports to the bound Wire once (Pe::end_of_elaboration), and the
+// qualified call lets the compiler inline sc_signal's compare/copy/request.
+// Same semantics as port.write(v).
+template <class T>
+inline void drive(Wire<T>& w, const T& v) {
+  using Channel = sc_core::sc_signal_t<T, sc_core::SC_UNCHECKED_WRITERS>;
+  static_cast<Channel&>(w).Channel::write(v);
+}
 
 SC_MODULE(MacUnit) {
   SC_HAS_PROCESS(MacUnit);
@@ -80,41 +131,57 @@ SC_MODULE(MacUnit) {
 
   MacUnit(sc_core::sc_module_name name, const num::Mac& mac, const MacBits& bits, int stages,
           num::Activity& activity, num::MacStats& stats);
-  // Cycle step: `in` enters the multiplier; returns the op reaching the
+  // P > 1: the MAC has pipeline registers between multiplier and accumulate
+  // stage, and ops go through issue(). P = 1 (the common case, kept free of
+  // the Op copies): the op reaches the accumulate stage in the cycle it enters
+  // the multiplier; the PE calls multiply() for a valid MAC.
+  bool pipelined() const { return !stages_.empty(); }
+  // Cycle step (P > 1): `in` enters the multiplier; returns the op reaching the
   // accumulate stage this cycle (P - 1 cycles later).
-  Op issue(const Op& in) {
-    if (stages_.empty() && !in.valid) return in;  // idle single-stage MAC: nothing moves
-    return issue_slow(in);
+  Op issue(Op in);
+  // The multiplier of a valid MAC: its product bits and the toggles of its
+  // operand and product nodes (which hold their values between valid MACs).
+  uint64_t multiply(uint32_t a, uint32_t b) {
+    const uint64_t p = bits_.product(a, b);
+    act_.mult_a_toggles += uint64_t(__builtin_popcount(a ^ last_a_));
+    act_.mult_b_toggles += uint64_t(__builtin_popcount(b ^ last_b_));
+    act_.product_toggles += uint64_t(popcount64(p ^ last_p_));
+    last_a_ = a;
+    last_b_ = b;
+    last_p_ = p;
+    return p;
   }
-  // The accumulate stage: acc = acc (+) product of op (or acc itself when passing).
-  void accumulate(num::AccValue& acc, const Op& op) const;
-
-  // Trace nodes (written only for traced PEs inside the window).
-  sc_core::sc_signal<uint32_t> a_code{"a_code"}, b_code{"b_code"};
-  sc_core::sc_signal<uint64_t> product{"product"}, acc_bits{"acc_bits"};
-  sc_core::sc_signal<bool> valid{"valid"};
+  // The accumulate stage of a valid MAC: acc = acc (+) a*b (OS: from zero on
+  // the first k of a fold). Inline: num::Mac::mac is inline too.
+  void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b) const {
+    if (first) acc = num::AccValue{};
+    mac_.mac(acc, a, b, stats_);
+    ++act_.macs;
+  }
 
  private:
-  const num::Mac& mac_;
+  // Per-cycle state first, on one cache line of its own (alignas): the 256+
+  // PEs' state is far larger than L1, so each line a PE touches per cycle is
+  // a likely miss. Declared before the large, cold trace nodes below.
+  alignas(64) uint32_t last_a_ = 0;
+  uint32_t last_b_ = 0;
+  uint64_t last_p_ = 0;
   const MacBits& bits_;
   num::Activity& act_;
+  const num::Mac& mac_;
   num::MacStats& stats_;
-  Op issue_slow(Op in);
   std::vector<Op> stages_;  // P - 1 pipeline registers
   std::vector<uint64_t> held_p_;
-  uint32_t last_a_ = 0, last_b_ = 0;
-  uint64_t last_p_ = 0;
+
+ public:
+  // Trace nodes (written only for traced PEs inside the window).
+  Wire<uint32_t> a_code{"a_code"}, b_code{"b_code"};
+  Wire<uint64_t> product{"product"}, acc_bits{"acc_bits"};
+  Wire<bool> valid{"valid"};
 };
 
 SC_MODULE(Pe) {
   SC_HAS_PROCESS(Pe);
-  sc_core::sc_in<bool> clk{"clk"};
-  sc_core::sc_in<OperandWord> x_in{"x_in"}, y_in{"y_in"};
-  sc_core::sc_in<PsumWord> psum_in{"psum_in"};
-  sc_core::sc_in<bool> load{"load"}, row_en{"row_en"}, col_en{"col_en"};
-  sc_core::sc_out<OperandWord> x_out{"x_out"}, y_out{"y_out"};
-  sc_core::sc_out<PsumWord> psum_out{"psum_out"};
-
   enum class Mode { os, ws, is };
   struct Config {
     Mode mode = Mode::ws;
@@ -122,21 +189,61 @@ SC_MODULE(Pe) {
     bool traced = false;
     TraceWindow window;
   };
-  Pe(sc_core::sc_module_name name, const num::Mac& mac, const MacBits& bits, int stages, const Config& config);
 
-  MacUnit mac;
+ private:
+  // Per-cycle state first, packed by use into cache lines from a line boundary
+  // (see MacUnit): edge count and inputs; outputs and registers; the psum
+  // word; the activity counters. Then the cold parts: ports, the MAC module.
+  alignas(64) uint64_t edge_ = 0;
+  uint64_t cycles_;  // Config::cycles
+  // The bound channels, resolved once after binding (end_of_elaboration). A
+  // port access is a virtual call to the channel, ~10 instructions and a cache
+  // line per port per cycle; these read the same current values (sc_signal's
+  // read() returns a reference to its current-value member, updated in place
+  // in each update phase) and write through drive().
+  struct Inputs {
+    const OperandWord *x = nullptr, *y = nullptr;
+    const PsumWord* psum = nullptr;
+    const bool *load = nullptr, *row_en = nullptr, *col_en = nullptr;
+  } in_;
+  struct Outputs {
+    Wire<OperandWord> *x = nullptr, *y = nullptr;
+    Wire<PsumWord>* psum = nullptr;
+  } out_;
+  const MacBits& bits_;
+  uint32_t x_reg_ = 0, y_reg_ = 0;
+  uint64_t acc_raw_ = 0;
+  Mode mode_;
+  bool pipelined_;  // MacUnit::pipelined(), kept here to spare a cache line per cycle
+  bool traced_;
+  // The partial-sum / accumulator register: word_.v is the accumulator,
+  // valid/tag as last driven on psum_out (written in place, see PsumWord).
+  PsumWord word_;
+
+ public:
   num::Activity activity;
   num::MacStats stats;
 
  private:
+  TraceWindow window_;
+
+ public:
+  sc_core::sc_in<bool> clk{"clk"};
+  sc_core::sc_in<OperandWord> x_in{"x_in"}, y_in{"y_in"};
+  sc_core::sc_in<PsumWord> psum_in{"psum_in"};
+  sc_core::sc_in<bool> load{"load"}, row_en{"row_en"}, col_en{"col_en"};
+  // Bind the outputs to Wire<T> channels (end_of_elaboration checks).
+  sc_core::sc_out<OperandWord> x_out{"x_out"}, y_out{"y_out"};
+  sc_core::sc_out<PsumWord> psum_out{"psum_out"};
+
+  Pe(sc_core::sc_module_name name, const num::Mac& mac, const MacBits& bits, int stages, const Config& config);
+
+  MacUnit mac;
+
+ private:
+  void end_of_elaboration() override;
   void on_clock();
-  Config cfg_;
-  const MacBits& bits_;
-  uint64_t edge_ = 0;
-  uint32_t x_reg_ = 0, y_reg_ = 0;
-  num::AccValue acc_{};
-  uint64_t acc_raw_ = 0;
-  bool psum_valid_ = false;  // the word on psum_out is marked valid
+  void retire(bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag);
 };
 
 }  // namespace qmac::mac
