@@ -40,6 +40,13 @@ struct ArrayOptions {
   // clocked cycles minus one (the 0-based index of the last cycle). true (the
   // default) reports that; false reports the number of clocked cycles.
   bool cycles_as_last_index = true;
+  // double_buffer (WS/IS): each PE has a second (shadow) stationary register.
+  // The first tile is shifted in before the first fold (R cycles); while a fold
+  // streams, the next tile shifts into the shadow registers, and at the next
+  // fold's first cycle every PE copies shadow into active. Folds then cost only
+  // their stream (R + C + M - 2 for WS), not the preload. OS has no stationary
+  // operand to preload (its accumulators already drain in overlap): no effect.
+  bool double_buffer = false;
 };
 
 struct Gemm {

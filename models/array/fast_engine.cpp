@@ -62,6 +62,7 @@ class Kernel final : public FastKernel {
     last_b_.assign(pes, 0);
     acc_.assign(pes, Store::save(num::AccValue{}));
     stat_.assign(pes, 0);
+    if (plan.double_buffer) shadow_.assign(pes, 0);
     row_chain_.assign(size_t(plan.R), ChainToggles(plan.C, plan.clocked));
     if (plan.dataflow == Dataflow::os) col_chain_.assign(size_t(plan.C), ChainToggles(plan.R, plan.clocked));
     const num::MacSpec& spec = mac.spec();
@@ -90,11 +91,14 @@ class Kernel final : public FastKernel {
   }
 
   void fold(int fi, uint64_t g0) override {
-    const Fold& f = p_.folds[size_t(fi)];
     if (p_.dataflow == Dataflow::os)
-      fold_os(f, g0);
+      fold_os(p_.folds[size_t(fi)], g0);
     else
-      fold_ws_is(f, g0);
+      fold_ws_is(fi, g0);
+  }
+  // Double-buffered WS/IS: the prologue shifts the first tile into the shadows.
+  void prologue() override {
+    if (p_.double_buffer) preload(shadow_, p_.folds[0]);
   }
 
  private:
@@ -234,45 +238,68 @@ class Kernel final : public FastKernel {
     acc_[pe] = last;
   }
 
-  // WS/IS fold starting at global cycle g0: R preload cycles, then the stream.
-  void fold_ws_is(const Fold& f, uint64_t g0) {
-    const int R = p_.R, C = p_.C, nx = p_.nx;
-    const uint64_t tau = p_.tau;
+  // Shifts a tile into a column-wise chain of stationary registers (R steps):
+  // each column's registers are fed from the top with tile rows, ...,
+  // 0 (zero codes outside the tile). Register i holds, after step t, element
+  // t - i of the chain's extended input e, where e[p] = top input of step p
+  // (p >= 0) and e[-1-q] = register q's old contents. The step-to-step change
+  // e[p-1] -> e[p] passes every register i with 0 <= p + i <= R - 1, i.e.
+  // R - |p| registers.
+  void preload(std::vector<Code>& regs, const Fold& tile) {
+    const int R = p_.R, C = p_.C;
     num::Activity& act = res_.activity;
-
-    // Streaming feeders: row i sends X[r][k0+i] in fold cycle R + i + r (zero
-    // code outside the tile and outside the stream).
-    xt_.resize(size_t(f.kn) * size_t(nx));
-    for (int i = 0; i < R; ++i) {
-      ChainToggles& ch = row_chain_[size_t(i)];
-      act.fwd_reg_toggles += ch.set(g0, 0);
-      if (i < f.kn) {
-        Code* row = xt_.data() + size_t(i) * size_t(nx);
-        for (int r = 0; r < nx; ++r) {
-          row[r] = Code(p_.xcode(r, f.k0 + i));
-          act.fwd_reg_toggles += ch.set(g0 + uint64_t(R + i + r), row[r]);
-        }
-      }
-      if (uint64_t(R + i + nx) < tau) act.fwd_reg_toggles += ch.set(g0 + uint64_t(R + i + nx), 0);
-    }
-
-    // Preload (fold cycles 0..R-1): each column's stationary registers form a
-    // shift chain fed from the top with tile rows, ..., 0. Register i
-    // holds, after step t, element t - i of the chain's extended input e, where
-    // e[p] = top input of step p (p >= 0) and e[-1-q] = register q's old
-    // contents. The step-to-step change e[p-1] -> e[p] passes every register i
-    // with 0 <= p + i <= R - 1, i.e. R - |p| registers.
     ext_.resize(2 * size_t(R));
     for (int j = 0; j < C; ++j) {
-      for (int q = 0; q < R; ++q) ext_[size_t(R - 1 - q)] = stat_[size_t(q) * C + j];  // e[-1-q] at R-1-q
+      for (int q = 0; q < R; ++q) ext_[size_t(R - 1 - q)] = regs[size_t(q) * C + j];  // e[-1-q] at R-1-q
       for (int t = 0; t < R; ++t) {
         const int krow = R - 1 - t;
-        ext_[size_t(R + t)] = krow < f.kn && j < f.cn ? Code(p_.scode(f.k0 + krow, f.c0 + j)) : Code(0);
+        ext_[size_t(R + t)] =
+            krow < tile.kn && j < tile.cn ? Code(p_.scode(tile.k0 + krow, tile.c0 + j)) : Code(0);
       }
       for (int p = -R + 1; p <= R - 1; ++p)
         act.fwd_reg_toggles +=
             uint64_t(popc(uint32_t(ext_[size_t(R + p)] ^ ext_[size_t(R + p - 1)]))) * uint64_t(R - std::abs(p));
-      for (int i = 0; i < R; ++i) stat_[size_t(i) * C + j] = ext_[size_t(R + R - 1 - i)];
+      for (int i = 0; i < R; ++i) regs[size_t(i) * C + j] = ext_[size_t(R + R - 1 - i)];
+    }
+  }
+
+  // WS/IS fold fi starting at global cycle g0: R preload cycles, then the
+  // stream (double-buffered: the stream at once, the next tile preloading
+  // into the shadow registers meanwhile).
+  void fold_ws_is(int fi, uint64_t g0) {
+    const Fold& f = p_.folds[size_t(fi)];
+    const int R = p_.R, C = p_.C, nx = p_.nx;
+    const uint64_t tau = p_.tau;
+    num::Activity& act = res_.activity;
+
+    // Streaming feeders: row i sends X[r][k0+i] in fold cycle lead + i + r
+    // (zero code outside the tile and outside the stream).
+    const uint64_t lead = p_.lead;
+    xt_.resize(size_t(f.kn) * size_t(nx));
+    for (int i = 0; i < R; ++i) {
+      ChainToggles& ch = row_chain_[size_t(i)];
+      const bool streams = i < f.kn;
+      if (lead + uint64_t(i) > 0 || !streams) act.fwd_reg_toggles += ch.set(g0, 0);
+      if (streams) {
+        Code* row = xt_.data() + size_t(i) * size_t(nx);
+        for (int r = 0; r < nx; ++r) {
+          row[r] = Code(p_.xcode(r, f.k0 + i));
+          act.fwd_reg_toggles += ch.set(g0 + lead + uint64_t(i + r), row[r]);
+        }
+      }
+      if (lead + uint64_t(i + nx) < tau) act.fwd_reg_toggles += ch.set(g0 + lead + uint64_t(i + nx), 0);
+    }
+
+    if (!p_.double_buffer) {
+      preload(stat_, f);  // fold cycles 0..R-1
+    } else {
+      // Fold cycle 0: every PE copies its shadow register into the active one;
+      // then (cycles 0..R-1) the next fold's tile shifts into the shadows.
+      for (size_t pe = 0; pe < stat_.size(); ++pe) {
+        act.fwd_reg_toggles += uint64_t(popc(uint32_t(stat_[pe] ^ shadow_[pe])));
+        stat_[pe] = shadow_[pe];
+      }
+      if (size_t(fi) + 1 < p_.folds.size()) preload(shadow_, p_.folds[size_t(fi) + 1]);
     }
 
     // Multiplier operand toggles of the streamed operand, per row (the same
@@ -373,7 +400,7 @@ class Kernel final : public FastKernel {
   mac::MacBits bits_;
   OutputBuffer& buffer_;
   RunResult& res_;
-  std::vector<Code> last_a_, last_b_, stat_;
+  std::vector<Code> last_a_, last_b_, stat_, shadow_;
   std::vector<typename Store::T> acc_;
   std::vector<ChainToggles> row_chain_, col_chain_;
   // Per-fold scratch: the streamed operand tile by array row (xt_[i * nx + r]),
@@ -424,7 +451,9 @@ void FastArray::step() {
     sc_core::sc_stop();
     return;
   }
-  if (cycle_ % plan_.tau == 0) kernel_->fold(int(cycle_ / plan_.tau), cycle_);
+  if (cycle_ == 0) kernel_->prologue();
+  if (cycle_ >= plan_.prologue && (cycle_ - plan_.prologue) % plan_.tau == 0)
+    kernel_->fold(int((cycle_ - plan_.prologue) / plan_.tau), cycle_);
   ++result_.activity.cycles;
   result_.activity.pe_cycles += uint64_t(plan_.R) * uint64_t(plan_.C);
   ++cycle_;

@@ -46,6 +46,8 @@ class ChainToggles {
 class FastKernel {
  public:
   virtual ~FastKernel() = default;
+  // The cycles before the first fold (Plan::prologue), at cycle 0.
+  virtual void prologue() = 0;
   // Fold `index`, whose first clocked cycle is the run's cycle `first_cycle`.
   virtual void fold(int index, uint64_t first_cycle) = 0;
 };

@@ -41,8 +41,12 @@ void Controller::on_clock() {
   ++activity_.cycles;
   activity_.pe_cycles += uint64_t(plan_.R) * uint64_t(plan_.C);
   const Plan& p = plan_;
-  const int fi = int(c / p.tau);
-  const auto t = int64_t(c % p.tau);
+  // Double-buffered WS/IS: the prologue (cycles < p.prologue) preloads fold 0's
+  // tile; it is driven as the cycles before fold 0's stream (t < 0).
+  const bool in_prologue = c < p.prologue;
+  const uint64_t cf = in_prologue ? 0 : c - p.prologue;
+  const int fi = int(cf / p.tau);
+  const auto t = in_prologue ? int64_t(c) - int64_t(p.prologue) : int64_t(cf % p.tau);
   const Fold& f = p.folds[size_t(fi)];
   if (window_.contains(c)) {
     cycle_view.write(c);
@@ -65,19 +69,33 @@ void Controller::on_clock() {
     return;
   }
   const int R = p.R;
-  const bool preload = t < R;
+  // The tile shifting into the stationary chain: without double buffering the
+  // fold's own, in its first R cycles; double-buffered, fold 0's in the
+  // prologue and the next fold's in each fold's first R cycles (into the
+  // shadow registers), with `swap` copying shadow into active at t = 0.
+  int64_t step = t;  // preload step: the top row takes tile row R-1-step
+  const Fold* tile = &f;
+  if (p.double_buffer) {
+    swap.write(t == 0);
+    if (in_prologue) {
+      step = int64_t(c);
+    } else {
+      tile = size_t(fi) + 1 < p.folds.size() ? &p.folds[size_t(fi) + 1] : nullptr;
+    }
+  }
+  const bool preload = tile && step >= 0 && step < R;
   load.write(preload);
-  const int64_t tc = t - R;
+  const int64_t tc = t - int64_t(p.lead);
   for (int i = 0; i < R; ++i) {
     const int64_t r = tc - i;
     const bool v = r >= 0 && r < p.nx;
     x_feed[size_t(i)].write(mac::OperandWord{v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0, v, v ? int32_t(r) : 0});
     row_en[size_t(i)].write(i < f.kn);
   }
-  const int krow = R - 1 - int(t);  // preload: the top row takes tile row R-1-t
+  const int krow = R - 1 - int(step);
   for (int j = 0; j < p.C; ++j) {
-    y_feed[size_t(j)].write(
-        mac::OperandWord{preload && krow < f.kn && j < f.cn ? p.scode(f.k0 + krow, f.c0 + j) : 0, false, 0});
+    y_feed[size_t(j)].write(mac::OperandWord{
+        preload && krow < tile->kn && j < tile->cn ? p.scode(tile->k0 + krow, tile->c0 + j) : 0, false, 0});
     col_en[size_t(j)].write(j < f.cn);
   }
 }
@@ -96,8 +114,9 @@ Drain::Drain(sc_core::sc_module_name name, const Plan& plan, OutputBuffer& buffe
 void Drain::on_clock() {
   const uint64_t e = edge_++;
   if (e < 2 || e - 2 >= plan_.clocked) return;
-  const uint64_t c = e - 2;
   const Plan& p = plan_;
+  if (e - 2 < p.prologue) return;  // double-buffered preload: nothing leaves the array
+  const uint64_t c = e - 2 - p.prologue;  // cycle within the folds
   const Fold& f = p.folds[size_t(c / p.tau)];
   if (p.dataflow == Dataflow::os) {
     if (c % p.tau != p.tau - 1) return;
@@ -142,6 +161,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
              : plan.dataflow == Dataflow::ws ? mac::Pe::Mode::ws
                                              : mac::Pe::Mode::is;
   cfg.cycles = plan.clocked;
+  cfg.double_buffer = plan.double_buffer;
   if (trace) cfg.window = mac::TraceWindow{trace->first_cycle, trace->last_cycle};
   pes_.init(n, [&](const char* nm, size_t idx) {
     mac::Pe::Config c = cfg;
@@ -151,6 +171,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
 
   controller_.clk(clk);
   controller_.load(load_);
+  controller_.swap(swap_);
   controller_.x_feed.bind(x_feed_);
   controller_.row_en.bind(row_en_);
   controller_.y_feed.bind(y_feed_);
@@ -162,6 +183,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
       const size_t me = i * C + j;
       pe.clk(clk);
       pe.load(load_);
+      pe.swap(swap_);
       pe.row_en(row_en_[i]);
       pe.col_en(col_en_[j]);
       pe.x_in(j == 0 ? x_feed_[i] : x_[me - 1]);
@@ -188,6 +210,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
     sc_core::sc_trace(vcd_, controller_.cycle_view, "cycle");
     sc_core::sc_trace(vcd_, controller_.fold_view, "fold");
     sc_core::sc_trace(vcd_, load_, "load");
+    if (plan.double_buffer) sc_core::sc_trace(vcd_, swap_, "swap");
     for (const auto& [i, j] : traced) {
       if (i < 0 || j < 0 || i >= plan.R || j >= plan.C) continue;
       mac::Pe& pe = pes_[size_t(i) * C + size_t(j)];

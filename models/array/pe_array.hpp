@@ -16,13 +16,15 @@ namespace qmac::array {
 
 // Walks the folds; each rising edge drives the inputs of one cycle: the skewed
 // streaming feeders (rows), the top-edge feeders (columns: OS operand B, WS/IS
-// stationary preload), `load`, and row/column enables of the fold's tile.
+// stationary preload), `load` (and `swap` when double-buffered), and row/column
+// enables of the fold's tile.
 SC_MODULE(Controller) {
   SC_HAS_PROCESS(Controller);
   sc_core::sc_in<bool> clk{"clk"};
   sc_core::sc_vector<sc_core::sc_out<mac::OperandWord>> x_feed{"x_feed"}, y_feed{"y_feed"};
   sc_core::sc_vector<sc_core::sc_out<bool>> row_en{"row_en"}, col_en{"col_en"};
   sc_core::sc_out<bool> load{"load"};
+  sc_core::sc_out<bool> swap{"swap"};  // double-buffered WS/IS: shadow -> active stationary registers
   // Trace view: a copy of the clock, the cycle number and the fold, inside the window only.
   mac::Wire<bool> clk_view{"clk_view"};
   mac::Wire<uint64_t> cycle_view{"cycle"};
@@ -76,7 +78,7 @@ SC_MODULE(PeArray) {
   Signals<bool> row_en_{"row_en"}, col_en_{"col_en"};
   Signals<mac::PsumWord> psum_{"psum"};
   mac::Wire<mac::PsumWord> zero_psum_{"zero_psum"};
-  mac::Wire<bool> load_{"load"};
+  mac::Wire<bool> load_{"load"}, swap_{"swap"};
   Controller controller_;
   Drain drain_;
   sc_core::sc_vector<mac::Pe> pes_{"pe"};

@@ -52,21 +52,33 @@ uint64_t fold_count(const ArrayOptions& o, int m, int k, int n) {
   return 0;
 }
 
+namespace {
 // Cycles of one fold (README "Cycle model"):
 //   OS: R + C + K - 2       skewed fill of both operand streams + K operand waves
 //   WS: 2R + C + M - 2      R preload + skewed stream of the M input rows through R rows and C cols
 //   IS: 2R + C + N - 2      as WS with the N weight columns streamed
 // plus (P - 1) for a P-stage MAC (the accumulate stage lags the operands by P - 1).
-uint64_t cycle_formula(const ArrayOptions& o, int m, int k, int n, int P) {
+// Double-buffered WS/IS: the preload leaves the fold (R + C + M - 2 + P - 1) and
+// happens once before the first fold (the prologue, R cycles).
+struct FoldTiming {
+  uint64_t prologue, tau;
+};
+FoldTiming fold_timing(const ArrayOptions& o, int m, int k, int n, int P) {
   const uint64_t R = o.rows, C = o.cols;
+  const bool db = o.double_buffer && o.dataflow != Dataflow::os;
   uint64_t tau = 0;
   switch (o.dataflow) {
     case Dataflow::os: tau = R + C + uint64_t(k) - 2; break;
-    case Dataflow::ws: tau = 2 * R + C + uint64_t(m) - 2; break;
-    case Dataflow::is: tau = 2 * R + C + uint64_t(n) - 2; break;
+    case Dataflow::ws: tau = (db ? R : 2 * R) + C + uint64_t(m) - 2; break;
+    case Dataflow::is: tau = (db ? R : 2 * R) + C + uint64_t(n) - 2; break;
   }
-  tau += uint64_t(P) - 1;
-  const uint64_t clocked = fold_count(o, m, k, n) * tau;
+  return {db ? R : 0, tau + uint64_t(P) - 1};
+}
+}  // namespace
+
+uint64_t cycle_formula(const ArrayOptions& o, int m, int k, int n, int P) {
+  const FoldTiming ft = fold_timing(o, m, k, n, P);
+  const uint64_t clocked = ft.prologue + fold_count(o, m, k, n) * ft.tau;
   return o.cycles_as_last_index ? clocked - 1 : clocked;
 }
 
@@ -183,10 +195,12 @@ Plan make_plan(const ArrayOptions& o, const Gemm& g, int P) {
         p.folds.push_back(f);
       }
   }
-  ArrayOptions clocked = o;
-  clocked.cycles_as_last_index = false;
-  p.clocked = cycle_formula(clocked, g.m, g.k, g.n, P);
-  p.tau = p.clocked / p.folds.size();
+  const FoldTiming ft = fold_timing(o, g.m, g.k, g.n, P);
+  p.prologue = ft.prologue;
+  p.tau = ft.tau;
+  p.double_buffer = ft.prologue > 0;
+  p.lead = o.dataflow == Dataflow::os || p.double_buffer ? 0 : uint64_t(p.R);
+  p.clocked = p.prologue + p.folds.size() * p.tau;
   p.reported = cycle_formula(o, g.m, g.k, g.n, P);
   return p;
 }

@@ -34,8 +34,13 @@ struct Plan {
   int R, C, P;           // array rows, cols, MAC pipeline stages
   int M, K, N;
   std::vector<Fold> folds;
-  uint64_t tau = 0;      // clocked cycles per fold
-  uint64_t clocked = 0;  // folds * tau
+  uint64_t prologue = 0; // cycles before the first fold (double-buffered WS/IS: preload of the first tile)
+  uint64_t tau = 0;      // clocked cycles per fold: fold f runs in [prologue + f*tau, prologue + (f+1)*tau)
+  uint64_t clocked = 0;  // prologue + folds * tau
+  // WS/IS: fold cycle at which stream row r enters array row 0 is lead + r
+  // (lead = R when the fold starts with its own preload, 0 when double-buffered).
+  uint64_t lead = 0;
+  bool double_buffer = false;  // WS/IS with ArrayOptions::double_buffer
   uint64_t reported = 0; // RunResult::cycles
   // WS/IS streaming/stationary views (codes).
   int nx = 0, ns = 0;    // X rows, S columns

@@ -180,6 +180,12 @@ MacCost mac_cost(const num::MacSpec& s, int pipeline_stages, const GateLibrary& 
   return cost;
 }
 
+void add_stationary_shadow(MacCost& cost, int bits, const GateLibrary& g) {
+  Builder pb{g, cost.pe_extra};
+  pb.add("shadow_stationary_register", kPeRegisters, "reg(" + w(bits) + ")", reg(g, bits), bits);
+  cost.flip_flops += bits;
+}
+
 double output_adder_gates(const num::AccumulatorSpec& buffer, const GateLibrary& g) {
   if (buffer.kind != num::AccKind::floating) return adder(g, buffer.width);
   // A floating adder of the buffer's format: the same path as the accumulator's.

@@ -43,6 +43,12 @@ struct MacCost {
 // registers the product) in a PE that forwards both operands.
 MacCost mac_cost(const num::MacSpec& spec, int pipeline_stages, const GateLibrary& g);
 
+// A double-buffered stationary operand (ArrayOptions::double_buffer, WS/IS):
+// every PE gets a shadow register of the stationary operand's bits, loaded by
+// the preload chain while the active one feeds the multiplier (the swap is the
+// active register's load enable, as the preload is today's).
+void add_stationary_shadow(MacCost& cost, int stationary_bits, const GateLibrary& g);
+
 // Gates of the adder that adds partial sums into the output buffer (one per
 // array column), for a buffer accumulator fed by the MAC's accumulator.
 double output_adder_gates(const num::AccumulatorSpec& buffer, const GateLibrary& g);

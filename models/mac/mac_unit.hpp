@@ -14,7 +14,9 @@
 //   y   (top -> bottom): OS: the B operand stream; WS/IS: the stationary
 //       register's shift chain during preload (`load`)
 //   psum (top -> bottom): WS/IS partial sums; OS: the stationary accumulator
-//   row_en/col_en/load: per-fold control from the controller
+//   row_en/col_en/load/swap: per-fold control from the controller (swap:
+//       double-buffered WS/IS, the shadow stationary register -- the shift
+//       chain -- is copied into the active one the multiplier reads)
 //
 // Activity (num::Activity) counted by each PE for itself:
 //   mult_a/mult_b_toggles: Hamming distance between consecutive valid operand
@@ -25,7 +27,8 @@
 //   psum_reg_toggles: the partial-sum register of a PE in a row outside the
 //       fold's tile, which passes its input through without adding
 //   fwd_reg_toggles: the x and y forwarding registers (every cycle), the
-//       stationary register (during preload) and the P - 1 product pipeline
+//       stationary register (during preload; double-buffered: the shadow chain
+//       and the active register on swap) and the P - 1 product pipeline
 //       registers (on valid MACs)
 //   macs: valid multiply-accumulates
 #pragma once
@@ -186,6 +189,7 @@ SC_MODULE(Pe) {
   struct Config {
     Mode mode = Mode::ws;
     uint64_t cycles = 0;  // clocked cycles of the run (cycle c is processed at edge c + 1)
+    bool double_buffer = false;  // WS/IS: a shadow stationary register, copied into the active one on `swap`
     bool traced = false;
     TraceWindow window;
   };
@@ -204,17 +208,19 @@ SC_MODULE(Pe) {
   struct Inputs {
     const OperandWord *x = nullptr, *y = nullptr;
     const PsumWord* psum = nullptr;
-    const bool *load = nullptr, *row_en = nullptr, *col_en = nullptr;
+    const bool *load = nullptr, *swap = nullptr, *row_en = nullptr, *col_en = nullptr;
   } in_;
   struct Outputs {
     Wire<OperandWord> *x = nullptr, *y = nullptr;
     Wire<PsumWord>* psum = nullptr;
   } out_;
   const MacBits& bits_;
-  uint32_t x_reg_ = 0, y_reg_ = 0;
+  uint32_t x_reg_ = 0, y_reg_ = 0;  // y_reg_: WS/IS the stationary shift chain (the shadow when double-buffered)
+  uint32_t active_ = 0;              // double-buffered WS/IS: the stationary operand the multiplier uses
   uint64_t acc_raw_ = 0;
   Mode mode_;
   bool pipelined_;  // MacUnit::pipelined(), kept here to spare a cache line per cycle
+  bool double_buffer_;
   bool traced_;
   // The partial-sum / accumulator register: word_.v is the accumulator,
   // valid/tag as last driven on psum_out (written in place, see PsumWord).
@@ -231,7 +237,7 @@ SC_MODULE(Pe) {
   sc_core::sc_in<bool> clk{"clk"};
   sc_core::sc_in<OperandWord> x_in{"x_in"}, y_in{"y_in"};
   sc_core::sc_in<PsumWord> psum_in{"psum_in"};
-  sc_core::sc_in<bool> load{"load"}, row_en{"row_en"}, col_en{"col_en"};
+  sc_core::sc_in<bool> load{"load"}, swap{"swap"}, row_en{"row_en"}, col_en{"col_en"};
   // Bind the outputs to Wire<T> channels (end_of_elaboration checks).
   sc_core::sc_out<OperandWord> x_out{"x_out"}, y_out{"y_out"};
   sc_core::sc_out<PsumWord> psum_out{"psum_out"};

@@ -11,6 +11,7 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac& mac_arith, const MacBits& b
       bits_(bits),
       mode_(config.mode),
       pipelined_(stages > 1),
+      double_buffer_(config.double_buffer),
       traced_(config.traced),
       window_(config.window),
       mac("mac", mac_arith, bits, stages, activity, stats) {
@@ -34,6 +35,7 @@ void Pe::end_of_elaboration() {
   in_.y = &y_in->read();
   in_.psum = &psum_in->read();
   in_.load = &load->read();
+  in_.swap = &swap->read();
   in_.row_en = &row_en->read();
   in_.col_en = &col_en->read();
   out_.x = wire_of(x_out, *this);
@@ -89,6 +91,10 @@ void Pe::on_clock() {
     a = x;
     b = y;
   } else {
+    if (double_buffer_ && *in_.swap) {  // the shadow (as of the last cycle) becomes the active operand
+      activity.fwd_reg_toggles += uint64_t(__builtin_popcount(y_reg_ ^ active_));
+      active_ = y_reg_;
+    }
     if (*in_.load) {  // stationary register shifts down during preload
       activity.fwd_reg_toggles += uint64_t(__builtin_popcount(y ^ y_reg_));
       y_reg_ = y;
@@ -96,8 +102,9 @@ void Pe::on_clock() {
     }
     valid = xw.valid && *in_.col_en;
     is_mac = valid && *in_.row_en;
-    a = mode_ == Mode::ws ? x : y_reg_;
-    b = mode_ == Mode::ws ? y_reg_ : x;
+    const uint32_t s = double_buffer_ ? active_ : y_reg_;
+    a = mode_ == Mode::ws ? x : s;
+    b = mode_ == Mode::ws ? s : x;
   }
 
   if (pipelined_) {

@@ -138,6 +138,7 @@ Config default_config() { return load_default({}); }
 bool operator==(const Config& x, const Config& y) {
   return x.array.rows == y.array.rows && x.array.cols == y.array.cols && x.array.dataflow == y.array.dataflow &&
          x.array.cycles_as_last_index == y.array.cycles_as_last_index &&
+         x.array.double_buffer == y.array.double_buffer &&
          same(x.array.output_buffer, y.array.output_buffer) && x.mac.a == y.mac.a && x.mac.b == y.mac.b &&
          same(x.mac.acc, y.mac.acc) && x.mac.fused == y.mac.fused && x.mac.pipeline_stages == y.mac.pipeline_stages &&
          x.workload.m == y.workload.m && x.workload.k == y.workload.k && x.workload.n == y.workload.n &&
@@ -155,6 +156,7 @@ array::ArrayOptions array_options(const Config& c) {
   o.cols = c.array.cols;
   o.dataflow = c.array.dataflow;
   o.cycles_as_last_index = c.array.cycles_as_last_index;
+  o.double_buffer = c.array.double_buffer;
   return o;
 }
 

@@ -31,6 +31,7 @@ struct Config {
     int rows = 16, cols = 16;
     array::Dataflow dataflow = array::Dataflow::ws;
     bool cycles_as_last_index = true;     // array::ArrayOptions (SCALE-Sim's reporting convention)
+    bool double_buffer = false;           // array::ArrayOptions (shadow stationary registers, WS/IS)
     num::AccumulatorSpec output_buffer;   // where partial sums of successive K-folds are added
   } array;
   struct Mac {

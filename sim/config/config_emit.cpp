@@ -88,6 +88,7 @@ nlohmann::ordered_json to_json(const Config& c) {
                 {"cols", c.array.cols},
                 {"dataflow", std::string(array::dataflow_name(c.array.dataflow))},
                 {"cycles_as_last_index", c.array.cycles_as_last_index},
+                {"double_buffer", c.array.double_buffer},
                 {"output_buffer", accumulator_json(c.array.output_buffer)}};
   j["mac"] = {{"a", c.mac.a.name},
               {"b", c.mac.b.name},

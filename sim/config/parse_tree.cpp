@@ -176,11 +176,12 @@ void parse_mac(const Cursor& top, Config& c) {
 
 void parse_array(const Cursor& top, Config& c) {
   const Cursor a = top["array"];
-  a.expect_map({"rows", "cols", "dataflow", "cycles_as_last_index", "output_buffer"});
+  a.expect_map({"rows", "cols", "dataflow", "cycles_as_last_index", "double_buffer", "output_buffer"});
   if (a.has("rows")) c.array.rows = int(a["rows"].integer(1, kMaxArraySide));
   if (a.has("cols")) c.array.cols = int(a["cols"].integer(1, kMaxArraySide));
   if (a.has("dataflow")) c.array.dataflow = array::parse_dataflow(a["dataflow"].choice({"ws", "os", "is"}));
   if (a.has("cycles_as_last_index")) c.array.cycles_as_last_index = a["cycles_as_last_index"].boolean();
+  if (a.has("double_buffer")) c.array.double_buffer = a["double_buffer"].boolean();
   const num::AccumulatorSpec dflt = array::default_output_buffer(mac_spec(c));
   c.array.output_buffer = parse_accumulator(a["output_buffer"], dflt.kind, [&](num::AccKind k) {
     return k == dflt.kind ? dflt : kind_defaults(k, c.mac.a, c.mac.b);

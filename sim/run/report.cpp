@@ -16,7 +16,9 @@ ordered_json cost_json(const config::Config& cfg, const num::Activity* activity)
   const cost::GateLibrary g = load_gate_library(cfg.cost.gate_library);
   const cost::Technology t = load_technology(cfg.cost.technology);
   const num::MacSpec spec = config::mac_spec(cfg);
-  const cost::MacCost mc = cost::mac_cost(spec, cfg.mac.pipeline_stages, g);
+  cost::MacCost mc = cost::mac_cost(spec, cfg.mac.pipeline_stages, g);
+  if (cfg.array.double_buffer && cfg.array.dataflow != array::Dataflow::os)
+    cost::add_stationary_shadow(mc, cfg.array.dataflow == array::Dataflow::ws ? spec.b.bits() : spec.a.bits(), g);
   const auto& buf = cfg.array.output_buffer;
   const int buf_bits = buf.kind == num::AccKind::floating ? buf.format.bits() : buf.width;
   const uint64_t macs = uint64_t(cfg.workload.m) * uint64_t(cfg.workload.k) * uint64_t(cfg.workload.n);

@@ -84,6 +84,37 @@ TEST_P(Activity, WsWithAPassThroughRowCountsByHand) {
   EXPECT_EQ(x.out_buffer_toggles, pc(s0) + pc(s1));
 }
 
+TEST_P(Activity, DoubleBufferedWeightsCountShadowAndSwapByHand) {
+  // 1 x 1 WS array, K = 2 (two folds), M = N = 1, double-buffered: the prologue
+  // shifts w0 into the shadow register; fold 0 copies it into the active one
+  // and shifts w1 into the shadow; fold 1 copies w1 into the active one.
+  const MacCase mc = mac_cases()[0];
+  const int a[2] = {45, -3}, w[2] = {-51, 90};
+  Gemm g;
+  g.m = g.n = 1;
+  g.k = 2;
+  g.a = {i8(a[0]), i8(a[1])};
+  g.b = {i8(w[0]), i8(w[1])};
+  ArrayOptions o = array_of(1, 1, Dataflow::ws);
+  o.double_buffer = true;
+  const RunResult r = run_gemm(mc.spec, default_output_buffer(mc.spec), 1, o, g, GetParam());
+  const num::Activity& x = r.activity;
+  EXPECT_EQ(x.cycles, 3u);  // R + folds * (R + C + M - 2)
+  EXPECT_EQ(x.macs, 2u);
+  const uint64_t w0 = i8(w[0]), w1 = i8(w[1]), a0 = i8(a[0]), a1 = i8(a[1]);
+  EXPECT_EQ(x.mult_a_toggles, pc(a0) + pc(a0 ^ a1));
+  EXPECT_EQ(x.mult_b_toggles, pc(w0) + pc(w0 ^ w1));
+  // Shadow: 0 -> w0 -> w1; active: 0 -> w0 -> w1; the streaming register: 0 -> a0 -> a1
+  // (one fold cycle each, no bubble in between).
+  EXPECT_EQ(x.fwd_reg_toggles, 2 * (pc(w0) + pc(w0 ^ w1)) + pc(a0) + pc(a0 ^ a1));
+  // Each fold's partial sum goes into the output buffer: two adds.
+  const int64_t s0 = int64_t(a[0]) * w[0], s1 = int64_t(a[1]) * w[1];
+  EXPECT_EQ(x.acc_toggles, pc(raw32(s0)) + pc(raw32(s0) ^ raw32(s1)));
+  EXPECT_EQ(x.out_buffer_adds, 2u);
+  EXPECT_EQ(x.out_buffer_toggles, pc(raw32(s0)) + pc(raw32(s0) ^ raw32(s0 + s1)));
+  EXPECT_EQ(int64_t(r.c[0].i), s0 + s1);
+}
+
 TEST_P(Activity, PipelineRegistersToggleWithTheProduct) {
   const MacCase mc = mac_cases()[6];
   const Gemm g = random_gemm(mc, 6, 5, 4, 17);

@@ -32,12 +32,15 @@ TEST_P(Engines, Engines_MatchReferenceAndEachOther) {
   const Dataflow df = std::get<1>(GetParam());
   const num::AccumulatorSpec buf = default_output_buffer(mc.spec);
   uint64_t seed = 1;
-  for (const Shape& s : kShapes) {
+  for (const Shape& s : kShapes)
+    for (const bool db : {false, true}) {  // double-buffered stationary registers (WS/IS only)
+    if (db && df == Dataflow::os) continue;
     SCOPED_TRACE(mc.name + " " + std::string(dataflow_name(df)) + " array " + std::to_string(s.rows) + "x" +
                  std::to_string(s.cols) + " gemm " + std::to_string(s.m) + "x" + std::to_string(s.k) + "x" +
-                 std::to_string(s.n) + " P=" + std::to_string(s.stages));
+                 std::to_string(s.n) + " P=" + std::to_string(s.stages) + (db ? " double_buffer" : ""));
     const Gemm g = random_gemm(mc, s.m, s.k, s.n, seed++);
-    const ArrayOptions o = array_of(s.rows, s.cols, df);
+    ArrayOptions o = array_of(s.rows, s.cols, df);
+    o.double_buffer = db;
     const RunResult ref = reference_gemm(mc.spec, buf, s.stages, o, g);
     const RunResult fast = run_gemm(mc.spec, buf, s.stages, o, g, Engine::fast);
     const RunResult pe = run_gemm(mc.spec, buf, s.stages, o, g, Engine::pe);
@@ -68,7 +71,7 @@ TEST_P(Engines, Engines_MatchReferenceAndEachOther) {
     EXPECT_EQ(a.out_buffer_toggles, b.out_buffer_toggles);
     EXPECT_TRUE(a == b);
     EXPECT_GT(a.mult_a_toggles + a.mult_b_toggles, 0u);
-  }
+    }
 }
 
 std::string name_of(const ::testing::TestParamInfo<std::tuple<int, Dataflow>>& info) {

@@ -18,7 +18,7 @@ TEST(ConfigErrors_UnknownKey, SuggestsTheClosestKey) {
   // "  dataflw: os" -> the key starts at column 3 of line 3.
   EXPECT_EQ(error_of("array:\n  rows: 8\n  dataflw: os\n"),
             "cfg.yaml:3:3: array.dataflw: unknown key 'dataflw'; did you mean 'dataflow'? expected one of: rows, "
-            "cols, dataflow, cycles_as_last_index, output_buffer");
+            "cols, dataflow, cycles_as_last_index, double_buffer, output_buffer");
   EXPECT_EQ(error_of("mac:\n  acumulator:\n    width: 24\n"),
             "cfg.yaml:2:3: mac.acumulator: unknown key 'acumulator'; did you mean 'accumulator'? expected one of: a, "
             "b, accumulator, fused, pipeline_stages");

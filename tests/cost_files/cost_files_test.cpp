@@ -97,6 +97,27 @@ TEST(Energy_Activity, SparseDataCostsLessThanDenseAndIsDeterministic) {
   EXPECT_EQ(dense["cost"]["pe_gates"], sparse["cost"]["pe_gates"]);
 }
 
+TEST(Energy_DoubleBuffer, ShadowRegistersForWsAndIsOnly) {
+  auto cost = [](const std::string& sets) {
+    return nlohmann::json::parse(run_qmac("cost --json - " + sets).out)["cost"];
+  };
+  const auto ws = cost(""), ws_db = cost("--set array.double_buffer=true");
+  const auto os = cost("--set array.dataflow=os"), os_db = cost("--set array.dataflow=os --set array.double_buffer=true");
+  // int8 x int8: the operand registers are reg(8 + 8 + 1); the shadow of the
+  // stationary int8 weight is reg(8).
+  const double per_bit = ws["breakdown"]["operand_registers"].get<double>() / 17;
+  EXPECT_DOUBLE_EQ(ws_db["breakdown"]["shadow_stationary_register"].get<double>(), 8 * per_bit);
+  EXPECT_DOUBLE_EQ(ws_db["pe_gates"].get<double>() - ws["pe_gates"].get<double>(), 8 * per_bit);
+  EXPECT_GT(ws_db["energy_pj"].get<double>(), ws["energy_pj"].get<double>());  // more flip-flops clocked
+  EXPECT_FALSE(ws["breakdown"].contains("shadow_stationary_register"));
+  EXPECT_EQ(os_db["pe_gates"], os["pe_gates"]);
+  EXPECT_FALSE(os_db["breakdown"].contains("shadow_stationary_register"));
+  // The simulation: fewer cycles (64^3 on 16x16 WS: 16 + 16 folds of 94, vs 16 folds of 110).
+  const auto run = run_json("--set array.double_buffer=true");
+  EXPECT_EQ(run["cycles"], 16 + 16 * 94 - 1);
+  EXPECT_EQ(run_json("")["cycles"], 16 * 110 - 1);
+}
+
 TEST(Energy_Library, SwitchingTheLibraryChangesEveryFigure) {
   const auto p = nlohmann::json::parse(run_qmac("cost --json -").out);
   const auto n = nlohmann::json::parse(run_qmac("cost --set cost.gate_library=nangate45 --json -").out);
