@@ -231,6 +231,7 @@ Mac::Mac(const MacSpec& spec) : spec_(spec), acc_((validate(spec), spec.acc)), r
   b_bits_ = spec.b.bits();
   a_values_ = decode_table(spec.a);
   b_values_ = decode_table(spec.b);
+  values_ok_ = !a_values_.empty() && !b_values_.empty();
   const bool small = spec.a.bits() <= 8 && spec.b.bits() <= 8;
   switch (spec.acc.kind) {
     case AccKind::integer:
