@@ -101,6 +101,39 @@ TEST(Vcd, TwoByTwoWsAccumulatorsMatchHandComputedValues) {
   EXPECT_EQ(v.changes.at("clk").size(), 2u * 7u);  // both edges of 6 cycles and the closing edge
 }
 
+TEST(Vcd, DoubleBufferedWeightsSwapAtEachFold) {
+  // 1x1 WS, A = [[1,2],[3,4]], B = [5; 7], double-buffered: cycle 0 shifts 5
+  // into the shadow; fold 0 (cycles 1-2) swaps it in and shifts 7 into the
+  // shadow while A[0][0], A[1][0] stream; fold 1 (cycles 3-4) swaps 7 in.
+  const MacCase mc = mac_cases()[0];
+  Gemm g;
+  g.m = g.k = 2;
+  g.n = 1;
+  g.a = {1, 2, 3, 4};
+  g.b = {5, 7};
+  TraceOptions t;
+  t.vcd_path = std::string(QMAC_TEST_TMPDIR) + "/ws1x1_db";
+  std::filesystem::create_directories(QMAC_TEST_TMPDIR);
+  ArrayOptions o = array_of(1, 1, Dataflow::ws);
+  o.double_buffer = true;
+  const RunResult r = run_gemm(mc.spec, default_output_buffer(mc.spec), 1, o, g, Engine::pe, &t);
+  ASSERT_EQ(r.c[0].i, 1 * 5 + 2 * 7);
+  ASSERT_EQ(r.c[1].i, 3 * 5 + 4 * 7);
+  EXPECT_EQ(r.activity.cycles, 5u);  // R + 2 folds x (R + C + M - 2)
+  const Vcd v = read_vcd(t.vcd_path + ".vcd");
+  const uint64_t swap[5] = {0, 1, 0, 1, 0}, load[5] = {1, 1, 0, 0, 0};
+  for (uint64_t c = 0; c < 5; ++c) {
+    EXPECT_EQ(v.at("swap", c), swap[c]) << "cycle " << c;
+    EXPECT_EQ(v.at("load", c), load[c]) << "cycle " << c;
+  }
+  // The MAC of cycle c shows from time c + 1: its stationary operand and the partial sum.
+  const uint64_t b[4] = {5, 5, 7, 7}, acc[4] = {5, 15, 14, 28};
+  for (uint64_t c = 1; c <= 4; ++c) {
+    EXPECT_EQ(v.at("pe_0_0.b_code", c + 1), b[c - 1]) << "cycle " << c;
+    EXPECT_EQ(v.at("pe_0_0.acc", c + 1), acc[c - 1]) << "cycle " << c;
+  }
+}
+
 TEST(Vcd, Vcd2fstAcceptsTheFileAndTheWindowLimitsIt) {
   const MacCase mc = mac_cases()[6];
   const Gemm g = random_gemm(mc, 20, 9, 7, 3);
