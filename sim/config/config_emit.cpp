@@ -114,9 +114,11 @@ std::string to_yaml(const Config& c) {
 }
 
 std::string summary(const Config& c) {
-  return fmt::format("{}x{} {} array, {} x {} -> {} accumulator ({}, {} pipeline stage{}), output buffer {}, "
+  const bool db = c.array.double_buffer && c.array.dataflow != array::Dataflow::os;
+  return fmt::format("{}x{} {} array{}, {} x {} -> {} accumulator ({}, {} pipeline stage{}), output buffer {}, "
                      "GEMM {}x{}x{}, engine {}",
-                     c.array.rows, c.array.cols, array::dataflow_name(c.array.dataflow), c.mac.a.name, c.mac.b.name,
+                     c.array.rows, c.array.cols, array::dataflow_name(c.array.dataflow),
+                     db ? " (double-buffered stationary registers)" : "", c.mac.a.name, c.mac.b.name,
                      c.mac.acc.describe(), c.mac.fused ? "fused" : "not fused", c.mac.pipeline_stages,
                      c.mac.pipeline_stages == 1 ? "" : "s", c.array.output_buffer.describe(), c.workload.m,
                      c.workload.k, c.workload.n, array::engine_name(c.engine));
