@@ -14,14 +14,14 @@ int run_validate(const std::vector<std::string>& args) {
   std::string path;
   std::vector<std::string> sets;
   desc.add_options()
-    ("config", po::value(&path)->required(), "the config file (YAML)")
+    ("config", po::value(&path), "the config file (YAML); default: the built-in default, as `qmac run`")
     ("set", po::value(&sets)->composing(), "KEY=VALUE override of a config key by dotted path (repeatable)");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
-  if (!parse_args(args, desc, vm, "qmac validate CONFIG.yaml [--set KEY=VALUE ...]", &pos)) return 0;
-  const config::Config c = config::load(path, sets);
-  std::cout << path << ": ok: " << config::summary(c) << "\n";
+  if (!parse_args(args, desc, vm, "qmac validate [CONFIG.yaml] [--set KEY=VALUE ...]", &pos)) return 0;
+  const config::Config c = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  std::cout << (path.empty() ? "<default>" : path) << ": ok: " << config::summary(c) << "\n";
   return 0;
 }
 

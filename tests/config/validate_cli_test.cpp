@@ -47,7 +47,14 @@ TEST(Validate_Cli, SetOverridesAndItsErrors) {
 }
 
 TEST(Validate_Cli, MissingArgumentsAndFiles) {
-  EXPECT_EQ(run_qmac("validate").code, 2);
+  // No file: the built-in default (as `qmac run`), with its overrides checked.
+  const QmacResult d = run_qmac("validate --set array.rows=8");
+  EXPECT_EQ(d.code, 0) << d.err;
+  EXPECT_EQ(d.out.rfind("<default>: ok: 8x16 ws array", 0), 0u) << d.out;
+  const QmacResult bad = run_qmac("validate --set array.rowz=8");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("did you mean 'rows'"), std::string::npos) << bad.err;
+  EXPECT_EQ(run_qmac("validate --set").code, 2);
   const QmacResult r = run_qmac("validate /nonexistent/x.yaml");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("/nonexistent/x.yaml: cannot read the config file"), std::string::npos) << r.err;

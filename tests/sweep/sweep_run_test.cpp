@@ -206,3 +206,39 @@ TEST(Sweep_Run, QerrorSweepsPassKeysAsOptions) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every shipped sweep file loads, and every point of a `run`/`cost` sweep is a
+// valid configuration (`qmac validate` with the point's --set list), so a typo
+// in a shipped axis fails here, not in a user's sweep hours later.
+TEST(Sweep_Shipped, EveryPointOfEveryShippedSweepValidates) {
+  int files = 0, points = 0;
+  for (const char* dir : {"/configs/sweeps", "/configs/paper"})
+    for (const auto& e : fs::directory_iterator(std::string(QMAC_SOURCE_DIR) + dir)) {
+      if (e.path().extension() != ".yaml") continue;
+      SCOPED_TRACE(e.path().string());
+      ++files;
+      const auto list = run_qmac("sweep '" + e.path().string() + "' --list");
+      ASSERT_EQ(list.code, 0) << list.err;
+      std::istringstream in(list.out);
+      std::string line;
+      int n = 0;
+      while (std::getline(in, line)) {
+        ++n;
+        // "<exe> run|cost [BASE] --set ..." -> "validate [BASE] --set ..."; qerror points take options.
+        const size_t sp = line.find(' ');
+        const std::string rest = line.substr(sp + 1);
+        if (rest.rfind("qerror ", 0) == 0) continue;
+        ASSERT_TRUE(rest.rfind("run", 0) == 0 || rest.rfind("cost", 0) == 0) << line;
+        const auto v = run_qmac("validate" + rest.substr(rest.find(' ')));
+        EXPECT_EQ(v.code, 0) << line << "\n" << v.err;
+        ++points;
+      }
+      EXPECT_GT(n, 0);
+    }
+  EXPECT_GE(files, 6);
+  EXPECT_GT(points, 50);
+}
+
+}  // namespace
