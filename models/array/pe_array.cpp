@@ -1,6 +1,7 @@
 #include "models/array/pe_array.hpp"
 
 #include <set>
+#include <stdexcept>
 #include <string>
 
 namespace qmac::array {
@@ -31,6 +32,24 @@ void Controller::on_clock_view() {
   if (window_.contains(c)) clk_view.write(clk.read());
 }
 
+namespace {
+template <class T>
+mac::Wire<T>* wire_of(sc_core::sc_out<T>& port) {
+  auto* w = dynamic_cast<mac::Wire<T>*>(port.get_interface());
+  if (!w) throw std::logic_error(std::string(port.name()) + " must be bound to a qmac::mac::Wire");
+  return w;
+}
+}  // namespace
+
+void Controller::end_of_elaboration() {
+  for (auto& p : x_feed) x_w_.push_back(wire_of(p));
+  for (auto& p : y_feed) y_w_.push_back(wire_of(p));
+  for (auto& p : row_en) row_w_.push_back(wire_of(p));
+  for (auto& p : col_en) col_w_.push_back(wire_of(p));
+  load_w_ = wire_of(load);
+  swap_w_ = wire_of(swap);
+}
+
 // Edge e drives the inputs of cycle c = e (the PEs latch them at edge c + 1).
 void Controller::on_clock() {
   const uint64_t c = edge_++;
@@ -53,18 +72,18 @@ void Controller::on_clock() {
     fold_view.write(uint32_t(fi));
   }
   if (p.dataflow == Dataflow::os) {
-    load.write(false);
+    mac::drive(*load_w_, false);
     for (int i = 0; i < p.R; ++i) {
       const int64_t k = t - i;
       const bool v = k >= 0 && k < p.K && i < f.mn;
-      x_feed[size_t(i)].write(mac::OperandWord{v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0, v, v ? int32_t(k) : 0});
-      row_en[size_t(i)].write(i < f.mn);
+      mac::drive(*x_w_[size_t(i)], mac::OperandWord{v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0, v, v ? int32_t(k) : 0});
+      mac::drive(*row_w_[size_t(i)], i < f.mn);
     }
     for (int j = 0; j < p.C; ++j) {
       const int64_t k = t - j;
       const bool v = k >= 0 && k < p.K && j < f.cn;
-      y_feed[size_t(j)].write(mac::OperandWord{v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0, v, 0});
-      col_en[size_t(j)].write(j < f.cn);
+      mac::drive(*y_w_[size_t(j)], mac::OperandWord{v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0, v, 0});
+      mac::drive(*col_w_[size_t(j)], j < f.cn);
     }
     return;
   }
@@ -76,7 +95,7 @@ void Controller::on_clock() {
   int64_t step = t;  // preload step: the top row takes tile row R-1-step
   const Fold* tile = &f;
   if (p.double_buffer) {
-    swap.write(t == 0);
+    mac::drive(*swap_w_, t == 0);
     if (in_prologue) {
       step = int64_t(c);
     } else {
@@ -84,19 +103,23 @@ void Controller::on_clock() {
     }
   }
   const bool preload = tile && step >= 0 && step < R;
-  load.write(preload);
+  mac::drive(*load_w_, preload);
   const int64_t tc = t - int64_t(p.lead);
   for (int i = 0; i < R; ++i) {
     const int64_t r = tc - i;
     const bool v = r >= 0 && r < p.nx;
-    x_feed[size_t(i)].write(mac::OperandWord{v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0, v, v ? int32_t(r) : 0});
-    row_en[size_t(i)].write(i < f.kn);
+    mac::drive(*x_w_[size_t(i)], mac::OperandWord{v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0, v, v ? int32_t(r) : 0});
+    // The stream's codes are strided in memory (a line per row and k): fetch
+    // the ones this row drives kAhead cycles from now.
+    constexpr int64_t kAhead = 8;
+    if (r + kAhead >= 0 && r + kAhead < p.nx && i < f.kn) __builtin_prefetch(&p.x[size_t(r + kAhead) * p.x_r + size_t(f.k0 + i) * p.x_k]);
+    mac::drive(*row_w_[size_t(i)], i < f.kn);
   }
   const int krow = R - 1 - int(step);
   for (int j = 0; j < p.C; ++j) {
-    y_feed[size_t(j)].write(mac::OperandWord{
+    mac::drive(*y_w_[size_t(j)], mac::OperandWord{
         preload && krow < tile->kn && j < tile->cn ? p.scode(tile->k0 + krow, tile->c0 + j) : 0, false, 0});
-    col_en[size_t(j)].write(j < f.cn);
+    mac::drive(*col_w_[size_t(j)], j < f.cn);
   }
 }
 
@@ -108,6 +131,10 @@ Drain::Drain(sc_core::sc_module_name name, const Plan& plan, OutputBuffer& buffe
   SC_METHOD(on_clock);
   sensitive << clk.pos();
   dont_initialize();
+}
+
+void Drain::end_of_elaboration() {
+  for (auto& p : psum) in_.push_back(&p->read());
 }
 
 // Edge e sees the registers written at edge e - 1, i.e. the results of cycle e - 2.
@@ -122,12 +149,12 @@ void Drain::on_clock() {
     if (c % p.tau != p.tau - 1) return;
     for (int i = 0; i < f.mn; ++i)
       for (int j = 0; j < f.cn; ++j)
-        buffer_.add(size_t(f.m0 + i) * p.N + size_t(f.c0 + j), psum[size_t(i) * p.C + size_t(j)].read().v,
+        buffer_.add(size_t(f.m0 + i) * p.N + size_t(f.c0 + j), in_[size_t(i) * p.C + size_t(j)]->v,
                     result_.stats, result_.activity);
     return;
   }
   for (int j = 0; j < f.cn; ++j) {
-    const mac::PsumWord& w = psum[size_t(j)].read();
+    const mac::PsumWord& w = *in_[size_t(j)];
     if (w.valid) buffer_.add(p.out_index(w.tag, f.c0 + j), w.v, result_.stats, result_.activity);
   }
 }
@@ -230,6 +257,7 @@ PeArray::~PeArray() {
 
 void PeArray::collect() {
   for (auto& pe : pes_) {
+    pe.flush();
     result_.activity += pe.activity;
     result_.stats.overflows += pe.stats.overflows;
   }

@@ -33,7 +33,14 @@ SC_MODULE(Controller) {
   Controller(sc_core::sc_module_name name, const Plan& plan, num::Activity& activity, mac::TraceWindow window);
 
  private:
+  void end_of_elaboration() override;
   void on_clock();
+  // The bound wires (resolved after binding, like mac::Pe's): written through
+  // mac::drive, which compares and requests an update only on a change.
+  std::vector<mac::Wire<mac::OperandWord>*> x_w_, y_w_;
+  std::vector<mac::Wire<bool>*> row_w_, col_w_;
+  mac::Wire<bool>* load_w_ = nullptr;
+  mac::Wire<bool>* swap_w_ = nullptr;
   void on_clock_view();
   const Plan& plan_;
   num::Activity& activity_;
@@ -51,7 +58,9 @@ SC_MODULE(Drain) {
   Drain(sc_core::sc_module_name name, const Plan& plan, OutputBuffer& buffer, RunResult& result);
 
  private:
+  void end_of_elaboration() override;
   void on_clock();
+  std::vector<const mac::PsumWord*> in_;  // the bound wires' current values (see mac::Pe)
   const Plan& plan_;
   OutputBuffer& buffer_;
   RunResult& result_;

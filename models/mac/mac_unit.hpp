@@ -37,6 +37,7 @@
 #include <cstring>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "models/mac/mac_bits.hpp"
@@ -49,8 +50,51 @@ namespace qmac::mac {
 // node), so SystemC's default SC_ONE_WRITER check, which looks up the current
 // process on every write, buys nothing and costs a visible part of the pe
 // engine's time; SC_UNCHECKED_WRITERS skips it. Ports bind to either policy.
+//
+// Two more things make the kernel's per-update work cheaper without changing
+// what a wire is (an sc_signal: same read/write/update semantics, events,
+// tracing):
+// - Wires created with new (the netlist's sc_vectors) come from a bump arena,
+//   consecutive in creation order. Heap allocation interleaves them with
+//   their names and the kernel's bookkeeping; the kernel walks each delta's
+//   update list and the PEs their neighbours' wires in netlist order, and
+//   packed objects let those walks stream through the cache. (One array per
+//   sc_vector measured faster than each PE's wires side by side.)
+// - update() (word types, not bool, whose sc_signal specialisation has edge
+//   events) does sc_signal_t::update inline: compare, and only when the value
+//   changed the change stamp, the value-changed event if one exists (nothing
+//   in the netlist creates one, but a sensitive process or event() query
+//   still sees it), and the copy. The library's version is an out-of-line
+//   call per update.
+namespace detail {
+void* wire_alloc(std::size_t n);
+void wire_free(void* p) noexcept;
+}  // namespace detail
+
 template <class T>
-using Wire = sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS>;
+class Wire : public sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS> {
+  using Base = sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS>;
+
+ public:
+  Wire() : Base() {}
+  explicit Wire(const char* name) : Base(name) {}
+  Wire(const char* name, const T& init) : Base(name, init) {}
+  static void* operator new(std::size_t n) { return detail::wire_alloc(n); }
+  static void operator delete(void* p) noexcept { detail::wire_free(p); }
+
+ protected:
+  void update() override {
+    if constexpr (std::is_same_v<T, bool>) {
+      Base::update();
+    } else if (!(this->m_new_val == this->m_cur_val)) {
+      if (this->m_change_event_p)
+        sc_core::sc_signal_channel::do_update();  // stamp + notify
+      else
+        this->m_change_stamp = this->simcontext()->change_stamp();
+      this->m_cur_val = this->m_new_val;
+    }
+  }
+};
 
 // A partial-sum / accumulator word on a wire between PEs.
 struct PsumWord {
@@ -120,6 +164,24 @@ inline void drive(Wire<T>& w, const T& v) {
   using Channel = sc_core::sc_signal_t<T, sc_core::SC_UNCHECKED_WRITERS>;
   static_cast<Channel&>(w).Channel::write(v);
 }
+// The current value of a wire, without the virtual call (same as w.read()).
+template <class T>
+inline const T& held(const Wire<T>& w) {
+  using Channel = sc_core::sc_signal_t<T, sc_core::SC_UNCHECKED_WRITERS>;
+  return static_cast<const Channel&>(w).Channel::read();
+}
+
+// The per-cycle state of a MAC's multiplier and accumulate stage, kept in the
+// PE's hot cache lines (see Pe): the multiplier's held operand and product
+// nodes and the activity counters a PE bumps every cycle, added into
+// Pe::activity when the run ends (Pe::flush).
+struct MacState {
+  uint32_t last_a = 0, last_b = 0;
+  uint64_t last_p = 0;
+};
+struct HotCounters {
+  uint64_t macs = 0, mult_a = 0, mult_b = 0, product = 0, acc = 0, fwd = 0, psum_reg = 0;
+};
 
 SC_MODULE(MacUnit) {
   SC_HAS_PROCESS(MacUnit);
@@ -132,47 +194,18 @@ SC_MODULE(MacUnit) {
     int32_t tag = 0;
   };
 
-  MacUnit(sc_core::sc_module_name name, const num::Mac& mac, const MacBits& bits, int stages,
-          num::Activity& activity, num::MacStats& stats);
+  MacUnit(sc_core::sc_module_name name, int stages);
   // P > 1: the MAC has pipeline registers between multiplier and accumulate
   // stage, and ops go through issue(). P = 1 (the common case, kept free of
   // the Op copies): the op reaches the accumulate stage in the cycle it enters
-  // the multiplier; the PE calls multiply() for a valid MAC.
+  // the multiplier.
   bool pipelined() const { return !stages_.empty(); }
-  // Cycle step (P > 1): `in` enters the multiplier; returns the op reaching the
-  // accumulate stage this cycle (P - 1 cycles later).
-  Op issue(Op in);
-  // The multiplier of a valid MAC: its product bits and the toggles of its
-  // operand and product nodes (which hold their values between valid MACs).
-  uint64_t multiply(uint32_t a, uint32_t b) {
-    const uint64_t p = bits_.product(a, b);
-    act_.mult_a_toggles += uint64_t(__builtin_popcount(a ^ last_a_));
-    act_.mult_b_toggles += uint64_t(__builtin_popcount(b ^ last_b_));
-    act_.product_toggles += uint64_t(popcount64(p ^ last_p_));
-    last_a_ = a;
-    last_b_ = b;
-    last_p_ = p;
-    return p;
-  }
-  // The accumulate stage of a valid MAC: acc = acc (+) a*b (OS: from zero on
-  // the first k of a fold). Inline: num::Mac::mac is inline too.
-  void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b) const {
-    if (first) acc = num::AccValue{};
-    mac_.mac(acc, a, b, stats_);
-    ++act_.macs;
-  }
+  // Cycle step (P > 1): `in` (its product already computed by the PE for a
+  // valid MAC) enters the pipeline; returns the op reaching the accumulate
+  // stage this cycle (P - 1 cycles later). Product register toggles go to `c`.
+  Op issue(const Op& in, HotCounters& c);
 
  private:
-  // Per-cycle state first, on one cache line of its own (alignas): the 256+
-  // PEs' state is far larger than L1, so each line a PE touches per cycle is
-  // a likely miss. Declared before the large, cold trace nodes below.
-  alignas(64) uint32_t last_a_ = 0;
-  uint32_t last_b_ = 0;
-  uint64_t last_p_ = 0;
-  const MacBits& bits_;
-  num::Activity& act_;
-  const num::Mac& mac_;
-  num::MacStats& stats_;
   std::vector<Op> stages_;  // P - 1 pipeline registers
   std::vector<uint64_t> held_p_;
 
@@ -185,7 +218,7 @@ SC_MODULE(MacUnit) {
 
 SC_MODULE(Pe) {
   SC_HAS_PROCESS(Pe);
-  enum class Mode { os, ws, is };
+  enum class Mode : uint8_t { os, ws, is };
   struct Config {
     Mode mode = Mode::ws;
     uint64_t cycles = 0;  // clocked cycles of the run (cycle c is processed at edge c + 1)
@@ -195,9 +228,16 @@ SC_MODULE(Pe) {
   };
 
  private:
-  // Per-cycle state first, packed by use into cache lines from a line boundary
-  // (see MacUnit): edge count and inputs; outputs and registers; the psum
-  // word; the activity counters. Then the cold parts: ports, the MAC module.
+  // Per-cycle state first, packed by use into four cache lines from a line
+  // boundary: the 256+ PEs' state is far larger than L1, so each line a PE
+  // touches per cycle is a likely miss. (1) edge count and inputs; (2)
+  // outputs, flags, the multiplier's held nodes; (3) the accumulator's raw
+  // bits and the counters. The MAC statistics follow, written only when a
+  // MAC overflows (see accumulate). The
+  // PE keeps no copy of what its output wires hold: the x register's
+  // code and the partial-sum / accumulator register are the current values
+  // of x_out and psum_out (each written only by this PE, on every
+  // change, and updated before the next edge).
   alignas(64) uint64_t edge_ = 0;
   uint64_t cycles_;  // Config::cycles
   // The bound channels, resolved once after binding (end_of_elaboration). A
@@ -214,21 +254,22 @@ SC_MODULE(Pe) {
     Wire<OperandWord> *x = nullptr, *y = nullptr;
     Wire<PsumWord>* psum = nullptr;
   } out_;
-  const MacBits& bits_;
-  uint32_t x_reg_ = 0, y_reg_ = 0;  // y_reg_: WS/IS the stationary shift chain (the shadow when double-buffered)
-  uint32_t active_ = 0;              // double-buffered WS/IS: the stationary operand the multiplier uses
-  uint64_t acc_raw_ = 0;
+  const MacBits* bits_;
+  uint32_t y_reg_ = 0;   // the y register: OS forwarding, WS/IS the stationary shift chain (the shadow when double-buffered)
+  uint32_t active_ = 0;  // double-buffered WS/IS: the stationary operand the multiplier uses
   Mode mode_;
-  bool pipelined_;  // MacUnit::pipelined(), kept here to spare a cache line per cycle
+  bool pipelined_;  // P > 1
   bool double_buffer_;
   bool traced_;
-  // The partial-sum / accumulator register: word_.v is the accumulator,
-  // valid/tag as last driven on psum_out (written in place, see PsumWord).
-  PsumWord word_;
+  MacState ms_;
+  uint64_t acc_raw_ = 0;
+  HotCounters cnt_;
 
  public:
-  num::Activity activity;
   num::MacStats stats;
+  // Valid after flush() (PeArray::collect, once the run ends).
+  num::Activity activity;
+  void flush();
 
  private:
   TraceWindow window_;
@@ -249,6 +290,8 @@ SC_MODULE(Pe) {
  private:
   void end_of_elaboration() override;
   void on_clock();
+  uint64_t multiply(uint32_t a, uint32_t b);
+  void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b);
   void retire(bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag);
 };
 

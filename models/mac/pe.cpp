@@ -5,17 +5,17 @@
 
 namespace qmac::mac {
 
-Pe::Pe(sc_core::sc_module_name name, const num::Mac& mac_arith, const MacBits& bits, int stages, const Config& config)
+Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int stages, const Config& config)
     : sc_core::sc_module(name),
       cycles_(config.cycles),
-      bits_(bits),
+      bits_(&bits),
       mode_(config.mode),
       pipelined_(stages > 1),
       double_buffer_(config.double_buffer),
       traced_(config.traced),
       window_(config.window),
-      mac("mac", mac_arith, bits, stages, activity, stats) {
-  acc_raw_ = bits_.acc(word_.v);
+      mac("mac", stages) {
+  acc_raw_ = bits_->acc(num::AccValue{});
   SC_METHOD(on_clock);
   sensitive << clk.pos();
   dont_initialize();
@@ -43,25 +43,80 @@ void Pe::end_of_elaboration() {
   out_.psum = wire_of(psum_out, *this);
 }
 
+void Pe::flush() {
+  activity.macs += cnt_.macs;
+  activity.mult_a_toggles += cnt_.mult_a;
+  activity.mult_b_toggles += cnt_.mult_b;
+  activity.product_toggles += cnt_.product;
+  activity.acc_toggles += cnt_.acc;
+  activity.fwd_reg_toggles += cnt_.fwd;
+  activity.psum_reg_toggles += cnt_.psum_reg;
+  cnt_ = HotCounters{};
+}
+
+// The multiplier of a valid MAC: its product bits and the toggles of its
+// operand and product nodes (which hold their values between valid MACs).
+__attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t b) {
+  const uint64_t p = bits_->int_path().products ? bits_->encode_lsb_product(bits_->lsb_product(a, b))
+                                                : bits_->product(a, b);
+  cnt_.mult_a += uint64_t(__builtin_popcount(a ^ ms_.last_a));
+  cnt_.mult_b += uint64_t(__builtin_popcount(b ^ ms_.last_b));
+  cnt_.product += uint64_t(popcount64(p ^ ms_.last_p));
+  ms_.last_a = a;
+  ms_.last_b = b;
+  ms_.last_p = p;
+  return p;
+}
+
+// The accumulate stage of a valid MAC: acc = acc (+) a*b (OS: from zero on the
+// first k of a fold). Integer MACs with MacBits::int_path add the product in
+// LSB units exactly as num::Mac::mac's table path does (same range check; out
+// of range: mac() wraps or saturates and counts).
+__attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b) {
+  if (first) acc = num::AccValue{};
+  const num::Mac::Int64Path& ip = bits_->int_path();
+  bool done = false;
+  if (ip.products) {
+    const int64_t s = static_cast<int64_t>(acc.i) + bits_->lsb_product(a, b);
+    if (s >= ip.min && s <= ip.max) {
+      acc.i = s;
+      done = true;
+    }
+  }
+  if (!done) {
+    // Into a local first: FP MACs add their overflow flag (mostly 0) on every
+    // call, and stats is on a line the PE otherwise never touches.
+    num::MacStats st;
+    bits_->arith().mac(acc, a, b, st);
+    if (st.overflows | st.invalid) {
+      stats.overflows += st.overflows;
+      stats.invalid += st.invalid;
+    }
+  }
+  ++cnt_.macs;
+}
+
 // The accumulate stage and the partial-sum register for the op reaching it.
-inline void Pe::retire(bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag) {
-  num::AccValue& acc = word_.v;
+// The register's word is psum_out's current value (see the member comment).
+__attribute__((always_inline)) inline void Pe::retire(bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag) {
+  const PsumWord& reg = held(*out_.psum);
+  if (!valid && !reg.valid) return;  // an idle register keeps its word: no write
+  PsumWord w;
+  // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
+  PsumWord::copy_acc(w.v, valid && mode_ != Mode::os ? in_.psum->v : reg.v);
   if (valid) {
-    if (mode_ != Mode::os) PsumWord::copy_acc(acc, in_.psum->v);  // row 0's input is a constant zero word
-    if (is_mac) mac.accumulate(acc, first, a, b);
-    const uint64_t raw = bits_.acc(acc);
+    if (is_mac) accumulate(w.v, first, a, b);
+    const uint64_t raw = bits_->acc(w.v);
     const uint64_t d = uint64_t(popcount64(raw ^ acc_raw_));
     if (is_mac)
-      activity.acc_toggles += d;
+      cnt_.acc += d;
     else
-      activity.psum_reg_toggles += d;
+      cnt_.psum_reg += d;
     acc_raw_ = raw;
   }
-  if (valid || word_.valid) {  // an idle register keeps its word: no write
-    word_.valid = valid;
-    word_.tag = tag;
-    drive(*out_.psum, word_);
-  }
+  w.valid = valid;
+  w.tag = tag;
+  drive(*out_.psum, w);
 }
 
 // Edge e latches the results of cycle c = e - 1 (inputs read now are the
@@ -73,8 +128,7 @@ void Pe::on_clock() {
   const OperandWord& xw = *in_.x;  // current value of the left neighbour's register
   const uint32_t x = xw.code;
   const int32_t tag = xw.tag;
-  activity.fwd_reg_toggles += uint64_t(__builtin_popcount(x ^ x_reg_));
-  x_reg_ = x;
+  cnt_.fwd += uint64_t(__builtin_popcount(x ^ held(*out_.x).code));  // x register: old -> new code
   drive(*out_.x, xw);
 
   // The op entering the multiplier, as scalars (see MacUnit::pipelined).
@@ -83,7 +137,7 @@ void Pe::on_clock() {
   const OperandWord& yw = *in_.y;
   const uint32_t y = yw.code;
   if (mode_ == Mode::os) {
-    activity.fwd_reg_toggles += uint64_t(__builtin_popcount(y ^ y_reg_));
+    cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
     y_reg_ = y;
     drive(*out_.y, yw);
     valid = is_mac = xw.valid && yw.valid;
@@ -92,17 +146,17 @@ void Pe::on_clock() {
     b = y;
   } else {
     if (double_buffer_ && *in_.swap) {  // the shadow (as of the last cycle) becomes the active operand
-      activity.fwd_reg_toggles += uint64_t(__builtin_popcount(y_reg_ ^ active_));
+      cnt_.fwd += uint64_t(__builtin_popcount(y_reg_ ^ active_));
       active_ = y_reg_;
     }
     if (*in_.load) {  // stationary register shifts down during preload
-      activity.fwd_reg_toggles += uint64_t(__builtin_popcount(y ^ y_reg_));
+      cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
       y_reg_ = y;
       drive(*out_.y, yw);
     }
+    const uint32_t s = double_buffer_ ? active_ : y_reg_;
     valid = xw.valid && *in_.col_en;
     is_mac = valid && *in_.row_en;
-    const uint32_t s = double_buffer_ ? active_ : y_reg_;
     a = mode_ == Mode::ws ? x : s;
     b = mode_ == Mode::ws ? s : x;
   }
@@ -115,10 +169,11 @@ void Pe::on_clock() {
     in.a = a;
     in.b = b;
     in.tag = tag;
-    const MacUnit::Op out = mac.issue(in);
+    if (valid && is_mac) in.p = multiply(a, b);
+    const MacUnit::Op out = mac.issue(in, cnt_);
     retire(out.valid, out.mac, out.first, out.a, out.b, out.tag);
   } else {
-    if (valid && is_mac) mac.multiply(a, b);
+    if (valid && is_mac) multiply(a, b);
     retire(valid, is_mac, first, a, b, tag);
   }
 
@@ -127,7 +182,7 @@ void Pe::on_clock() {
     if (valid && is_mac) {  // the multiplier's inputs and output hold between valid MACs
       mac.a_code.write(a);
       mac.b_code.write(b);
-      mac.product.write(bits_.product(a, b));
+      mac.product.write(bits_->product(a, b));
     }
     mac.acc_bits.write(acc_raw_);
   }
