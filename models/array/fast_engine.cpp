@@ -103,7 +103,7 @@ class Kernel final : public FastKernel {
 
  private:
   // Operand accessors of one PE's stream of MACs: the codes a(k), b(k) of MAC k
-  // and idx(k), the pair's index in the kernel's product tables (tables_).
+  // and idx(k), the pair's index in the kernel's product tables (prod_bits_, prod_int_).
   // XaOps: streamed A, stationary B (WS); XbOps: stationary A, streamed B (IS);
   // PairOps: both streamed (OS).
   struct XaOps {
