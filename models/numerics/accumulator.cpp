@@ -39,6 +39,8 @@ std::string to_string_bits(int n) { return std::to_string(n) + (n == 1 ? " bit" 
 
 }  // namespace
 
+int ProductRange::register_width() const { return fixed_width() + (is_signed ? 0 : 1); }
+
 int ProductRange::fixed_width() const {
   if (max_magnitude == 0) return 1;
   const int top = std::ilogb(max_magnitude);  // exponent of the highest set bit
@@ -73,7 +75,7 @@ AccumulatorSpec kulisch_for(const Format& a, const Format& b, int carry_bits) {
   AccumulatorSpec s;
   s.kind = AccKind::fixed;
   s.frac_bits = -r.lsb_exponent;
-  s.width = r.fixed_width() + carry_bits;
+  s.width = r.register_width() + carry_bits;
   s.int_overflow = IntOverflow::wrap;
   return s;
 }
@@ -89,9 +91,10 @@ void validate(const MacSpec& spec) {
                           "; use a float or fixed accumulator");
       if (acc.width < 2 || acc.width > 64)
         throw FormatError("integer accumulator width must be 2..64, got " + std::to_string(acc.width));
-      if (acc.width < r.fixed_width())
+      if (acc.width < r.register_width())
         throw FormatError("integer accumulator of " + to_string_bits(acc.width) + " is narrower than one product of " +
-                          operands + ", which needs " + to_string_bits(r.fixed_width()));
+                          operands + ", which needs " + to_string_bits(r.register_width()) +
+                          (r.is_signed ? "" : " (the register is two's complement: a sign bit above the unsigned product)"));
       break;
     }
     case AccKind::fixed: {
@@ -102,7 +105,7 @@ void validate(const MacSpec& spec) {
         throw FormatError("fixed accumulator with " + std::to_string(acc.frac_bits) +
                           " fraction bits cannot hold the products of " + operands + " exactly (needs " +
                           std::to_string(-r.lsb_exponent) + ")");
-      const int needed = r.fixed_width() + (acc.frac_bits + r.lsb_exponent);
+      const int needed = r.register_width() + (acc.frac_bits + r.lsb_exponent);
       if (needed > 126)
         throw FormatError("a fixed accumulator for " + operands + " needs " + to_string_bits(needed) +
                           " just to hold one product; qmac supports fixed accumulators up to 126 bits");
@@ -111,8 +114,8 @@ void validate(const MacSpec& spec) {
       if (acc.width < needed)
         throw FormatError("fixed accumulator of " + to_string_bits(acc.width) + " is narrower than one product of " +
                           operands + ", which needs " + to_string_bits(needed) + " (the paper's sizing is " +
-                          std::to_string(r.fixed_width()) + " + " + std::to_string(kPaperCarryBits) +
-                          " carry bits = " + std::to_string(r.fixed_width() + kPaperCarryBits) + ")");
+                          std::to_string(r.register_width()) + " + " + std::to_string(kPaperCarryBits) +
+                          " carry bits = " + std::to_string(r.register_width() + kPaperCarryBits) + ")");
       break;
     }
     case AccKind::floating: {

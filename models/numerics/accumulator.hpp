@@ -41,6 +41,9 @@ struct ProductRange {
   // every product exactly: magnitude bits from lsb_exponent up to the top of
   // max_magnitude, plus a sign bit when is_signed.
   int fixed_width() const;
+  // Bits of a two's complement accumulator register that holds every product:
+  // fixed_width(), plus a sign bit when the products are unsigned.
+  int register_width() const;
 };
 ProductRange product_range(const Format& a, const Format& b);
 

@@ -366,7 +366,23 @@ TEST(IntAcc_Validation, NarrowerThanProductIsRejectedWithReason) {
   }
   EXPECT_THROW(Mac(int_mac("fp8_e4m3", "int8", 32, IntOverflow::wrap)), FormatError);
   EXPECT_NO_THROW(Mac(int_mac("int8", "int8", 16, IntOverflow::wrap)));
-  EXPECT_NO_THROW(Mac(int_mac("uint8", "uint8", 16, IntOverflow::wrap)));   // 255^2 < 2^16, unsigned products
+  // 255^2 = 65025 needs 16 magnitude bits; the register is two's complement
+  // (int16 holds at most 32767), so it needs a 17th, sign bit.
+  try {
+    Mac mac(int_mac("uint8", "uint8", 16, IntOverflow::wrap));
+    FAIL() << "expected FormatError";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs 17 bits"), std::string::npos) << e.what();
+  }
+  {
+    const Mac mac(int_mac("uint8", "uint8", 17, IntOverflow::saturate));
+    AccValue v{};
+    MacStats st;
+    mac.mac(v, 255, 255, st);
+    EXPECT_EQ(int64_t(v.i), 65025);
+    EXPECT_EQ(st.overflows, 0u);
+  }
+  EXPECT_EQ(kulisch_for(parse_format("uint8"), parse_format("uint8"), 12).width, 16 + 1 + 12);
   EXPECT_NO_THROW(Mac(int_mac("uint8", "int8", 16, IntOverflow::wrap)));  // 255*-128 = -32640 fits 16 bits
   EXPECT_THROW(Mac(int_mac("uint8", "int8", 15, IntOverflow::wrap)), FormatError);
 }
