@@ -228,11 +228,12 @@ SC_MODULE(Pe) {
   };
 
  private:
-  // Per-cycle state first, packed by use into four cache lines from a line
-  // boundary: the 256+ PEs' state is far larger than L1, so each line a PE
-  // touches per cycle is a likely miss. (1) edge count and inputs; (2)
-  // outputs, flags, the multiplier's held nodes; (3) the accumulator's raw
-  // bits and the counters. The MAC statistics follow, written only when a
+  // Per-cycle state first, packed in use order from a line boundary (about
+  // 200 bytes, four cache lines with g++ 12 on x86-64; the groups do not each
+  // fill a line): the 256+ PEs' state is far larger than L1, so each line a PE
+  // touches per cycle is a likely miss. In order: edge count and inputs;
+  // outputs, flags, the multiplier's held nodes; the accumulator's raw bits
+  // and the counters. The MAC statistics follow, written only when a
   // MAC overflows (see accumulate). The
   // PE keeps no copy of what its output wires hold: the x register's
   // code and the partial-sum / accumulator register are the current values

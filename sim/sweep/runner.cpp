@@ -155,19 +155,41 @@ class Progress {
   bool tty_;
 };
 
-// Scratch folders OUT.work.PID of sweeps on the same OUT that were killed (no
-// process PID any more): their point files are never used, remove them. A
-// folder whose process is alive is left alone.
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  std::string h(buf);
+  for (char& c : h)
+    if (c == '/' || c == '.') c = '_';  // one path component, no dots (the name is split at the last one)
+  return h;
+}
+
+// The scratch folder of this run: OUT.work.HOST.PID (HOST: a sweep may share
+// OUT's folder with runs on other machines of a cluster).
+fs::path work_dir_for(const std::string& out_csv) {
+  return fs::path(out_csv).parent_path() /
+         (fs::path(out_csv).filename().string() + ".work." + host_name() + "." + std::to_string(::getpid()));
+}
+
+// Scratch folders OUT.work.HOST.PID of sweeps on the same OUT, on this host,
+// that were killed (no process PID any more): their point files are never
+// used, remove them. Folders of other hosts, of live processes, or with names
+// this version did not write are left alone. Best effort: never fails the sweep.
 void remove_stale_work_dirs(const std::string& out_csv) {
   const fs::path dir = fs::absolute(out_csv).parent_path();
-  const std::string prefix = fs::path(out_csv).filename().string() + ".work.";
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) != 0 || !e.is_directory()) continue;
-    const std::string pid = name.substr(prefix.size());
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (::kill(pid_t(std::stol(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+  const std::string prefix = fs::path(out_csv).filename().string() + ".work." + host_name() + ".";
+  try {
+    for (const auto& e : fs::directory_iterator(dir)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind(prefix, 0) != 0) continue;
+      const std::string pid = name.substr(prefix.size());
+      if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::error_code ec;
+      if (!e.is_directory(ec)) continue;
+      if (::kill(pid_t(std::stoi(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+    }
+  } catch (const fs::filesystem_error&) {
+    // an unreadable folder: keep the scratch folders, run the sweep
   }
 }
 
@@ -195,8 +217,7 @@ int run_sweep(const SweepFile& sw, const SweepOptions& opt) {
   for (const Point* p : points)
     if (!done.count(p->id)) todo.push_back(p);
 
-  const fs::path work = fs::path(opt.out_csv).parent_path() /
-                        (fs::path(opt.out_csv).filename().string() + ".work." + std::to_string(::getpid()));
+  const fs::path work = work_dir_for(opt.out_csv);
   fs::create_directories(work);
 
   Progress progress(points.size(), points.size() - todo.size());

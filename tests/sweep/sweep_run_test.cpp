@@ -138,6 +138,9 @@ TEST(Sweep_Run, RetryFailedRunsOnlyTheFailedPointsAgain) {
   const std::string out = f.dir + "/out.csv";
   ASSERT_EQ(run_qmac("sweep " + f.sweep + " -o " + out + " -j 2 --exe " + f.fake).code, 1);
   fs::remove(f.dir + "/fail7");  // the cause of the failures is fixed
+  // A sweep on another node of a cluster sharing this folder: never touched.
+  const std::string other = out + ".work.some-other-node.1";
+  fs::create_directories(other);
   const std::string failed = read(out);
   // --resume alone keeps the recorded failures (nothing to run) and still exits 1.
   EXPECT_EQ(run_qmac("sweep " + f.sweep + " -o " + out + " --resume --exe " + f.fake).code, 1);
@@ -157,6 +160,7 @@ TEST(Sweep_Run, RetryFailedRunsOnlyTheFailedPointsAgain) {
     EXPECT_TRUE(points.insert(j.at("point").get<size_t>()).second) << line;
   }
   EXPECT_EQ(points.size(), 40u);
+  EXPECT_TRUE(fs::is_directory(other));
 }
 
 TEST(Sweep_Run, ShardsMergeIntoTheFullSweep) {
@@ -227,11 +231,15 @@ TEST(Sweep_Shipped, EveryPointOfEveryShippedSweepValidates) {
       while (std::getline(in, line)) {
         ++n;
         // "<exe> run|cost [BASE] --set ..." -> "validate [BASE] --set ..."; qerror points take options.
-        const size_t sp = line.find(' ');
-        const std::string rest = line.substr(sp + 1);
+        // The executable path is QMAC_BINARY (no quoting needed in the build tree).
+        const std::string exe = std::string(QMAC_BINARY) + " ";
+        ASSERT_EQ(line.rfind(exe, 0), 0u) << line;
+        const std::string rest = line.substr(exe.size());
         if (rest.rfind("qerror ", 0) == 0) continue;
-        ASSERT_TRUE(rest.rfind("run", 0) == 0 || rest.rfind("cost", 0) == 0) << line;
-        const auto v = run_qmac("validate" + rest.substr(rest.find(' ')));
+        const size_t args = rest.find(' ');
+        ASSERT_NE(args, std::string::npos) << line;
+        ASSERT_TRUE(rest.rfind("run ", 0) == 0 || rest.rfind("cost ", 0) == 0) << line;
+        const auto v = run_qmac("validate" + rest.substr(args));
         EXPECT_EQ(v.code, 0) << line << "\n" << v.err;
         ++points;
       }
