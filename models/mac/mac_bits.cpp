@@ -22,20 +22,6 @@ MacBits::MacBits(const num::Mac& mac) : mac_(&mac), kind_(mac.spec().acc.kind) {
     b_lsbs_ = lsb_table(s.b);
     if (a_lsbs_.empty() || b_lsbs_.empty()) a_lsbs_.clear();
   }
-  const num::Mac::Int64Path ip = mac.int64_path();
-  if (ip.products && !a_lsbs_.empty() && width_ <= 64) {
-    bool same = true;
-    for (uint32_t a = 0; same && a < a_lsbs_.size(); ++a)
-      for (uint32_t b = 0; b < b_lsbs_.size(); ++b) {
-        const int64_t x = a_lsbs_[a], y = b_lsbs_[b];
-        if (x == kNonFinite || y == kNonFinite ||
-            static_cast<__int128>(x) * y != static_cast<__int128>(ip.products[mac.table_index(a, b)])) {
-          same = false;
-          break;
-        }
-      }
-    if (same) int_path_ = ip;
-  }
 }
 
 // Every value of a format is an integer multiple of 2^lsb_exponent; the table

@@ -26,7 +26,7 @@ inline int popcount64(uint64_t x) { return __builtin_popcountll(x); }
 class MacBits {
  public:
   explicit MacBits(const num::Mac& mac);
-  const num::Mac& arith() const { return *mac_; }
+  const num::Mac& arith() const { return *mac_; }  // the MAC whose nodes these are
   // Encoded product of two operand codes. Fast path (operands up to 16 bits
   // whose values are integers of at most 62 bits in units of their format's
   // LSB): one multiply of two table entries; otherwise from the exact double.
@@ -39,14 +39,6 @@ class MacBits {
     return encode_product(mac_->product(a, b));
   }
   uint64_t encode_product(double p) const;
-  // Integer MACs whose accumulate step adds the product table's entries
-  // (num::Mac::int64_path): the same products are the operand values in LSB
-  // units multiplied here (checked for every pair at construction), so the
-  // PE computes one product for both the product node and the add, instead of
-  // also reading the 512 KB table. int_path().products is null otherwise.
-  const num::Mac::Int64Path& int_path() const { return int_path_; }
-  int64_t lsb_product(uint32_t a, uint32_t b) const { return a_lsbs_[a & a_mask_] * b_lsbs_[b & b_mask_]; }
-  uint64_t encode_lsb_product(int64_t q) const { return static_cast<uint64_t>(q) & prod_mask_; }
   // Same value as mac.accumulator().raw_bits(v), with inline fast paths.
   uint64_t acc(const num::AccValue& v) const {
     if (kind_ != num::AccKind::floating) return static_cast<uint64_t>(static_cast<unsigned __int128>(v.i)) & acc_mask_;
@@ -71,7 +63,6 @@ class MacBits {
   uint32_t a_mask_, b_mask_;
   static constexpr int64_t kNonFinite = INT64_MIN;
   std::vector<int64_t> a_lsbs_, b_lsbs_;  // operand value / 2^lsb_exponent, or kNonFinite
-  num::Mac::Int64Path int_path_;
 };
 
 }  // namespace qmac::mac

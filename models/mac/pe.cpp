@@ -57,8 +57,7 @@ void Pe::flush() {
 // The multiplier of a valid MAC: its product bits and the toggles of its
 // operand and product nodes (which hold their values between valid MACs).
 __attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t b) {
-  const uint64_t p = bits_->int_path().products ? bits_->encode_lsb_product(bits_->lsb_product(a, b))
-                                                : bits_->product(a, b);
+  const uint64_t p = bits_->product(a, b);
   cnt_.mult_a += uint64_t(__builtin_popcount(a ^ ms_.last_a));
   cnt_.mult_b += uint64_t(__builtin_popcount(b ^ ms_.last_b));
   cnt_.product += uint64_t(popcount64(p ^ ms_.last_p));
@@ -69,29 +68,16 @@ __attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t
 }
 
 // The accumulate stage of a valid MAC: acc = acc (+) a*b (OS: from zero on the
-// first k of a fold). Integer MACs with MacBits::int_path add the product in
-// LSB units exactly as num::Mac::mac's table path does (same range check; out
-// of range: mac() wraps or saturates and counts).
+// first k of a fold), by num::Mac.
 __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b) {
   if (first) acc = num::AccValue{};
-  const num::Mac::Int64Path& ip = bits_->int_path();
-  bool done = false;
-  if (ip.products) {
-    const int64_t s = static_cast<int64_t>(acc.i) + bits_->lsb_product(a, b);
-    if (s >= ip.min && s <= ip.max) {
-      acc.i = s;
-      done = true;
-    }
-  }
-  if (!done) {
-    // Into a local first: FP MACs add their overflow flag (mostly 0) on every
-    // call, and stats is on a line the PE otherwise never touches.
-    num::MacStats st;
-    bits_->arith().mac(acc, a, b, st);
-    if (st.overflows | st.invalid) {
-      stats.overflows += st.overflows;
-      stats.invalid += st.invalid;
-    }
+  // Into a local first: FP MACs add their overflow flag (mostly 0) on every
+  // call, and stats is on a line the PE otherwise never touches.
+  num::MacStats st;
+  bits_->arith().mac(acc, a, b, st);
+  if (st.overflows | st.invalid) {
+    stats.overflows += st.overflows;
+    stats.invalid += st.invalid;
   }
   ++cnt_.macs;
 }

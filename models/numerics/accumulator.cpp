@@ -288,6 +288,11 @@ Mac::Mac(const MacSpec& spec) : spec_(spec), acc_((validate(spec), spec.acc)), r
       prod_i_.resize(na * nb);
       for (uint32_t x = 0; x < na; ++x)
         for (uint32_t y = 0; y < nb; ++y) prod_i_[(size_t(x) << b_bits_) | y] = int64_t(product_lsbs(x, y));
+      if (path_ == Path::int_table && int64_ok_) {
+        // Integer operands into an integer register: product in LSBs = a * b.
+        for (uint32_t x = 0; x < na; ++x) a_ints_.push_back(int64_t(a_values_[x]));
+        for (uint32_t y = 0; y < nb; ++y) b_ints_.push_back(int64_t(b_values_[y]));
+      }
     } else {
       prod_f_.resize(na * nb);
       for (uint32_t x = 0; x < na; ++x)

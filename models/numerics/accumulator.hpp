@@ -149,7 +149,9 @@ class Mac {
     switch (path_) {
       case Path::int_table:
         if (int64_ok_) {
-          const int64_t s = static_cast<int64_t>(acc.i) + prod_i_[table_index(a_code, b_code)];
+          // The product from the two operand value tables (same integer as
+          // prod_i_'s entry; 2 x 2 KB in L1 instead of a line of 512 KB).
+          const int64_t s = static_cast<int64_t>(acc.i) + a_ints_[a_code & a_mask_] * b_ints_[b_code & b_mask_];
           if (s >= lo64_ && s <= hi64_) {
             acc.i = s;
             return;
@@ -237,6 +239,7 @@ class Mac {
   bool values_ok_ = false;                   // both decode tables exist
   std::vector<double> prod_f_;               // product table, 8-bit x 8-bit
   std::vector<int64_t> prod_i_;              // integer/fixed product table in LSB units
+  std::vector<int64_t> a_ints_, b_ints_;     // int_table with int64_ok_: the operands' integer values
   std::vector<uint8_t> a_nonfinite_, b_nonfinite_;  // fixed accumulators: NaN/inf operand codes
   // Precomputed for the fast paths (see mac()).
   bool int64_ok_ = false;          // integer register <= 62 bits
