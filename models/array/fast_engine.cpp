@@ -140,14 +140,14 @@ class Kernel final : public FastKernel {
   template <class Ops>
   void pe_stream(size_t pe, const Ops& ops, size_t n, typename Store::T* chain, size_t terms_before) {
     uint64_t prev_p = bits_.product(last_a_[pe], last_b_[pe]);
-    uint64_t pt = 0, at = 0;
-    num::AccValue v{};
     if constexpr (kTables && std::is_same_v<Store, IntStore>) {
       if (int_.products) {
         pe_stream_int64(pe, ops, n, chain, prev_p, terms_before);
         return;
       }
     }
+    uint64_t pt = 0, at = 0;
+    num::AccValue v{};
     uint64_t prev_acc = bits_.acc(Store::load(acc_[pe]));
     for (size_t k = 0; k < n; ++k) {
       const uint32_t a = ops.a(k), b = ops.b(k);
