@@ -69,9 +69,11 @@ double parse_double(const std::string& text, const std::string& what) {
 }
 
 long long parse_integer(const std::string& text, const std::string& what) {
+  // Decimal, or hex with 0x (never octal: "010" is ten).
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
   errno = 0;
   char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 0);
+  const long long v = std::strtoll(text.c_str(), &end, hex ? 16 : 10);
   if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE)
     throw InputError(what, "'" + text + "' is not an integer");
   return v;

@@ -49,10 +49,10 @@ const std::string* Source::override_for(const std::string& path, bool descendant
 bool Source::from_override(const std::string& path) const { return override_for(path, false) != nullptr; }
 
 std::string Source::where(const std::string& path, const YAML::Mark& mark) const {
-  if (const std::string* text = override_for(path, false)) return "--set " + *text;
+  if (const std::string* text = override_for(path, false)) return *text;
   if (!mark.is_null() && mark.line >= 0)
     return name_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-  if (const std::string* text = override_for(path, true)) return "--set " + *text;
+  if (const std::string* text = override_for(path, true)) return *text;
   return name_;
 }
 

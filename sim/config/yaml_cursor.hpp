@@ -23,8 +23,9 @@ class Source {
   explicit Source(std::string name) : name_(std::move(name)) {}
   const std::string& name() const { return name_; }
 
-  // Records that `path` (dotted) was set by the command-line text `text` ("KEY=VALUE").
-  void add_override(const std::string& path, const std::string& text) { overrides_[path] = text; }
+  // Records that `path` (dotted) was set by an override; `where` names it in
+  // errors ("--set KEY=VALUE", or a sweep file's file:line:column).
+  void add_override(const std::string& path, const std::string& where) { overrides_[path] = where; }
   // True when the value at `path` came from --set (the path or one of its parents was set).
   bool from_override(const std::string& path) const;
 
@@ -38,7 +39,7 @@ class Source {
  private:
   const std::string* override_for(const std::string& path, bool descendants) const;
   std::string name_;
-  std::map<std::string, std::string> overrides_;  // dotted path -> "KEY=VALUE"
+  std::map<std::string, std::string> overrides_;  // dotted path -> where the override came from
 };
 
 // Parses YAML text that must hold exactly one document (a second `---`
