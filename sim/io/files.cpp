@@ -115,7 +115,9 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
   // replaced by a new file.
   const bool system_path = path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
   if ((exists && !S_ISREG(st.st_mode)) || system_path) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    // (A regular file reached through /dev/stdout or /proc/self/fd/N is the
+    // shell's output: appended to, never truncated over what was written.)
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | (exists && S_ISREG(st.st_mode) ? O_APPEND : 0));
     if (fd_ < 0) throw RuntimeError("cannot write " + path + ": " + errno_text(errno));
     in_place_ = true;
     return;
