@@ -383,6 +383,9 @@ std::vector<Case> sweep_cases() {
        {{"s.yaml", "axes:\n  workload.a.seed: [1]\n"}}},
       {"sweep {D}/s.yaml -o {D}/out.csv", 2, "-o {D}/out.csv",
        {{"s.yaml", "axes:\n  workload.a.seed: [1]\n"}, {"out.csv", "point,workload.a.seed,status\n"}}},
+      {"sweep {D}/s.yaml -o {D}/out.csv --exe {D}/nothing", 2, "argument --exe",
+       {{"s.yaml", "axes:\n  workload.a.seed: [1]\n"}}},
+      {"sweep {D}/s.yaml -o {D}/out.csv --exe {D}", 2, "argument --exe", {{"s.yaml", "axes:\n  workload.a.seed: [1]\n"}}},
       {"sweep {D}/s.yaml --list", 2, "{D}/s.yaml:2:3: point 0: array.rowz", {{"s.yaml", "axes:\n  array.rowz: [1]\n"}}},
   };
 }
