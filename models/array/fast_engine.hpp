@@ -65,6 +65,7 @@ SC_MODULE(FastArray) {
   RunResult& result_;
   std::unique_ptr<FastKernel> kernel_;
   uint64_t cycle_ = 0;
+  size_t next_fold_ = 0;
 };
 
 }  // namespace qmac::array

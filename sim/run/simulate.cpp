@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "sim/errors.hpp"
+#include "sim/run/memory_report.hpp"
 
 namespace qmac::run {
 
@@ -38,8 +39,11 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace)
   gemm.a = s.qa.codes;
   gemm.b = s.qb.codes;
   const num::MacSpec mac = config::mac_spec(cfg);
+  // The memory model's timeline: both engines execute its stalls.
+  s.memory = memory_report(cfg);
+  const bool ideal = cfg.memory.model == memory::Model::ideal;
   s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, config::array_options(cfg), gemm,
-                             cfg.engine, trace);
+                             cfg.engine, trace, ideal ? nullptr : &s.memory.stalls);
 
   const num::Accumulator out(cfg.array.output_buffer);
   s.c.resize(size_t(w.m) * size_t(w.n));
@@ -64,6 +68,7 @@ ordered_json to_json(const Simulation& s) {
   j["cycles"] = r.cycles;
   j["macs"] = macs;
   j["folds"] = r.folds;
+  j["last_write_cycle"] = r.last_write_cycle;
   j["utilization"] = r.cycles ? double(macs) / (double(r.cycles) * cfg.array.rows * cfg.array.cols) : 0.0;
   j["accuracy"] = {
       {"sqnr_db", finite_or_null(s.vs_fp64.sqnr_db)},
@@ -75,6 +80,8 @@ ordered_json to_json(const Simulation& s) {
       {"nonfinite_outputs", s.vs_fp64.nonfinite},
       {"invalid_operands", r.stats.invalid},
   };
+  j["memory"] = memory_json(cfg, s.memory);
+  j["memory"]["stall_cycles"] = r.stall_cycles;  // as the engine executed them
   const auto& a = r.activity;
   j["activity"] = {{"cycles", a.cycles},
                    {"pe_cycles", a.pe_cycles},

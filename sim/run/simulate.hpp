@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/array/array.hpp"
+#include "models/memory/memory.hpp"
 #include "sim/config/config.hpp"
 #include "sim/run/accuracy.hpp"
 #include "sim/workload/tensor.hpp"
@@ -18,6 +19,7 @@ struct Simulation {
   config::Config config;             // as run (engine possibly switched for tracing)
   workload::Tensor a, b;             // the original tensors (A: m x k, B: k x n)
   workload::Quantized qa, qb;        // their codes and scales
+  memory::Report memory;             // the memory model's stalls and access counts (memory.*)
   array::RunResult result;           // the array's output words, cycles, activity
   std::vector<double> c;             // the output dequantised: value(word) * scale_a(m) * scale_b(n)
   ErrorStats vs_fp64;                // against FP64 of the original tensors
