@@ -442,13 +442,12 @@ std::unique_ptr<FastKernel> make_kernel(const Plan& plan, const num::Mac& mac, O
 FastArray::FastArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
                      RunResult& result)
     : sc_core::sc_module(name), plan_(plan), result_(result), kernel_(make_kernel(plan, mac, buffer, result)) {
-  SC_METHOD(step);
-  sensitive << clk.pos();
-  dont_initialize();
+  SC_METHOD(step);  // first run at time 0 (cycle 0), then as it schedules itself
 }
 
-// Clocks the schedule's timeline: the prologue at `first`, each fold at its
-// start, stall cycles in between (nothing moves; they are clocked and counted).
+// One step at each event of the timeline: the prologue at `first`, each fold
+// at its start; the cycles up to the next event (the rest of the fold, a
+// stall) are clocked without work, and the run stops when the timeline ends.
 void FastArray::step() {
   if (cycle_ == plan_.clocked) {
     sc_core::sc_stop();
@@ -463,9 +462,14 @@ void FastArray::step() {
     result_.last_write_cycle = cycle_ + plan_.last_write_offset(next_fold_);
     ++next_fold_;
   }
-  ++result_.activity.cycles;
-  result_.activity.pe_cycles += uint64_t(plan_.R) * uint64_t(plan_.C);
-  ++cycle_;
+  uint64_t next = plan_.clocked;
+  if (next_fold_ < plan_.folds.size()) next = std::min(next, plan_.start[next_fold_]);
+  if (cycle_ < plan_.first) next = std::min(next, plan_.first);
+  const uint64_t cycles = next - cycle_;
+  result_.activity.cycles += cycles;
+  result_.activity.pe_cycles += cycles * uint64_t(plan_.R) * uint64_t(plan_.C);
+  cycle_ = next;
+  next_trigger(sc_core::sc_time(double(cycles), sc_core::SC_NS));
 }
 
 }  // namespace qmac::array

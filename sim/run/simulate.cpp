@@ -52,7 +52,18 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace)
       const size_t i = size_t(m) * size_t(w.n) + size_t(n);
       s.c[i] = out.value(s.result.c[i]) * s.qa.scale_of(m, 0) * s.qb.scale_of(0, n);
     }
-  s.vs_fp64 = compare(gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n), s.c);
+  const std::vector<double> ref = gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n);
+  s.vs_fp64 = compare(ref, s.c);
+  if (cfg.memory.output_format) {
+    // Requantised before write-back, as the next layer would read them.
+    workload::Tensor out;
+    out.rows = w.m;
+    out.cols = w.n;
+    out.values = s.c;
+    const workload::Quantized q = workload::quantize(out, *cfg.memory.output_format, workload::Granularity::per_tensor,
+                                                     workload::ScaleMethod::max, workload::Axis::rows);
+    s.vs_fp64_requantized = compare(ref, q.dequantized().values);
+  }
   s.vs_dequantized =
       compare(gemm_f64(s.qa.dequantized().values, s.qb.dequantized().values, w.m, w.k, w.n), s.c);
   return s;
@@ -80,6 +91,10 @@ ordered_json to_json(const Simulation& s) {
       {"nonfinite_outputs", s.vs_fp64.nonfinite},
       {"invalid_operands", r.stats.invalid},
   };
+  if (s.vs_fp64_requantized)
+    j["accuracy"]["requantized_output"] = {{"format", cfg.memory.output_format->name},
+                                           {"sqnr_db", finite_or_null(s.vs_fp64_requantized->sqnr_db)},
+                                           {"max_abs_error", finite_or_null(s.vs_fp64_requantized->max_abs_error)}};
   j["memory"] = memory_json(cfg, s.memory);
   j["memory"]["stall_cycles"] = r.stall_cycles;  // as the engine executed them
   const auto& a = r.activity;

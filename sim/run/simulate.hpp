@@ -2,6 +2,7 @@
 // simulate the GEMM on the array, and measure it against FP64.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct Simulation {
   std::vector<double> c;             // the output dequantised: value(word) * scale_a(m) * scale_b(n)
   ErrorStats vs_fp64;                // against FP64 of the original tensors
   ErrorStats vs_dequantized;         // against FP64 of the dequantised inputs: the accumulation error alone
+  // memory.output_format: the outputs requantised to it (per-tensor, max scale)
+  // as they are written back, against FP64 of the original tensors.
+  std::optional<ErrorStats> vs_fp64_requantized;
 };
 
 // Runs the configured GEMM once (one SystemC elaboration, in a child process).
