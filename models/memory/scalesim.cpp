@@ -51,46 +51,77 @@ constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 
 int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// An operand's prefetch order: a sequence of element indices (-1: padding).
-// Built from a stack of fold tiles (rows x cols, row-major, -1 padded), either
-// flattened row by row or rolled out by anti-diagonals (create_*_prefetch_mat).
-struct FetchOrder {
-  std::vector<int64_t> seq;
+// An operand's prefetch order (create_*_prefetch_mat): a stack of fold tiles,
+// rows x cols (padding where a tile is narrower than the array), flattened row
+// by row or rolled out by anti-diagonals (row descending within one). Every
+// line of the operand's demand is a contiguous run of this order (a row, or
+// an anti-diagonal, of the stack), so the buffers address words by their
+// index in it: one pass over the operand to build, O(1) per demanded run.
+struct Layout {
+  int64_t rows = 0, cols = 0;
+  bool diagonal = false;
+  std::vector<int64_t> diag_start;  // diagonal: index of each anti-diagonal's first element
+  std::vector<uint32_t> before;     // valid (non-padding) elements before each index; size rows*cols + 1
+
+  template <class Valid>
+  Layout(int64_t r, int64_t c, bool diag, Valid valid) : rows(r), cols(c), diagonal(diag) {
+    before.resize(size_t(rows * cols) + 1);
+    uint32_t n = 0;
+    size_t i = 0;
+    if (!diagonal) {
+      for (int64_t x = 0; x < rows; ++x)
+        for (int64_t y = 0; y < cols; ++y) {
+          before[i++] = n;
+          n += valid(x, y) ? 1 : 0;
+        }
+    } else {
+      diag_start.resize(size_t(rows + cols));
+      for (int64_t d = 0; d < rows + cols; ++d) {
+        diag_start[size_t(d)] = int64_t(i);
+        const int64_t hi = std::min(d, rows - 1), lo = std::max<int64_t>(0, d - cols + 1);
+        for (int64_t x = hi; x >= lo; --x) {
+          before[i++] = n;
+          n += valid(x, d - x) ? 1 : 0;
+        }
+      }
+    }
+    before[i] = n;
+  }
+  int64_t size() const { return rows * cols; }
+  int64_t valid_count() const { return before.back(); }
+  // Index of element (r, c) of the stack in the order.
+  int64_t index(int64_t r, int64_t c) const {
+    if (!diagonal) return r * cols + c;
+    const int64_t d = r + c;
+    return diag_start[size_t(d)] + c - std::max<int64_t>(0, d - (rows - 1));
+  }
 };
-template <class At>
-void roll_out(FetchOrder& o, int64_t rows, int64_t cols, bool diagonal, At at) {
-  if (!diagonal) {
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t c = 0; c < cols; ++c) o.seq.push_back(at(r, c));
-    return;
-  }
-  for (int64_t d = 0; d < rows + cols; ++d) {
-    const int64_t hi = std::min(d, rows - 1), lo = std::max<int64_t>(0, d - cols + 1);
-    for (int64_t r = hi; r >= lo; --r) o.seq.push_back(at(r, d - r));
-  }
-}
+
+// A demand line's words of one operand: `n` consecutive indices from `first`.
+struct Run {
+  int64_t first = 0, n = 0;
+};
 
 // SCALE-Sim's read_buffer.py in user-bandwidth mode.
 class ReadBuffer {
  public:
-  ReadBuffer(double bytes, int64_t bw, const FetchOrder& order, size_t elements) : bw_(bw) {
+  ReadBuffer(double bytes, int64_t bw, const Layout& order) : bw_(bw), order_(order) {
     total_ = int64_t(std::floor(bytes));  // word size 1
     active_size_ = int64_t(std::ceil(double(total_) * 0.5));
     prefetch_size_ = total_ - active_size_;
     eps_ = cdiv(total_, 100);
-    fetch_rows_ = cdiv(int64_t(order.seq.size()), bw_);
-    set_of_.assign(elements, 0);
-    int64_t n = 0;
-    for (int64_t e : order.seq)
-      if (e >= 0) set_of_[size_t(e)] = uint32_t(n++ / eps_);
-    num_sets_ = n / eps_ + 1;
+    fetch_rows_ = cdiv(order.size(), bw_);
+    num_sets_ = order.valid_count() / eps_ + 1;
     const int64_t max_active = cdiv(active_size_, eps_), max_prefetch = cdiv(prefetch_size_, eps_);
     n_active_ = std::min(num_sets_, max_active);
     n_prefetch_ = std::min(num_sets_ - n_active_, max_prefetch);
   }
 
-  // Serves one demand line at `cycle`; returns the line's stall.
-  int64_t service(int64_t cycle, const std::vector<int64_t>& line) {
+  // Serves one demand line at `cycle`; returns the line's stall. The run's
+  // words lie in consecutive sets (valid elements pos..pos+n-1 of the order, a
+  // set every eps_ of them): checking each set once, in order, is the same as
+  // checking each word (a word of a set already found is a hit).
+  int64_t service(int64_t cycle, Run run) {
     if (!started_) {
       started_ = true;
       const int64_t lines = std::min(cdiv(active_size_, bw_), fetch_rows_);
@@ -101,11 +132,13 @@ class ReadBuffer {
       end_ = n_active_;
     }
     int64_t offset = 1;  // hit latency
-    for (int64_t e : line) {
-      while (!hit(set_of_[size_t(e)])) {
-        prefetch();
-        offset = std::max(offset, last_ - cycle);
-      }
+    if (run.n > 0) {
+      const int64_t pos = order_.before[size_t(run.first)];
+      for (int64_t set = pos / eps_; set <= (pos + run.n - 1) / eps_; ++set)
+        while (!hit(set)) {
+          prefetch();
+          offset = std::max(offset, last_ - cycle);
+        }
     }
     return offset - 1;
   }
@@ -127,27 +160,29 @@ class ReadBuffer {
     last_ += lines + 1;  // requests from last + 1, one line per cycle, served one cycle later
   }
 
-  int64_t bw_, total_, active_size_, prefetch_size_, eps_, fetch_rows_, num_sets_, n_active_, n_prefetch_;
-  std::vector<uint32_t> set_of_;
+  int64_t bw_;
+  const Layout& order_;
+  int64_t total_, active_size_, prefetch_size_, eps_, fetch_rows_, num_sets_, n_active_, n_prefetch_;
   bool started_ = false;
   int64_t start_ = 0, end_ = 0, first_ = 0, last_ = -1;
   uint64_t accesses_ = 0;
 };
 
-// SCALE-Sim's read_buffer_estimate_bw.py (CALC mode).
+// SCALE-Sim's read_buffer_estimate_bw.py (CALC mode). Words are named by
+// their index in the operand's order (each element has exactly one).
 class ReadBufferCalc {
  public:
-  ReadBufferCalc(double bytes, size_t elements) {
+  ReadBufferCalc(double bytes, const Layout& order) {
     const int64_t total = int64_t(std::floor(bytes));
     items_ = total / 100;
-    latest_.assign(elements, kNone);
+    latest_.assign(size_t(order.size()), kNone);
   }
-  void service(int64_t cycle, const std::vector<int64_t>& line) {
-    if (!seen_first_ && !line.empty()) {
+  void service(int64_t cycle, Run run) {
+    if (!seen_first_ && run.n > 0) {
       seen_first_ = true;
       first_req_ = cycle;
     }
-    for (int64_t e : line) manage(cycle, e);
+    for (int64_t e = run.first; e < run.first + run.n; ++e) manage(cycle, e);
   }
   void complete() {
     if (elems_current_ > 0) {
@@ -225,20 +260,26 @@ class WriteBuffer {
     drain_size_ = total_ - active;
     free_ = total_;
   }
-  // `words` outputs written in the line at `cycle`; returns the cycle the line is served.
+  // `words` outputs written in the line at `cycle`; returns the cycle the line
+  // is served. SCALE-Sim checks after every word; the words between two
+  // events (a drain starts, a full buffer waits) are taken in one step.
   int64_t service(int64_t cycle, int64_t words) {
     int64_t current = cycle;
-    for (int64_t i = 0; i < words; ++i) {
-      --free_;
-      if (++line_fill_ == bw_) {
-        rows_.push_back(bw_);
-        line_fill_ = 0;
-      }
-      if (current < drain_end_) {
-        if (!(free_ > 0)) current = drain_end_;
-      } else if (free_ < total_ - drain_size_) {
-        flush();
-        drain_end_ = drain(current);
+    while (words > 0) {
+      if (current < drain_end_) {  // draining: a word that leaves no free space waits for the drain
+        const int64_t k = free_ > 0 ? std::min(words, free_) : 1;
+        store(k);
+        words -= k;
+        if (free_ <= 0) current = drain_end_;
+      } else {  // more than the drain half occupied: drain it
+        const int64_t threshold = total_ - drain_size_;
+        const int64_t k = free_ >= threshold ? std::min(words, free_ - threshold + 1) : 1;
+        store(k);
+        words -= k;
+        if (free_ < threshold) {
+          flush();
+          drain_end_ = drain(current);
+        }
       }
     }
     return current;
@@ -256,6 +297,11 @@ class WriteBuffer {
   bool drained() const { return traced_; }
 
  private:
+  void store(int64_t k) {
+    free_ -= k;
+    line_fill_ += k;
+    for (; line_fill_ >= bw_; line_fill_ -= bw_) rows_.push_back(bw_);
+  }
   void flush() {
     if (line_fill_ != 0) rows_.push_back(line_fill_);
     line_fill_ = 0;
@@ -284,11 +330,6 @@ class WriteBuffer {
   int64_t first_ = 0, last_ = 0;
 };
 
-// The demand of one fold, line by line, in SCALE-Sim's layout (systolic_compute_*.py).
-struct FoldDemand {
-  int64_t k0, kn, c0, cn;  // WS/IS as qmac's Fold; OS: k0/kn unused, (m0, mn) in (k0, kn)
-};
-
 }  // namespace
 
 Report simulate_scalesim(const Config& cfg, const Schedule& s, const WordBytes& b) {
@@ -302,9 +343,6 @@ Report simulate_scalesim(const Config& cfg, const Schedule& s, const WordBytes& 
   const bool calc = cfg.dram_bandwidth == 0;
   const int64_t bw = calc ? 0 : int64_t(cfg.dram_bandwidth);
   const Dataflow df = s.dataflow;
-  const size_t na = size_t(M * K), nb = size_t(K * N);
-  auto A = [&](int64_t m, int64_t k) { return m * K + k; };
-  auto B = [&](int64_t k, int64_t n) { return k * N + n; };
 
   // Fold order and tiles (SCALE-Sim: column folds outer, row folds inner).
   //   WS: Sr = K (rows), Sc = N (cols), T = M;  OS: Sr = M, Sc = N, T = K;  IS: Sr = K, Sc = M, T = N.
@@ -312,53 +350,31 @@ Report simulate_scalesim(const Config& cfg, const Schedule& s, const WordBytes& 
   const int64_t T = df == Dataflow::ws ? M : df == Dataflow::os ? K : N;
   const int64_t row_folds = cdiv(Sr, R), col_folds = cdiv(Sc, C);
 
-  // Prefetch orders (create_*_prefetch_mat).
-  FetchOrder fa, fb;
-  switch (df) {
-    case Dataflow::ws:
-      roll_out(fa, row_folds * T, R, true, [&](int64_t r, int64_t c) {
-        const int64_t f = r / T, m = r % T, k = f * R + c;
-        return k < K ? A(m, k) : -1;
-      });
-      roll_out(fb, col_folds * K, C, false, [&](int64_t r, int64_t c) {
-        const int64_t f = r / K, k = r % K, n = f * C + c;
-        return n < N ? B(k, n) : -1;
-      });
-      break;
-    case Dataflow::os:
-      roll_out(fa, row_folds * K, R, true, [&](int64_t r, int64_t c) {
-        const int64_t f = r / K, k = r % K, m = f * R + c;
-        return m < M ? A(m, k) : -1;
-      });
-      roll_out(fb, col_folds * K, C, true, [&](int64_t r, int64_t c) {
-        const int64_t f = r / K, k = r % K, n = f * C + c;
-        return n < N ? B(k, n) : -1;
-      });
-      break;
-    case Dataflow::is:
-      roll_out(fa, col_folds * K, C, false, [&](int64_t r, int64_t c) {
-        const int64_t f = r / K, k = r % K, m = f * C + c;
-        return m < M ? A(m, k) : -1;
-      });
-      roll_out(fb, row_folds * N, R, true, [&](int64_t r, int64_t c) {
-        const int64_t f = r / N, n = r % N, k = f * R + c;
-        return k < K ? B(k, n) : -1;
-      });
-      break;
-  }
+  // The prefetch orders (create_*_prefetch_mat): stacks of fold tiles, a
+  // padding column where a fold is narrower than the array.
+  //   WS: A (row_folds*M) x R rolled (row fr*M + m, col i: A[m][fr*R + i]); B (col_folds*K) x C flat.
+  //   OS: A (row_folds*K) x R rolled (A[fr*R + i][k]); B (col_folds*K) x C rolled (B[k][fc*C + j]).
+  //   IS: A (col_folds*K) x C flat (A[fc*C + j][k]); B (row_folds*N) x R rolled (B[fr*R + i][n]).
+  auto within = [](int64_t fold_row_count, int64_t side, int64_t limit) {
+    return [=](int64_t r, int64_t c) { return (r / fold_row_count) * side + c < limit; };
+  };
+  const Layout la = df == Dataflow::ws   ? Layout(row_folds * M, R, true, within(M, R, K))
+                    : df == Dataflow::os ? Layout(row_folds * K, R, true, within(K, R, M))
+                                         : Layout(col_folds * K, C, false, within(K, C, M));
+  const Layout lb = df == Dataflow::ws   ? Layout(col_folds * K, C, false, within(K, C, N))
+                    : df == Dataflow::os ? Layout(col_folds * K, C, true, within(K, C, N))
+                                         : Layout(row_folds * N, R, true, within(N, R, K));
 
   const double bytes_a = cfg.sram_kib_a * 1024, bytes_b = cfg.sram_kib_b * 1024, bytes_c = cfg.sram_kib_c * 1024;
   std::unique_ptr<ReadBuffer> ua, ub;
   std::unique_ptr<ReadBufferCalc> ca, cb;
   if (calc) {
-    ca = std::make_unique<ReadBufferCalc>(bytes_a, na);
-    cb = std::make_unique<ReadBufferCalc>(bytes_b, nb);
+    ca = std::make_unique<ReadBufferCalc>(bytes_a, la);
+    cb = std::make_unique<ReadBufferCalc>(bytes_b, lb);
   } else {
-    ua = std::make_unique<ReadBuffer>(bytes_a, bw, fa, na);
-    ub = std::make_unique<ReadBuffer>(bytes_b, bw, fb, nb);
+    ua = std::make_unique<ReadBuffer>(bytes_a, bw, la);
+    ub = std::make_unique<ReadBuffer>(bytes_b, bw, lb);
   }
-  fa.seq = {};
-  fb.seq = {};
   WriteBuffer wc(bytes_c, calc ? C : bw);
 
   Report r;
@@ -368,9 +384,6 @@ Report simulate_scalesim(const Config& cfg, const Schedule& s, const WordBytes& 
   Counts& w = r.words;
   const int64_t tau = int64_t(s.tau);
   int64_t stall = 0, line_no = 0, last_out = 0;
-  std::vector<int64_t> la, lb;
-  la.reserve(size_t(std::max(R, C)));
-  lb.reserve(size_t(std::max(R, C)));
   for (int64_t fc = 0; fc < col_folds; ++fc)
     for (int64_t fr = 0; fr < row_folds; ++fr) {
       const int64_t r0 = fr * R, rn = std::min(R, Sr - r0), c0 = fc * C, cn = std::min(C, Sc - c0);
@@ -395,20 +408,22 @@ Report simulate_scalesim(const Config& cfg, const Schedule& s, const WordBytes& 
       }
       int64_t fold_stall = 0;
       for (int64_t t = 0; t < tau; ++t, ++line_no) {
-        la.clear();
-        lb.clear();
+        // The line's demand (systolic_compute_*.py): a run of each operand's order, and the outputs written.
+        Run ra, rb;
         int64_t outs = 0;
+        // A skewed run over array rows/cols i in [lo, hi] of anti-diagonal d of a rolled stack.
+        auto skewed = [](const Layout& l, int64_t row_base, int64_t lo, int64_t hi, int64_t d) {
+          return hi < lo ? Run{} : Run{l.index(row_base + d - lo, lo), hi - lo + 1};
+        };
         switch (df) {
           case Dataflow::ws:  // A skewed after R preload lines; B the tile bottom row first; C skewed after 2R-1
-            for (int64_t i = std::max<int64_t>(0, t - R - T + 1); i <= std::min(rn - 1, t - R); ++i)
-              la.push_back(A(t - R - i, r0 + i));
-            if (t < R && R - 1 - t < rn)
-              for (int64_t j = 0; j < cn; ++j) lb.push_back(B(r0 + R - 1 - t, c0 + j));
-            outs = std::max<int64_t>(0, std::min(cn - 1, t - 2 * R + 1) - std::max<int64_t>(0, t - 2 * R + 1 - T + 1) + 1);
+            ra = skewed(la, fr * T, std::max<int64_t>(0, t - R - T + 1), std::min(rn - 1, t - R), t - R);
+            if (t < R && R - 1 - t < rn) rb = Run{lb.index(fc * K + r0 + R - 1 - t, 0), cn};
+            outs = std::max<int64_t>(0, std::min(cn - 1, t - 2 * R + 1) - std::max<int64_t>(0, t - 2 * R + 2 - T) + 1);
             break;
           case Dataflow::os: {  // A row i skewed by i, B column j skewed by j; C the flipped tile after K-1
-            for (int64_t i = std::max<int64_t>(0, t - K + 1); i <= std::min(rn - 1, t); ++i) la.push_back(A(r0 + i, t - i));
-            for (int64_t j = std::max<int64_t>(0, t - K + 1); j <= std::min(cn - 1, t); ++j) lb.push_back(B(t - j, c0 + j));
+            ra = skewed(la, fr * K, std::max<int64_t>(0, t - K + 1), std::min(rn - 1, t), t);
+            rb = skewed(lb, fc * K, std::max<int64_t>(0, t - K + 1), std::min(cn - 1, t), t);
             // column j holds flipped row q = t - (K - 1) - j, original row R - 1 - q < rn
             for (int64_t j = 0; j < cn; ++j) {
               const int64_t q = t - (K - 1) - j;
@@ -417,21 +432,19 @@ Report simulate_scalesim(const Config& cfg, const Schedule& s, const WordBytes& 
             break;
           }
           case Dataflow::is:  // A^T the flipped tile; B^T skewed after R; C skewed after 2R-1
-            if (t < R && R - 1 - t < rn)
-              for (int64_t j = 0; j < cn; ++j) la.push_back(A(c0 + j, r0 + R - 1 - t));
-            for (int64_t i = std::max<int64_t>(0, t - R - T + 1); i <= std::min(rn - 1, t - R); ++i)
-              lb.push_back(B(r0 + i, t - R - i));
-            outs = std::max<int64_t>(0, std::min(cn - 1, t - 2 * R + 1) - std::max<int64_t>(0, t - 2 * R + 1 - T + 1) + 1);
+            if (t < R && R - 1 - t < rn) ra = Run{la.index(fc * K + r0 + R - 1 - t, 0), cn};
+            rb = skewed(lb, fr * T, std::max<int64_t>(0, t - R - T + 1), std::min(rn - 1, t - R), t - R);
+            outs = std::max<int64_t>(0, std::min(cn - 1, t - 2 * R + 1) - std::max<int64_t>(0, t - 2 * R + 2 - T) + 1);
             break;
         }
         const int64_t cycle = line_no + stall;
         int64_t sa = 0, sb = 0;
         if (calc) {
-          ca->service(cycle, la);
-          cb->service(cycle, lb);
+          ca->service(cycle, ra);
+          cb->service(cycle, rb);
         } else {
-          sa = ua->service(cycle, la);
-          sb = ub->service(cycle, lb);
+          sa = ua->service(cycle, ra);
+          sb = ub->service(cycle, rb);
         }
         const int64_t out = wc.service(cycle, outs);
         last_out = out;
