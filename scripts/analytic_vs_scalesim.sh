@@ -19,8 +19,10 @@ printf '[general]\nrun_name = t\n\n[architecture_presets]\nArrayHeight: %s\nArra
   "$r" "$c" "$kb" "$kb" "$kb" "$sbw" "$df" "$mode" > "$work/cfg.cfg"
 printf 'Layer, M, N, K,\nL0, %s, %s, %s,\n' "$m" "$n" "$k" > "$work/topo.csv"
 now() { date +%s.%N; }
+# CPU seconds (user + system) of a command, from /usr/bin/time: comparable on a loaded machine.
+cpu_of() { awk '{print $1 + $2}' "$1"; }
 t0=$(now)
-(cd "$SCALESIM_DIR" && /usr/bin/python3 -c "
+(cd "$SCALESIM_DIR" && /usr/bin/time -f "%U %S" -o "$work/scalesim.cpu" /usr/bin/python3 -c "
 import sys; sys.path.insert(0, '.')
 from scalesim.scale_sim import scalesim
 scalesim(save_disk_space=True, verbose=False, config='$work/cfg.cfg', topology='$work/topo.csv', input_type_gemm=True).run_scale(top_path='$work/out')
@@ -32,12 +34,27 @@ args="run --engine analytic --set array.rows=$r --set array.cols=$c --set array.
       --set memory.sram_kib.b=$kb --set memory.sram_kib.c=$kb --set memory.dram.bandwidth=$bw"
 runs=20
 t0=$(now)
-for _ in $(seq $runs); do SC_COPYRIGHT_MESSAGE=DISABLE "$qmac" $args --json "$work/q.json" > /dev/null; done
+qcpu=0
+for _ in $(seq $runs); do
+  # task-clock (ms) from perf when it is there (Debian: linux-perf), else /usr/bin/time's 10 ms resolution
+  if command -v perf > /dev/null; then
+    SC_COPYRIGHT_MESSAGE=DISABLE perf stat -x, -e task-clock -o "$work/q.perf" "$qmac" $args --json "$work/q.json" > /dev/null
+    qcpu=$(echo "$qcpu + $(grep task-clock "$work/q.perf" | cut -d, -f1) / 1000" | bc -l)
+  else
+    SC_COPYRIGHT_MESSAGE=DISABLE /usr/bin/time -f "%U %S" -o "$work/q.cpu" "$qmac" $args --json "$work/q.json" > /dev/null
+    qcpu=$(echo "$qcpu + $(cpu_of "$work/q.cpu")" | bc -l)
+  fi
+done
 t1=$(now)
 qmac_s=$(echo "($t1 - $t0) / $runs" | bc -l)
+qmac_cpu=$(echo "$qcpu / $runs" | bc -l)
+scalesim_cpu=$(cpu_of "$work/scalesim.cpu")
 stall_q=$(/usr/bin/python3 -c "import json; print(json.load(open('$work/q.json'))['memory']['stall_cycles'])")
 stall_s=$(tail -1 "$work/out/t/COMPUTE_REPORT.csv" | cut -d, -f3 | tr -d ' ')
 printf 'GEMM %sx%sx%s on %sx%s %s, SRAM %s KB each, bandwidth %s\n' "$m" "$k" "$n" "$r" "$c" "$df" "$kb" "$bw"
-printf 'SCALE-Sim v2: %.2f s (stall cycles %s)\nqmac --engine analytic: %.4f s per run (mean of %d, whole process; stall cycles %s)\nratio: %.0fx\n' \
-  "$scalesim_s" "$stall_s" "$qmac_s" "$runs" "$stall_q" "$(echo "$scalesim_s / $qmac_s" | bc -l)"
+printf 'SCALE-Sim v2: %.2f s wall, %.2f s CPU (stall cycles %s)\n' "$scalesim_s" "$scalesim_cpu" "$stall_s"
+printf 'qmac --engine analytic: %.4f s wall, %.4f s CPU per run (mean of %d, whole process; stall cycles %s)\n' \
+  "$qmac_s" "$qmac_cpu" "$runs" "$stall_q"
+printf 'ratio: %.0fx wall, %.0fx CPU\n' \
+  "$(echo "$scalesim_s / $qmac_s" | bc -l)" "$(echo "$scalesim_cpu / ($qmac_cpu + 0.000001)" | bc -l)"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

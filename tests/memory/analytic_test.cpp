@@ -37,15 +37,23 @@ TEST(Analytic_EqualsSimulation, RandomShapesDataflowsAndMemory) {
     o.dataflow = array::Dataflow(trial % 3);
     o.double_buffer = trial % 4 == 1;
     o.cycles_as_last_index = trial % 5 != 0;
-    const int M = dim(rng), K = dim(rng), N = dim(rng), P = stages(rng);
+    int P = stages(rng);
+    const int M = dim(rng), K = dim(rng), N = dim(rng);
     Config mem;
-    mem.model = trial % 6 == 0 ? Model::ideal : Model::scratchpad;
+    mem.model = trial % 6 == 0 ? Model::ideal : trial % 6 == 3 ? Model::scalesim : Model::scratchpad;
     mem.dram_bandwidth = double(1 + trial % 8);
     mem.dram_latency = uint64_t(lat(rng));
     mem.sram_kib_a = kibs[trial % 4];
     mem.sram_kib_b = kibs[(trial / 4) % 4];
     mem.sram_kib_c = kibs[(trial / 2) % 4];
     mem.double_buffered = trial % 7 != 3;
+    if (mem.model == Model::scalesim) {  // SCALE-Sim's array: one MAC stage, no shadow registers, split buffers
+      P = 1;
+      o.double_buffer = false;
+      mem.double_buffered = true;
+      mem.dram_bandwidth = trial % 4 == 3 ? 0 : double(1 + trial % 5);  // 0: CALC mode
+      mem.sram_kib_a = mem.sram_kib_b = mem.sram_kib_c = 1;
+    }
     const WordBytes bytes{1, 1, 4, double(1 + trial % 4)};
     SCOPED_TRACE("trial " + std::to_string(trial) + " " + std::string(array::dataflow_name(o.dataflow)) + " " +
                  std::to_string(o.rows) + "x" + std::to_string(o.cols) + " " + std::to_string(M) + "x" +
@@ -98,6 +106,8 @@ TEST(Analytic_Cli, SameCyclesAndMemoryAsTheFastEngineAndNoAccuracy) {
       "--set array.dataflow=is --set array.double_buffer=true --set mac.a=fp8_e4m3 --set mac.b=fp8_e4m3 "
       "--set memory.model=scratchpad --set memory.sram_kib.b=1",
       "--set array.dataflow=ws",
+      "--set array.dataflow=os --set memory.model=scalesim --set memory.dram.bandwidth=calc --set memory.sram_kib.c=1",
+      "--set array.dataflow=is --set memory.model=scalesim --set memory.dram.bandwidth=2 --set memory.sram_kib.a=1",
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c);
