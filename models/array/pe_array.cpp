@@ -71,7 +71,8 @@ void Controller::on_clock() {
   const size_t fi = in_prologue ? 0 : p.fold_at(c);
   const int64_t t = int64_t(c) - int64_t(p.start[fi]);
   const Fold& f = p.folds[fi];
-  const bool held = c < p.first || (!in_prologue && uint64_t(t) >= p.tau);
+  // Held by memory: before the prologue, between it and fold 0, or after a fold until the next starts.
+  const bool held = in_prologue ? c < p.first || c >= p.first + p.prologue : uint64_t(t) >= p.tau;
   if (window_.contains(c)) {
     cycle_view.write(c);
     fold_view.write(uint32_t(fi));
