@@ -91,7 +91,7 @@ Schedule make_schedule(const ArrayOptions& options, int m, int k, int n, int pip
 
 // Inserts the stalls of a memory timeline: `stalls.before_first` cycles before
 // the prologue and `stalls.before_fold[f]` before fold f (empty: none). Throws
-// num::FormatError if the vector's size is not the number of folds.
+// ArrayError if the vector's size is not the number of folds.
 void apply_stalls(Schedule& schedule, const Stalls& stalls);
 
 // Builds the plan (gemm must outlive it: it points into gemm's codes).
@@ -116,7 +116,7 @@ class OutputBuffer {
   std::vector<num::AccValue> words_;
 };
 
-// Throws num::FormatError if a MAC accumulator cannot be added into this buffer.
+// Throws ArrayError if a MAC accumulator cannot be added into this buffer.
 void check_buffer(const num::AccumulatorSpec& mac_acc, const num::AccumulatorSpec& buffer);
 
 }  // namespace qmac::array

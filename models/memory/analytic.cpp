@@ -4,7 +4,7 @@ namespace qmac::memory {
 
 Analysis analyze(const array::ArrayOptions& o, int m, int k, int n, int P, const Config& mem, const WordBytes& b) {
   if (m < 1 || k < 1 || n < 1 || o.rows < 1 || o.cols < 1 || P < 1)
-    throw num::FormatError("analytic engine: GEMM, array and pipeline sizes must be >= 1");
+    throw MemoryError("analytic engine: GEMM, array and pipeline sizes must be >= 1");
   Analysis a;
   a.schedule = array::make_schedule(o, m, k, n, P);
   a.memory = simulate(mem, a.schedule, b);

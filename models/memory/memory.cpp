@@ -18,7 +18,7 @@ Model parse_model(std::string_view s) {
   if (s == "ideal") return Model::ideal;
   if (s == "scratchpad") return Model::scratchpad;
   if (s == "scalesim") return Model::scalesim;
-  throw num::FormatError("unknown memory model '" + std::string(s) + "'; expected ideal, scratchpad or scalesim");
+  throw MemoryError("unknown memory model '" + std::string(s) + "'; expected ideal, scratchpad or scalesim");
 }
 
 WordBytes word_bytes(const num::Format& a, const num::Format& b, int out_buffer_bits,
@@ -92,7 +92,7 @@ Report simulate(const Config& cfg, const array::Schedule& s, const WordBytes& b)
     case Model::scratchpad: return simulate_scratchpad(cfg, s, b);
     case Model::scalesim: return simulate_scalesim(cfg, s, b);
   }
-  throw num::FormatError("unknown memory model");
+  throw MemoryError("unknown memory model");
 }
 
 }  // namespace qmac::memory

@@ -21,13 +21,20 @@
 #include <vector>
 
 #include "models/array/plan.hpp"
+#include "models/numerics/errors.hpp"
 #include "models/numerics/format.hpp"
 
 namespace qmac::memory {
 
+// A memory configuration a model cannot build or run (a ModelError: bad input, exit code 2).
+class MemoryError : public ModelError {
+ public:
+  using ModelError::ModelError;
+};
+
 enum class Model { ideal, scratchpad, scalesim };
 std::string_view model_name(Model m);
-Model parse_model(std::string_view s);  // num::FormatError when unknown
+Model parse_model(std::string_view s);  // MemoryError when unknown
 
 struct Config {
   Model model = Model::ideal;
@@ -91,7 +98,7 @@ struct Report {
 };
 
 // Runs the model over the schedule (its timeline without stalls). Throws
-// num::FormatError for a configuration the model cannot build (a buffer too
+// MemoryError for a configuration the model cannot build (a buffer too
 // small for one row of a tile, a non-positive bandwidth).
 Report simulate(const Config& cfg, const array::Schedule& schedule, const WordBytes& bytes);
 

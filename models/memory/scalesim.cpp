@@ -152,7 +152,7 @@ class ReadBuffer {
     return s >= start_ || s < end_;
   }
   void prefetch() {
-    if (n_prefetch_ == 0) throw num::FormatError("scalesim: a demanded word can never enter the read buffer");
+    if (n_prefetch_ == 0) throw MemoryError("scalesim: a demanded word can never enter the read buffer");
     start_ = (start_ + n_prefetch_) % num_sets_;
     end_ = (start_ + n_active_) % num_sets_;
     const int64_t lines = cdiv(prefetch_size_, bw_);
@@ -334,11 +334,11 @@ class WriteBuffer {
 
 Report simulate_scalesim(const Config& cfg, const Schedule& s, const WordBytes& b) {
   if (s.P != 1 || s.double_buffer)
-    throw num::FormatError(
+    throw MemoryError(
         "memory.model: scalesim reproduces SCALE-Sim, whose array has single-stage MACs and no shadow stationary "
         "registers; use mac.pipeline_stages: 1 and array.double_buffer: false (or memory.model: scratchpad)");
   if (!cfg.double_buffered)
-    throw num::FormatError("memory.model: scalesim buffers are always split active/prefetch (memory.double_buffered: true)");
+    throw MemoryError("memory.model: scalesim buffers are always split active/prefetch (memory.double_buffered: true)");
   const int64_t R = s.R, C = s.C, M = s.M, K = s.K, N = s.N;
   const bool calc = cfg.dram_bandwidth == 0;
   const int64_t bw = calc ? 0 : int64_t(cfg.dram_bandwidth);

@@ -100,9 +100,9 @@ class Scratchpad {
  public:
   Scratchpad(const Config& cfg, const Schedule& s, const WordBytes& b)
       : cfg_(cfg), s_(s), b_(b), ch_{cfg.dram_bandwidth, cfg.dram_latency} {
-    if (!(cfg.dram_bandwidth > 0)) throw num::FormatError("memory.dram.bandwidth must be positive (bytes per cycle)");
+    if (!(cfg.dram_bandwidth > 0)) throw MemoryError("memory.dram.bandwidth must be positive (bytes per cycle)");
     if (!(cfg.sram_kib_a > 0 && cfg.sram_kib_b > 0 && cfg.sram_kib_c > 0))
-      throw num::FormatError("memory.sram_kib.{a,b,c} must be positive");
+      throw MemoryError("memory.sram_kib.{a,b,c} must be positive");
     op_[0].capacity = cfg.sram_kib_a * 1024;
     op_[1].capacity = cfg.sram_kib_b * 1024;
     op_[0].word = b.a;

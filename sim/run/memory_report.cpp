@@ -20,7 +20,7 @@ memory::Report memory_report(const config::Config& cfg) {
                                                  cfg.workload.n, cfg.mac.pipeline_stages);
   try {
     return memory::simulate(cfg.memory, s, word_bytes(cfg));
-  } catch (const num::FormatError& e) {
+  } catch (const ModelError& e) {
     throw InputError("memory", e.what());
   }
 }
@@ -73,7 +73,7 @@ ordered_json analytic_json(const config::Config& cfg) {
   try {
     a = memory::analyze(config::array_options(cfg), cfg.workload.m, cfg.workload.k, cfg.workload.n,
                         cfg.mac.pipeline_stages, cfg.memory, word_bytes(cfg));
-  } catch (const num::FormatError& e) {
+  } catch (const ModelError& e) {
     throw InputError("memory", e.what());
   }
   ordered_json j;

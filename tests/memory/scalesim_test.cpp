@@ -83,12 +83,12 @@ TEST(ScaleSim_Errors, OptionsScaleSimDoesNotHaveAreRejected) {
   array::ArrayOptions o;
   Config c;
   c.model = Model::scalesim;
-  EXPECT_THROW(simulate(c, array::make_schedule(o, 8, 8, 8, 2), WordBytes{}), num::FormatError);
+  EXPECT_THROW(simulate(c, array::make_schedule(o, 8, 8, 8, 2), WordBytes{}), MemoryError);
   o.double_buffer = true;
-  EXPECT_THROW(simulate(c, array::make_schedule(o, 8, 8, 8, 1), WordBytes{}), num::FormatError);
+  EXPECT_THROW(simulate(c, array::make_schedule(o, 8, 8, 8, 1), WordBytes{}), MemoryError);
   o.double_buffer = false;
   c.double_buffered = false;
-  EXPECT_THROW(simulate(c, array::make_schedule(o, 8, 8, 8, 1), WordBytes{}), num::FormatError);
+  EXPECT_THROW(simulate(c, array::make_schedule(o, 8, 8, 8, 1), WordBytes{}), MemoryError);
 }
 
 }  // namespace

@@ -142,9 +142,9 @@ TEST(Scratchpad_Properties, RandomConfigurations) {
 
 TEST(Scratchpad_Errors, BadConfigurationIsAFormatError) {
   const array::Schedule s = array::make_schedule(opts(4, 4, array::Dataflow::ws), 8, 8, 4, 1);
-  EXPECT_THROW(simulate(scratch(0, 1), s, kInt8), num::FormatError);
-  EXPECT_THROW(simulate(scratch(1, 1, 0), s, kInt8), num::FormatError);
-  EXPECT_THROW(parse_model("dram"), num::FormatError);
+  EXPECT_THROW(simulate(scratch(0, 1), s, kInt8), MemoryError);
+  EXPECT_THROW(simulate(scratch(1, 1, 0), s, kInt8), MemoryError);
+  EXPECT_THROW(parse_model("dram"), MemoryError);
 }
 
 }  // namespace
