@@ -34,6 +34,23 @@ TEST(MemoryCli_Errors, BadMemoryKeysAreInputErrors) {
   }
 }
 
+// A memory model prices accesses from the technology's memory section: a
+// technology without one is refused up front (ideal memory does not need it).
+TEST(MemoryCli_Errors, TechnologyWithoutMemoryEnergies) {
+  std::ifstream in(std::string(QMAC_SOURCE_DIR) + "/configs/tech/45nm.yaml");
+  const std::string tech = std::string(QMAC_TEST_TMPDIR) + "/tech_nomem.yaml";
+  std::system(("mkdir -p '" + std::string(QMAC_TEST_TMPDIR) + "'").c_str());
+  {
+    std::ofstream out(tech);
+    std::string line;
+    while (std::getline(in, line) && line.rfind("# The memory system", 0) != 0) out << line << "\n";
+  }
+  const auto bad = run_qmac("validate --set memory.model=scratchpad --set cost.technology=" + tech);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("memory energies"), std::string::npos) << bad.err;
+  EXPECT_EQ(run_qmac("validate --set cost.technology=" + tech).code, 0);
+}
+
 TEST(MemoryCli_Run, RequantisedOutputsMoveFewerBytesAndCostAccuracy) {
   const auto plain = run_qmac("run " + kSmall + "--set memory.model=scratchpad --json -");
   const auto q = run_qmac("run " + kSmall + "--set memory.model=scratchpad --set memory.output_format=int8 --json -");
