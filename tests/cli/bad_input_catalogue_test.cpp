@@ -63,7 +63,7 @@ std::string npy_header(const std::string& dict) {
   out += char(h.size() >> 8);
   return out + h;
 }
-std::string npy_f8(int rows, int cols, const std::string& dict_override = "") {
+[[maybe_unused]] std::string npy_f8(int rows, int cols, const std::string& dict_override = "") {
   const std::string dict = dict_override.empty()
                                ? "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
                                      std::to_string(cols) + "), }"
