@@ -53,9 +53,12 @@ int run_run(const std::vector<std::string>& args) {
     trace = config::trace_options(cfg);
   }
 
-  const run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr);
+  run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr);
+  sim.profile.start("cost");
   auto j = run::to_json(sim);
   run::add_cost(j, sim);
+  sim.profile.stop();
+  if (run::profile_requested()) std::cerr << sim.profile.text() << "\n";
   if (!tensors_dir.empty()) run::save_tensors(sim, tensors_dir);
   if (!json_path.empty()) run::write_json(j, json_path);
   if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);

@@ -26,11 +26,14 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace)
   const auto& w = cfg.workload;
   // A is m x k with channels along rows (per token m); B is k x n with channels
   // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
+  s.profile.start("generate");
   s.a = operand(w.a, w.m, w.k, workload::Axis::rows);
   s.b = operand(w.b, w.k, w.n, workload::Axis::cols);
+  s.profile.start("quantize");
   s.qa = workload::quantize(s.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows);
   s.qb = workload::quantize(s.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols);
 
+  s.profile.start("simulate");
   array::Gemm gemm;
   gemm.m = w.m;
   gemm.k = w.k;
@@ -41,6 +44,7 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace)
   s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, config::array_options(cfg), gemm,
                              cfg.engine, trace);
 
+  s.profile.start("reference");
   const num::Accumulator out(cfg.array.output_buffer);
   s.c.resize(size_t(w.m) * size_t(w.n));
   for (int m = 0; m < w.m; ++m)
@@ -51,6 +55,7 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace)
   s.vs_fp64 = compare(gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n), s.c);
   s.vs_dequantized =
       compare(gemm_f64(s.qa.dequantized().values, s.qb.dequantized().values, w.m, w.k, w.n), s.c);
+  s.profile.stop();
   return s;
 }
 

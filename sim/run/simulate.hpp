@@ -10,6 +10,7 @@
 #include "models/array/array.hpp"
 #include "sim/config/config.hpp"
 #include "sim/run/accuracy.hpp"
+#include "sim/run/profile.hpp"
 #include "sim/workload/tensor.hpp"
 
 namespace qmac::run {
@@ -22,6 +23,7 @@ struct Simulation {
   std::vector<double> c;             // the output dequantised: value(word) * scale_a(m) * scale_b(n)
   ErrorStats vs_fp64;                // against FP64 of the original tensors
   ErrorStats vs_dequantized;         // against FP64 of the dequantised inputs: the accumulation error alone
+  Profile profile;                   // wall time per phase (QMAC_PROFILE)
 };
 
 // Runs the configured GEMM once (one SystemC elaboration, in a child process).
