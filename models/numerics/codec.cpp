@@ -87,6 +87,20 @@ uint32_t code_of(const Format& fmt, double v) {
   const uint32_t sign = std::signbit(v) ? sign_bit : 0;
   if (std::isinf(v)) return sign | (exp_all << f.man_bits);  // only reached for ieee formats
   if (v == 0.0) return f.has_negative_zero() ? sign : 0;
+  if (f.emin() - f.man_bits >= -1000 && f.emax() <= 1000) {
+    // On the bit pattern (the accumulators' raw_bits call this per MAC): a
+    // normal value's code is its double exponent rebiased over its top
+    // man_bits fraction bits; a subnormal's is |v| / 2^(emin - man_bits).
+    uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    b &= ~(uint64_t{1} << 63);
+    if (b >= uint64_t(f.emin() + 1023) << 52)
+      return sign | uint32_t((b >> (52 - f.man_bits)) - (uint64_t(1023 - f.bias) << f.man_bits));
+    const uint64_t scale_bits = uint64_t(1023 + f.man_bits - f.emin()) << 52;
+    double scale;
+    std::memcpy(&scale, &scale_bits, sizeof scale);
+    return sign | static_cast<uint32_t>(std::fabs(v) * scale);
+  }
   int e2;
   const double frac = std::frexp(std::fabs(v), &e2);  // |v| = frac * 2^e2, frac in [0.5, 1)
   const int E = e2 - 1;                               // |v| = 1.xxx * 2^E
@@ -125,6 +139,49 @@ uint32_t encode(const Format& fmt, double x, Rounding mode, Overflow overflow, s
   }
   const double v = round_to_format(x, 0.0, fmt.f, mode, overflow, nullptr, random_bits);
   return code_of(fmt, v);
+}
+
+std::vector<double> decode_table(const Format& fmt) {
+  if (fmt.bits() > 16) return {};
+  std::vector<double> t(size_t{1} << fmt.bits());
+  for (uint32_t c = 0; c < t.size(); ++c) t[c] = decode(fmt, c);
+  return t;
+}
+
+Encoder::Encoder(const Format& fmt, Rounding mode, Overflow overflow) : fmt_(fmt), mode_(mode), overflow_(overflow) {
+  if (mode == Rounding::stochastic) return;  // needs a generator: encode() itself
+  rne_ = mode == Rounding::rne;
+  bits_ = fmt.bits();
+  if (fmt.is_int()) {
+    path_ = Path::integer;
+    lo_ = double(fmt.i.min_value());
+    hi_ = double(fmt.i.max_value());
+    mask_ = fmt.code_mask();
+    return;
+  }
+  const FloatFormat& f = fmt.f;
+  // The bit tricks need a mantissa bit, and every value and rounding boundary
+  // of the format (and 2^(man_bits - emin)) inside double's normal range.
+  if (f.man_bits < 1 || f.man_bits > 23 || f.emin() - f.man_bits < -1000 || f.emax() > 1000) return;
+  path_ = Path::floating;
+  shift_ = 52 - f.man_bits;
+  half_ = uint64_t{1} << (shift_ - 1);
+  normal_min_bits_ = uint64_t(f.emin() + 1023) << 52;
+  exp_offset_ = uint64_t(1023 - f.bias) << f.man_bits;
+  sub_scale_ = std::ldexp(1.0, f.man_bits - f.emin());
+  const uint32_t sign_bit = 1u << (bits_ - 1);
+  max_mag_ = code_of(fmt, f.max_finite()) & ~sign_bit;
+  nan_code_ = code_of(fmt, std::numeric_limits<double>::quiet_NaN());
+  for (uint32_t s = 0; s < 2; ++s) {
+    const uint32_t sb = s ? sign_bit : 0;
+    const uint32_t max_code = sb | uint32_t(max_mag_);
+    const uint32_t inf = f.has_inf() ? code_of(fmt, s ? -HUGE_VAL : HUGE_VAL) : nan_code_;
+    // round_to_format: an infinite input saturates or stays infinite (NaN without
+    // infinities) in every rounding mode; a finite overflow under RTZ is +-max.
+    inf_code_[s] = overflow == Overflow::saturate ? max_code : inf;
+    over_code_[s] = overflow == Overflow::saturate || mode == Rounding::rtz ? max_code : inf;
+    zero_code_[s] = f.has_negative_zero() ? sb : 0;
+  }
 }
 
 }  // namespace qmac::num
