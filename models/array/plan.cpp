@@ -153,6 +153,7 @@ Plan make_plan(const ArrayOptions& o, const Gemm& g, int P) {
   p.R = o.rows;
   p.C = o.cols;
   p.P = P;
+  p.threads = std::max(1, o.threads);
   p.M = g.m;
   p.K = g.k;
   p.N = g.n;

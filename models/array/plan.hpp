@@ -41,6 +41,7 @@ struct Plan {
   // (lead = R when the fold starts with its own preload, 0 when double-buffered).
   uint64_t lead = 0;
   bool double_buffer = false;  // WS/IS with ArrayOptions::double_buffer
+  int threads = 1;             // ArrayOptions::threads (host threads of the fast engine's kernel)
   uint64_t reported = 0; // RunResult::cycles
   // WS/IS streaming/stationary views (codes).
   int nx = 0, ns = 0;    // X rows, S columns

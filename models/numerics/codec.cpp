@@ -150,38 +150,66 @@ std::vector<double> decode_table(const Format& fmt) {
 
 Encoder::Encoder(const Format& fmt, Rounding mode, Overflow overflow) : fmt_(fmt), mode_(mode), overflow_(overflow) {
   if (mode == Rounding::stochastic) return;  // needs a generator: encode() itself
-  rne_ = mode == Rounding::rne;
-  bits_ = fmt.bits();
+  Consts& c = c_;
+  c.rne = mode == Rounding::rne;
+  c.bits = fmt.bits();
   if (fmt.is_int()) {
-    path_ = Path::integer;
-    lo_ = double(fmt.i.min_value());
-    hi_ = double(fmt.i.max_value());
-    mask_ = fmt.code_mask();
+    c.path = Path::integer;
+    c.lo = double(fmt.i.min_value());
+    c.hi = double(fmt.i.max_value());
+    c.mask = fmt.code_mask();
     return;
   }
   const FloatFormat& f = fmt.f;
   // The bit tricks need a mantissa bit, and every value and rounding boundary
   // of the format (and 2^(man_bits - emin)) inside double's normal range.
   if (f.man_bits < 1 || f.man_bits > 23 || f.emin() - f.man_bits < -1000 || f.emax() > 1000) return;
-  path_ = Path::floating;
-  shift_ = 52 - f.man_bits;
-  half_ = uint64_t{1} << (shift_ - 1);
-  normal_min_bits_ = uint64_t(f.emin() + 1023) << 52;
-  exp_offset_ = uint64_t(1023 - f.bias) << f.man_bits;
-  sub_scale_ = std::ldexp(1.0, f.man_bits - f.emin());
-  const uint32_t sign_bit = 1u << (bits_ - 1);
-  max_mag_ = code_of(fmt, f.max_finite()) & ~sign_bit;
-  nan_code_ = code_of(fmt, std::numeric_limits<double>::quiet_NaN());
+  c.path = Path::floating;
+  c.shift = 52 - f.man_bits;
+  c.half = uint64_t{1} << (c.shift - 1);
+  c.normal_min_bits = uint64_t(f.emin() + 1023) << 52;
+  c.exp_offset = uint64_t(1023 - f.bias) << f.man_bits;
+  c.sub_scale = std::ldexp(1.0, f.man_bits - f.emin());
+  const uint32_t sign_bit = 1u << (c.bits - 1);
+  c.max_mag = code_of(fmt, f.max_finite()) & ~sign_bit;
+  c.nan_code = code_of(fmt, std::numeric_limits<double>::quiet_NaN());
   for (uint32_t s = 0; s < 2; ++s) {
     const uint32_t sb = s ? sign_bit : 0;
-    const uint32_t max_code = sb | uint32_t(max_mag_);
-    const uint32_t inf = f.has_inf() ? code_of(fmt, s ? -HUGE_VAL : HUGE_VAL) : nan_code_;
+    const uint32_t max_code = sb | uint32_t(c.max_mag);
+    const uint32_t inf = f.has_inf() ? code_of(fmt, s ? -HUGE_VAL : HUGE_VAL) : c.nan_code;
     // round_to_format: an infinite input saturates or stays infinite (NaN without
     // infinities) in every rounding mode; a finite overflow under RTZ is +-max.
-    inf_code_[s] = overflow == Overflow::saturate ? max_code : inf;
-    over_code_[s] = overflow == Overflow::saturate || mode == Rounding::rtz ? max_code : inf;
-    zero_code_[s] = f.has_negative_zero() ? sb : 0;
+    c.inf_code[s] = overflow == Overflow::saturate ? max_code : inf;
+    c.over_code[s] = overflow == Overflow::saturate || mode == Rounding::rtz ? max_code : inf;
+    c.zero_code[s] = f.has_negative_zero() ? sb : 0;
   }
+}
+
+template <class DivisorAt>
+void Encoder::encode_loop(const double* x, DivisorAt divisor, uint32_t* out, size_t n) const {
+  const Consts c = c_;
+  switch (c.path) {
+    case Path::floating:
+      for (size_t i = 0; i < n; ++i) out[i] = floating(c, x[i] / divisor(i));
+      return;
+    case Path::integer:
+      for (size_t i = 0; i < n; ++i) {
+        const double v = x[i] / divisor(i);
+        out[i] = v == v ? integer(c, v) : encode(fmt_, v, mode_, overflow_);
+      }
+      return;
+    case Path::generic:
+      for (size_t i = 0; i < n; ++i) out[i] = encode(fmt_, x[i] / divisor(i), mode_, overflow_);
+      return;
+  }
+}
+
+void Encoder::encode_divided(const double* x, double divisor, uint32_t* out, size_t n) const {
+  encode_loop(x, [divisor](size_t) { return divisor; }, out, n);
+}
+
+void Encoder::encode_divided(const double* x, const double* divisors, uint32_t* out, size_t n) const {
+  encode_loop(x, [divisors](size_t i) { return divisors[i]; }, out, n);
 }
 
 }  // namespace qmac::num

@@ -172,22 +172,30 @@ constexpr double kTwoM53 = 0x1p-53;
 
 inline double fraction53(uint64_t u) { return double(u >> 11) * kTwoM53; }  // [0, 1)
 
+// The slow paths take the engine by value and hand its new state back, so
+// the fast path's engine is never address-taken and stays in registers.
+template <class Engine>
+struct Drawn {
+  double x;
+  Engine rng;
+};
+
 // Exponential from a first word u: the layer's fast accept inline, the rest
 // (base strip, wedges: ~1 % of draws) out of line.
 template <class Engine>
-__attribute__((noinline)) double exponential_slow(Engine& rng, uint64_t u) {
+__attribute__((noinline)) Drawn<Engine> exponential_slow(Engine rng, uint64_t u) {
   const double* const tx = boost::random::detail::exponential_table<double>::table_x;  // 257 entries
   const double* const ty = boost::random::detail::exponential_table<double>::table_y;
   double shift = 0;
   while (true) {
     const unsigned i = unsigned(u & 0xff);
     const double x = fraction53(u) * tx[i];
-    if (x < tx[i + 1]) return shift + x;
+    if (x < tx[i + 1]) return {shift + x, rng};
     if (i == 0) {
       shift += tx[1];  // the exponential's tail is the whole distribution, shifted
     } else {
       const double y = ty[i] + fraction53(rng()) * (ty[i + 1] - ty[i]);
-      if (y < std::exp(-x)) return shift + x;
+      if (y < std::exp(-x)) return {shift + x, rng};
     }
     u = rng();
   }
@@ -199,7 +207,9 @@ inline double exponential_from(Engine& rng, uint64_t u) {
   const unsigned i = unsigned(u & 0xff);
   const double x = fraction53(u) * tx[i];
   if (__builtin_expect(x < tx[i + 1], 1)) return x;
-  return exponential_slow(rng, u);
+  const Drawn<Engine> d = exponential_slow(rng, u);
+  rng = d.rng;
+  return d.x;
 }
 
 template <class Engine>
@@ -208,11 +218,12 @@ inline double exponential_draw(Engine& rng) { return exponential_from(rng, rng()
 template <class Engine>
 inline double normal_draw(Engine& rng);
 
+
 // The normal's draws that miss the layer's rectangle: the tail beyond r
 // (Marsaglia 1964: x = E1 / r, accept when 2 E2 > x^2) or a wedge (accept
 // when a uniform height is under the density), else a fresh draw.
 template <class Engine>
-__attribute__((noinline)) double normal_slow(Engine& rng, uint64_t u) {
+__attribute__((noinline)) Drawn<Engine> normal_slow(Engine rng, uint64_t u) {
   const double* const tx = boost::random::detail::normal_table<double>::table_x;  // 129 entries
   const double* const ty = boost::random::detail::normal_table<double>::table_y;
   const unsigned i = unsigned(u & 0x7f);
@@ -228,9 +239,12 @@ __attribute__((noinline)) double normal_slow(Engine& rng, uint64_t u) {
     x = r + e1;
   } else {
     const double y = ty[i] + fraction53(rng()) * (ty[i + 1] - ty[i]);
-    if (!(y < std::exp(-0.5 * x * x))) return normal_draw(rng);
+    if (!(y < std::exp(-0.5 * x * x))) {
+      const double again = normal_draw(rng);
+      return {again, rng};
+    }
   }
-  return negative ? -x : x;
+  return {negative ? -x : x, rng};
 }
 
 template <class Engine>
@@ -240,7 +254,9 @@ inline double normal_draw(Engine& rng) {
   const unsigned i = unsigned(u & 0x7f);
   const double x = fraction53(u) * tx[i];
   if (__builtin_expect(x < tx[i + 1], 1)) return (u >> 7) & 1 ? -x : x;
-  return normal_slow(rng, u);
+  const Drawn<Engine> d = normal_slow(rng, u);
+  rng = d.rng;
+  return d.x;
 }
 
 template <class Engine>
@@ -298,18 +314,28 @@ double standard_normal(Xoshiro256pp& rng) { return normal_draw(rng); }
 double standard_laplace(Xoshiro256pp& rng) { return laplace_draw(rng); }
 double standard_student_t(Xoshiro256pp& rng, double nu) { return StudentT(nu)(rng); }
 
+// The fill loops draw from a local copy of the engine (its state stays in
+// registers; a rare slow path spills it) and store it back at the end.
 void fill_uniform_open01(Xoshiro256pp& rng, double* out, size_t n) {
-  for (size_t i = 0; i < n; ++i) out[i] = open01_draw(rng);
+  Xoshiro256pp r = rng;
+  for (size_t i = 0; i < n; ++i) out[i] = open01_draw(r);
+  rng = r;
 }
 void fill_standard_normal(Xoshiro256pp& rng, double* out, size_t n) {
-  for (size_t i = 0; i < n; ++i) out[i] = normal_draw(rng);
+  Xoshiro256pp r = rng;
+  for (size_t i = 0; i < n; ++i) out[i] = normal_draw(r);
+  rng = r;
 }
 void fill_standard_laplace(Xoshiro256pp& rng, double* out, size_t n) {
-  for (size_t i = 0; i < n; ++i) out[i] = laplace_draw(rng);
+  Xoshiro256pp r = rng;
+  for (size_t i = 0; i < n; ++i) out[i] = laplace_draw(r);
+  rng = r;
 }
 void fill_standard_student_t(Xoshiro256pp& rng, double nu, double* out, size_t n) {
   const StudentT t(nu);
-  for (size_t i = 0; i < n; ++i) out[i] = t(rng);
+  Xoshiro256pp r = rng;
+  for (size_t i = 0; i < n; ++i) out[i] = t(r);
+  rng = r;
 }
 
 namespace {

@@ -8,13 +8,14 @@
 #include "sim/errors.hpp"
 #include "sim/run/report.hpp"
 #include "sim/run/simulate.hpp"
+#include "sim/run/threads.hpp"
 
 namespace qmac::cli {
 namespace {
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description desc("run options");
-  std::string path, engine, json_path, vcd, tensors_dir;
+  std::string path, engine, json_path, vcd, tensors_dir, threads;
   std::vector<std::string> sets;
   desc.add_options()
     ("config", po::value(&path), "config file (YAML); default: the built-in default (see --print-config)")
@@ -23,16 +24,18 @@ int run_run(const std::vector<std::string>& args) {
     ("json", po::value(&json_path), "write the results as JSON to FILE (- for stdout)")
     ("vcd", po::value(&vcd), "write a VCD waveform of the traced PEs (trace.pes, trace.cycles) to FILE")
     ("save-tensors", po::value(&tensors_dir), "write a.npy, b.npy (dequantised inputs) and c.npy (output) to DIR")
+    ("threads", po::value(&threads), "host threads (default: $QMAC_THREADS, else every core); results are the same for any number")
     ("print-config", "print the fully resolved config as YAML and exit");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
   if (!parse_args(args, desc, vm,
                   "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--engine fast|pe] [--json FILE|-] [--vcd FILE] "
-                  "[--save-tensors DIR] [--print-config]",
+                  "[--save-tensors DIR] [--threads N] [--print-config]",
                   &pos))
     return 0;
 
+  const int host_threads = run::resolve_threads(vm.count("threads") ? &threads : nullptr);
   config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
   if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
@@ -53,7 +56,7 @@ int run_run(const std::vector<std::string>& args) {
     trace = config::trace_options(cfg);
   }
 
-  run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr);
+  run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr, host_threads);
   sim.profile.start("cost");
   auto j = run::to_json(sim);
   run::add_cost(j, sim);

@@ -1,7 +1,10 @@
 #include "sim/run/simulate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+
+#include "models/numerics/codec.hpp"
 
 #include "sim/errors.hpp"
 
@@ -11,38 +14,67 @@ using nlohmann::ordered_json;
 
 namespace {
 
-workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis) {
+workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis, int threads) {
   if (spec.dist.kind == workload::DistKind::npy) return workload::load_npy(spec.dist.path, rows, cols);
-  return workload::generate(spec, rows, cols, axis);
+  return workload::generate(spec, rows, cols, axis, threads);
+}
+
+// A quantised tensor as a reference-GEMM operand: its codes dequantised on the fly.
+GemmOperand dequantized(const workload::Quantized& q, const std::vector<double>& table) {
+  GemmOperand g;
+  g.codes = q.codes.data();
+  g.format = &q.format;
+  g.table = table.empty() ? nullptr : table.data();
+  g.scales = q.scales.data();
+  g.nscales = q.scales.size();
+  g.channel_rows = q.channel_axis == workload::Axis::rows;
+  return g;
+}
+
+GemmOperand values(const workload::Tensor& t) {
+  GemmOperand g;
+  g.values = t.values.data();
+  return g;
 }
 
 }  // namespace
 
 ordered_json finite_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
 
-Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace) {
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads) {
+  threads = std::max(1, threads);
   Simulation s;
   s.config = cfg;
   const auto& w = cfg.workload;
   // A is m x k with channels along rows (per token m); B is k x n with channels
   // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
   s.profile.start("generate");
-  s.a = operand(w.a, w.m, w.k, workload::Axis::rows);
-  s.b = operand(w.b, w.k, w.n, workload::Axis::cols);
+  s.a = operand(w.a, w.m, w.k, workload::Axis::rows, threads);
+  s.b = operand(w.b, w.k, w.n, workload::Axis::cols, threads);
   s.profile.start("quantize");
-  s.qa = workload::quantize(s.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows);
-  s.qb = workload::quantize(s.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols);
+  s.qa = workload::quantize(s.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows, threads);
+  s.qb = workload::quantize(s.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols, threads);
 
   s.profile.start("simulate");
+  // The codes move into the GEMM and back (no copy: B of a GEMV can be large).
   array::Gemm gemm;
   gemm.m = w.m;
   gemm.k = w.k;
   gemm.n = w.n;
-  gemm.a = s.qa.codes;
-  gemm.b = s.qb.codes;
+  gemm.a = std::move(s.qa.codes);
+  gemm.b = std::move(s.qb.codes);
   const num::MacSpec mac = config::mac_spec(cfg);
-  s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, config::array_options(cfg), gemm,
-                             cfg.engine, trace);
+  array::ArrayOptions options = config::array_options(cfg);
+  options.threads = threads;
+  try {
+    s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, options, gemm, cfg.engine, trace);
+  } catch (...) {
+    s.qa.codes = std::move(gemm.a);
+    s.qb.codes = std::move(gemm.b);
+    throw;
+  }
+  s.qa.codes = std::move(gemm.a);
+  s.qb.codes = std::move(gemm.b);
 
   s.profile.start("reference");
   const num::Accumulator out(cfg.array.output_buffer);
@@ -52,9 +84,9 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace)
       const size_t i = size_t(m) * size_t(w.n) + size_t(n);
       s.c[i] = out.value(s.result.c[i]) * s.qa.scale_of(m, 0) * s.qb.scale_of(0, n);
     }
-  s.vs_fp64 = compare(gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n), s.c);
-  s.vs_dequantized =
-      compare(gemm_f64(s.qa.dequantized().values, s.qb.dequantized().values, w.m, w.k, w.n), s.c);
+  s.vs_fp64 = compare(gemm_f64(values(s.a), values(s.b), w.m, w.k, w.n, threads), s.c);
+  const std::vector<double> ta = num::decode_table(s.qa.format), tb = num::decode_table(s.qb.format);
+  s.vs_dequantized = compare(gemm_f64(dequantized(s.qa, ta), dequantized(s.qb, tb), w.m, w.k, w.n, threads), s.c);
   s.profile.stop();
   return s;
 }

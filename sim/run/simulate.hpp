@@ -27,8 +27,10 @@ struct Simulation {
 };
 
 // Runs the configured GEMM once (one SystemC elaboration, in a child process).
-// `trace` non-null writes a VCD (pe engine).
-Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace);
+// `trace` non-null writes a VCD (pe engine). `threads` (>= 1) host threads
+// generate, quantise, simulate (fast engine) and compute the references; every
+// result is the same for any number (issue 13).
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads = 1);
 
 // The JSON of cli-contract.md for a simulation (without "cost", added by the caller).
 nlohmann::ordered_json to_json(const Simulation& s);

@@ -63,7 +63,9 @@ struct Quantized {
 //         (integers: max |x| / max_int, symmetric); an all-zero channel gets 1;
 //   best: the MSE-minimising scale on the data (num::best_scale_for_data, the
 //         same search as `qmac qerror --method sample`).
+// The codes are num::Encoder's (= num::encode of x / scale, bit for bit),
+// computed on `threads` threads; nothing depends on the thread count.
 Quantized quantize(const Tensor& t, const num::Format& fmt, Granularity granularity, ScaleMethod method,
-                   Axis channel_axis);
+                   Axis channel_axis, int threads = 1);
 
 }  // namespace qmac::workload

@@ -157,3 +157,28 @@ TEST(DecodeTable, EqualsDecodeForEveryCodeAndIsEmptyAbove16Bits) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Encoder_Bulk, EncodeDividedEqualsEncodeOfTheQuotient) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> nd(0, 3);
+  std::vector<double> x(5000), d(5000);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = nd(rng) * std::exp(nd(rng)), d[i] = 0.01 + std::fabs(nd(rng));
+  x[7] = std::numeric_limits<double>::infinity();
+  x[8] = -0.0;
+  for (const char* name : {"fp8_e4m3", "fp8_e5m2", "e2m5_fnuz", "int8", "uint4", "fp16", "bf16", "e5m0"})
+    for (Rounding mode : {Rounding::rne, Rounding::rtz}) {
+      const Format f = parse_format(name);
+      const Encoder enc(f, mode, Overflow::saturate);
+      std::vector<uint32_t> one(x.size()), each(x.size());
+      enc.encode_divided(x.data(), 0.37, one.data(), x.size());
+      enc.encode_divided(x.data(), d.data(), each.data(), x.size());
+      for (size_t i = 0; i < x.size(); ++i) {
+        ASSERT_EQ(one[i], encode(f, x[i] / 0.37, mode, Overflow::saturate)) << name << " " << x[i];
+        ASSERT_EQ(each[i], encode(f, x[i] / d[i], mode, Overflow::saturate)) << name << " " << x[i] << " / " << d[i];
+      }
+    }
+}
+
+}  // namespace
