@@ -5,11 +5,13 @@
 // without a decode table), on 1, 2 and 7 threads.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <vector>
 
 #include "models/numerics/codec.hpp"
+#include "models/numerics/isa.hpp"
 #include "sim/run/accuracy.hpp"
 
 using qmac::run::GemmOperand;
@@ -31,6 +33,19 @@ std::vector<double> naive(const std::vector<double>& a, const std::vector<double
     }
   return c;
 }
+
+// Every instruction set this CPU has (QMAC_ISA selects the kernels).
+std::vector<const char*> isas() {
+  std::vector<const char*> v{"baseline"};
+  if (int(qmac::num::cpu_isa()) >= int(qmac::num::Isa::avx2)) v.push_back("avx2");
+  if (qmac::num::cpu_isa() == qmac::num::Isa::avx512) v.push_back("avx512");
+  return v;
+}
+
+struct IsaScope {
+  explicit IsaScope(const char* isa) { ::setenv("QMAC_ISA", isa, 1); }
+  ~IsaScope() { ::unsetenv("QMAC_ISA"); }
+};
 
 bool same_bits(const std::vector<double>& x, const std::vector<double>& y) {
   return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0;
@@ -78,8 +93,12 @@ TEST(Fp64Gemm_Values, BitIdenticalToTheTripleLoopOnAnyThreads) {
     GemmOperand ga, gb;
     ga.values = a.data();
     gb.values = b.data();
-    for (int threads : {1, 2, 7})
-      EXPECT_TRUE(same_bits(gemm_f64(ga, gb, m, k, n, threads), want)) << m << "x" << k << "x" << n << " on " << threads;
+    for (const char* isa : isas()) {
+      const IsaScope scope(isa);
+      for (int threads : {1, 2, 7})
+        EXPECT_TRUE(same_bits(gemm_f64(ga, gb, m, k, n, threads), want))
+            << m << "x" << k << "x" << n << " on " << threads << " " << isa;
+    }
     EXPECT_TRUE(same_bits(gemm_f64(a, b, m, k, n), want));
   }
 }
@@ -101,10 +120,13 @@ TEST(Fp64Gemm_Codes, DequantisedOnTheFlyEqualsTheDequantisedCopy) {
           ga.scales = a.scales.data(), ga.nscales = a.scales.size(), ga.channel_rows = true;
           gb.codes = b.codes.data(), gb.format = &fb, gb.table = tables ? tb.data() : nullptr;
           gb.scales = b.scales.data(), gb.nscales = b.scales.size(), gb.channel_rows = false;
-          for (int threads : {1, 2, 7})
-            EXPECT_TRUE(same_bits(gemm_f64(ga, gb, m, k, n, threads), want))
-                << m << "x" << k << "x" << n << " per " << per_a << "/" << per_b << " tables " << tables << " on "
-                << threads;
+          for (const char* isa : isas()) {
+            const IsaScope scope(isa);
+            for (int threads : {1, 2, 7})
+              EXPECT_TRUE(same_bits(gemm_f64(ga, gb, m, k, n, threads), want))
+                  << m << "x" << k << "x" << n << " per " << per_a << "/" << per_b << " tables " << tables << " on "
+                  << threads << " " << isa;
+          }
         }
       }
     }
