@@ -24,8 +24,47 @@ constexpr size_t kChunk = size_t{1} << 20;
 
 #define QMAC_INLINE __attribute__((always_inline)) inline
 
-QMAC_INLINE uint32_t popc32(uint32_t x) { return uint32_t(__builtin_popcount(x)); }
-QMAC_INLINE uint32_t popc64(uint64_t x) { return uint32_t(__builtin_popcountll(x)); }
+// Toggle tallies in the lane loops. With a vector popcount (AVX-512
+// VPOPCNTDQ) a tally is the popcount and the loops vectorise to it. Without
+// one, __builtin_popcount would be one scalar POPCNT per lane (GCC also turns
+// the textbook SWAR popcount back into POPCNT), so the tally keeps per-byte
+// bit counts (three SWAR steps, which vectorise everywhere) and sums the bytes
+// every kByteSteps steps, before a byte (8 per step) can exceed 255.
+constexpr size_t kByteSteps = 31;
+template <bool kHw>
+constexpr size_t chunk_steps() { return kHw ? kChunk : kByteSteps; }
+template <bool kHw>
+QMAC_INLINE uint32_t tally32(uint32_t x) {
+  if constexpr (kHw) {
+    return uint32_t(__builtin_popcount(x));
+  } else {
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    return (x + (x >> 4)) & 0x0f0f0f0fu;
+  }
+}
+template <bool kHw>
+QMAC_INLINE uint64_t tally64(uint64_t x) {
+  if constexpr (kHw) {
+    return uint64_t(__builtin_popcountll(x));
+  } else {
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    return (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  }
+}
+template <bool kHw>
+QMAC_INLINE uint64_t untally32(uint32_t t) {
+  if constexpr (kHw) return t;
+  return (t & 0xff) + ((t >> 8) & 0xff) + ((t >> 16) & 0xff) + (t >> 24);
+}
+template <bool kHw>
+QMAC_INLINE uint64_t untally64(uint64_t t) {
+  if constexpr (kHw) return t;
+  uint64_t s = 0;
+  for (int b = 0; b < 64; b += 8) s += (t >> b) & 0xff;
+  return s;
+}
 
 QMAC_INLINE uint32_t float_bits(float f) {
   uint32_t u;
@@ -50,7 +89,7 @@ QMAC_INLINE uint64_t product_bits(int64_t x, int64_t y, uint64_t mask) { return 
 
 // ----------------------------------------------------------------- IntLanes
 
-template <bool kFirst>
+template <bool kHw, bool kFirst>
 QMAC_INLINE void int_row_body(const RowPass& p, State& st, Counts& c) {
   int32_t sv[L];
   uint32_t pa[L], pp[L];
@@ -63,8 +102,9 @@ QMAC_INLINE void int_row_body(const RowPass& p, State& st, Counts& c) {
   const int32_t* __restrict xv = p.xt.i32;
   const uint8_t* __restrict xs = p.x;
   int32_t* __restrict ps = static_cast<int32_t*>(p.psum);
-  for (size_t r0 = 0; r0 < p.n; r0 += kChunk) {
-    const size_t r1 = p.n - r0 < kChunk ? p.n : r0 + kChunk;
+  constexpr size_t kSteps = chunk_steps<kHw>();
+  for (size_t r0 = 0; r0 < p.n; r0 += kSteps) {
+    const size_t r1 = p.n - r0 < kSteps ? p.n : r0 + kSteps;
     uint32_t ta[L] = {}, tp[L] = {};
     for (size_t r = r0; r < r1; ++r) {
       const int32_t x = xv[xs[r]];
@@ -74,25 +114,27 @@ QMAC_INLINE void int_row_body(const RowPass& p, State& st, Counts& c) {
         const int32_t s = (kFirst ? 0 : row[l]) + prod;
         row[l] = s;
         const uint32_t ab = uint32_t(s) & amask;
-        ta[l] += popc32(ab ^ pa[l]);
+        ta[l] += tally32<kHw>(ab ^ pa[l]);
         pa[l] = ab;
         const uint32_t pb = uint32_t(prod) & pmask;
-        tp[l] += popc32(pb ^ pp[l]);
+        tp[l] += tally32<kHw>(pb ^ pp[l]);
         pp[l] = pb;
       }
     }
-    for (int l = 0; l < L; ++l) c.acc[l] += ta[l], c.prod[l] += tp[l];
+    for (int l = 0; l < L; ++l) c.acc[l] += untally32<kHw>(ta[l]), c.prod[l] += untally32<kHw>(tp[l]);
   }
   for (int l = 0; l < L; ++l) st.acc[l] = pa[l], st.prod[l] = pp[l];
 }
 
+template <bool kHw>
 QMAC_INLINE void int_row_impl(const RowPass& p, State& st, Counts& c) {
   if (p.first)
-    int_row_body<true>(p, st, c);
+    int_row_body<kHw, true>(p, st, c);
   else
-    int_row_body<false>(p, st, c);
+    int_row_body<kHw, false>(p, st, c);
 }
 
+template <bool kHw>
 QMAC_INLINE void int_os_impl(const OsPass& p, State& st, Counts& c) {
   int32_t acc[L] = {};
   uint32_t pa[L], pp[L];
@@ -100,8 +142,9 @@ QMAC_INLINE void int_os_impl(const OsPass& p, State& st, Counts& c) {
   const uint32_t amask = uint32_t(p.acc_mask), pmask = uint32_t(p.prod_mask);
   const int32_t* __restrict av = p.at.i32;
   const int32_t* __restrict bv = static_cast<const int32_t*>(p.bv);
-  for (size_t k0 = 0; k0 < p.k; k0 += kChunk) {
-    const size_t k1 = p.k - k0 < kChunk ? p.k : k0 + kChunk;
+  constexpr size_t kSteps = chunk_steps<kHw>();
+  for (size_t k0 = 0; k0 < p.k; k0 += kSteps) {
+    const size_t k1 = p.k - k0 < kSteps ? p.k : k0 + kSteps;
     uint32_t ta[L] = {}, tp[L] = {};
     for (size_t k = k0; k < k1; ++k) {
       const int32_t x = av[p.a[k]];
@@ -111,14 +154,14 @@ QMAC_INLINE void int_os_impl(const OsPass& p, State& st, Counts& c) {
         const int32_t s = acc[l] + prod;
         acc[l] = s;
         const uint32_t ab = uint32_t(s) & amask;
-        ta[l] += popc32(ab ^ pa[l]);
+        ta[l] += tally32<kHw>(ab ^ pa[l]);
         pa[l] = ab;
         const uint32_t pb = uint32_t(prod) & pmask;
-        tp[l] += popc32(pb ^ pp[l]);
+        tp[l] += tally32<kHw>(pb ^ pp[l]);
         pp[l] = pb;
       }
     }
-    for (int l = 0; l < L; ++l) c.acc[l] += ta[l], c.prod[l] += tp[l];
+    for (int l = 0; l < L; ++l) c.acc[l] += untally32<kHw>(ta[l]), c.prod[l] += untally32<kHw>(tp[l]);
   }
   int32_t* out = static_cast<int32_t*>(p.acc_out);
   for (int l = 0; l < L; ++l) st.acc[l] = pa[l], st.prod[l] = pp[l], out[l] = acc[l];
@@ -131,7 +174,7 @@ QMAC_INLINE void int_os_impl(const OsPass& p, State& st, Counts& c) {
 
 QMAC_INLINE uint32_t f32_register_bits(float s) { return s == s ? float_bits(s) : kFp32CanonicalNan; }
 
-template <bool kFirst>
+template <bool kHw, bool kFirst>
 QMAC_INLINE void f32_row_body(const RowPass& p, State& st, Counts& c) {
   float sv[L];
   int64_t si[L];
@@ -146,9 +189,11 @@ QMAC_INLINE void f32_row_body(const RowPass& p, State& st, Counts& c) {
   const uint64_t pmask = p.prod_mask;
   float* __restrict ps = static_cast<float*>(p.psum);
   uint64_t overflows = 0;
-  for (size_t r0 = 0; r0 < p.n; r0 += kChunk) {
-    const size_t r1 = p.n - r0 < kChunk ? p.n : r0 + kChunk;
-    uint32_t ta[L] = {}, tp[L] = {}, ov[L] = {};
+  constexpr size_t kSteps = chunk_steps<kHw>();
+  for (size_t r0 = 0; r0 < p.n; r0 += kSteps) {
+    const size_t r1 = p.n - r0 < kSteps ? p.n : r0 + kSteps;
+    uint32_t ta[L] = {}, ov[L] = {};
+    uint64_t tp[L] = {};
     for (size_t r = r0; r < r1; ++r) {
       const uint8_t code = p.x[r];
       const float x = p.xt.f32[code];
@@ -160,26 +205,29 @@ QMAC_INLINE void f32_row_body(const RowPass& p, State& st, Counts& c) {
         row[l] = s;
         ov[l] += uint32_t(std::isinf(s) & std::isfinite(old));
         const uint32_t ab = f32_register_bits(s);
-        ta[l] += popc32(ab ^ pa[l]);
+        ta[l] += tally32<kHw>(ab ^ pa[l]);
         pa[l] = ab;
         const uint64_t pb = product_bits(xi, si[l], pmask);
-        tp[l] += popc64(pb ^ pp[l]);
+        tp[l] += tally64<kHw>(pb ^ pp[l]);
         pp[l] = pb;
       }
     }
-    for (int l = 0; l < L; ++l) c.acc[l] += ta[l], c.prod[l] += tp[l], overflows += ov[l];
+    for (int l = 0; l < L; ++l)
+      c.acc[l] += untally32<kHw>(ta[l]), c.prod[l] += untally64<kHw>(tp[l]), overflows += ov[l];
   }
   c.overflows += overflows;
   for (int l = 0; l < L; ++l) st.acc[l] = pa[l], st.prod[l] = pp[l];
 }
 
+template <bool kHw>
 QMAC_INLINE void f32_row_impl(const RowPass& p, State& st, Counts& c) {
   if (p.first)
-    f32_row_body<true>(p, st, c);
+    f32_row_body<kHw, true>(p, st, c);
   else
-    f32_row_body<false>(p, st, c);
+    f32_row_body<kHw, false>(p, st, c);
 }
 
+template <bool kHw>
 QMAC_INLINE void f32_os_impl(const OsPass& p, State& st, Counts& c) {
   float acc[L] = {};
   uint32_t pa[L];
@@ -189,9 +237,11 @@ QMAC_INLINE void f32_os_impl(const OsPass& p, State& st, Counts& c) {
   const float* __restrict bv = static_cast<const float*>(p.bv);
   const int64_t* __restrict bi = p.bi;
   uint64_t overflows = 0;
-  for (size_t k0 = 0; k0 < p.k; k0 += kChunk) {
-    const size_t k1 = p.k - k0 < kChunk ? p.k : k0 + kChunk;
-    uint32_t ta[L] = {}, tp[L] = {}, ov[L] = {};
+  constexpr size_t kSteps = chunk_steps<kHw>();
+  for (size_t k0 = 0; k0 < p.k; k0 += kSteps) {
+    const size_t k1 = p.k - k0 < kSteps ? p.k : k0 + kSteps;
+    uint32_t ta[L] = {}, ov[L] = {};
+    uint64_t tp[L] = {};
     for (size_t k = k0; k < k1; ++k) {
       const uint8_t code = p.a[k];
       const float x = p.at.f32[code];
@@ -202,14 +252,15 @@ QMAC_INLINE void f32_os_impl(const OsPass& p, State& st, Counts& c) {
         acc[l] = s;
         ov[l] += uint32_t(std::isinf(s) & std::isfinite(old));
         const uint32_t ab = f32_register_bits(s);
-        ta[l] += popc32(ab ^ pa[l]);
+        ta[l] += tally32<kHw>(ab ^ pa[l]);
         pa[l] = ab;
         const uint64_t pb = product_bits(xi, bi[k * L + size_t(l)], pmask);
-        tp[l] += popc64(pb ^ pp[l]);
+        tp[l] += tally64<kHw>(pb ^ pp[l]);
         pp[l] = pb;
       }
     }
-    for (int l = 0; l < L; ++l) c.acc[l] += ta[l], c.prod[l] += tp[l], overflows += ov[l];
+    for (int l = 0; l < L; ++l)
+      c.acc[l] += untally32<kHw>(ta[l]), c.prod[l] += untally64<kHw>(tp[l]), overflows += ov[l];
   }
   c.overflows += overflows;
   float* out = static_cast<float*>(p.acc_out);
@@ -292,10 +343,11 @@ QMAC_INLINE Step round_step(VD v, VD p, const VConsts& c) {
   return {r, code, fits | special};
 }
 
-// popcount per 64-bit lane: the instruction where the ISA has it (the lane
-// loop vectorises to VPOPCNTQ), else the SWAR sum of bits.
+// Toggle tallies per 64-bit lane (see tally32): the popcount where the ISA
+// has it (the lane loop vectorises to VPOPCNTQ), else per-byte bit counts,
+// summed by untally_v every kByteSteps steps.
 template <bool kHw>
-QMAC_INLINE VU popc_v(VU x) {
+QMAC_INLINE VU tally_v(VU x) {
   if constexpr (kHw) {
     uint64_t a[H];
     std::memcpy(a, &x, sizeof a);
@@ -307,12 +359,17 @@ QMAC_INLINE VU popc_v(VU x) {
     const VU m1 = VU{} + 0x5555555555555555ULL, m2 = VU{} + 0x3333333333333333ULL, m4 = VU{} + 0x0f0f0f0f0f0f0f0fULL;
     x = x - ((x >> 1) & m1);
     x = (x & m2) + ((x >> 2) & m2);
-    x = (x + (x >> 4)) & m4;
-    x = x + (x >> 8);
-    x = x + (x >> 16);
-    x = x + (x >> 32);
-    return x & (VU{} + 0x7f);
+    return (x + (x >> 4)) & m4;
   }
+}
+template <bool kHw>
+QMAC_INLINE VU untally_v(VU t) {
+  if constexpr (kHw) return t;
+  const VU m8 = VU{} + 0x00ff00ff00ff00ffULL;
+  t = (t & m8) + ((t >> 8) & m8);  // four 16-bit sums
+  t = t + (t >> 16);
+  t = t + (t >> 32);
+  return t & (VU{} + 0xffff);
 }
 
 QMAC_INLINE bool all_set(VU a, VU b) {
@@ -352,9 +409,9 @@ QMAC_INLINE void fgen_step(VD (&v)[2], const VD (&p)[2], const VU (&pb)[2], cons
   }
   for (int h = 0; h < 2; ++h) {
     v[h] = (VD)s[h].r;
-    ta[h] += popc_v<kHw>(s[h].code ^ pa[h]);
+    ta[h] += tally_v<kHw>(s[h].code ^ pa[h]);
     pa[h] = s[h].code;
-    tp[h] += popc_v<kHw>(pb[h] ^ pp[h]);
+    tp[h] += tally_v<kHw>(pb[h] ^ pp[h]);
     pp[h] = pb[h];
   }
 }
@@ -377,8 +434,13 @@ QMAC_INLINE void fgen_row_body(const RowPass& p, const FloatRounding& f, State& 
     }
   const VU pmask = VU{} + p.prod_mask;
   double* __restrict ps = static_cast<double*>(p.psum);
-  VU ta[2] = {}, tp[2] = {};  // 64-bit lane counters: no chunking needed
+  VU ta[2] = {}, tp[2] = {}, sum_a[2] = {}, sum_p[2] = {};
+  size_t since_flush = 0;
   for (size_t r = 0; r < p.n; ++r) {
+    if (!kHw && ++since_flush == kByteSteps) {
+      for (int h = 0; h < 2; ++h) sum_a[h] += untally_v<kHw>(ta[h]), sum_p[h] += untally_v<kHw>(tp[h]), ta[h] = tp[h] = VU{};
+      since_flush = 0;
+    }
     const uint8_t code = p.x[r];
     const double x = p.xt.f64[code];
     const int64_t xi = p.xt.lsbs[code];
@@ -393,11 +455,12 @@ QMAC_INLINE void fgen_row_body(const RowPass& p, const FloatRounding& f, State& 
     store_vd(row, v[0]);
     store_vd(row + H, v[1]);
   }
+  for (int h = 0; h < 2; ++h) sum_a[h] += untally_v<kHw>(ta[h]), sum_p[h] += untally_v<kHw>(tp[h]);
   for (int h = 0; h < 2; ++h)
     for (int i = 0; i < H; ++i) {
       const int l = h * H + i;
-      cnt.acc[l] += ta[h][i];
-      cnt.prod[l] += tp[h][i];
+      cnt.acc[l] += sum_a[h][i];
+      cnt.prod[l] += sum_p[h][i];
       st.acc[l] = pa[h][i];
       st.prod[l] = pp[h][i];
     }
@@ -420,8 +483,13 @@ QMAC_INLINE void fgen_os_impl(const OsPass& p, const FloatRounding& f, State& st
   const VU pmask = VU{} + p.prod_mask;
   const double* bv = static_cast<const double*>(p.bv);
   VD acc[2] = {VD{}, VD{}};
-  VU ta[2] = {}, tp[2] = {};
+  VU ta[2] = {}, tp[2] = {}, sum_a[2] = {}, sum_p[2] = {};
+  size_t since_flush = 0;
   for (size_t k = 0; k < p.k; ++k) {
+    if (!kHw && ++since_flush == kByteSteps) {
+      for (int h = 0; h < 2; ++h) sum_a[h] += untally_v<kHw>(ta[h]), sum_p[h] += untally_v<kHw>(tp[h]), ta[h] = tp[h] = VU{};
+      since_flush = 0;
+    }
     const uint8_t code = p.a[k];
     const double x = p.at.f64[code];
     const int64_t xi = p.at.lsbs[code];
@@ -436,12 +504,13 @@ QMAC_INLINE void fgen_os_impl(const OsPass& p, const FloatRounding& f, State& st
       return exact_step(f, old, code, p.b[k * L + size_t(l)], stats, out_code);
     });
   }
+  for (int h = 0; h < 2; ++h) sum_a[h] += untally_v<kHw>(ta[h]), sum_p[h] += untally_v<kHw>(tp[h]);
   double* out = static_cast<double*>(p.acc_out);
   for (int h = 0; h < 2; ++h)
     for (int i = 0; i < H; ++i) {
       const int l = h * H + i;
-      cnt.acc[l] += ta[h][i];
-      cnt.prod[l] += tp[h][i];
+      cnt.acc[l] += sum_a[h][i];
+      cnt.prod[l] += sum_p[h][i];
       st.acc[l] = pa[h][i];
       st.prod[l] = pp[h][i];
       out[l] = acc[h][i];
@@ -451,14 +520,14 @@ QMAC_INLINE void fgen_os_impl(const OsPass& p, const FloatRounding& f, State& st
 // ------------------------------------------------------ instruction sets
 
 #define QMAC_LANE_SET(NAME, HW, TARGET)                                                                    \
-  TARGET void int_row_##NAME(const RowPass& p, State& s, Counts& c) { int_row_impl(p, s, c); }         \
-  TARGET void f32_row_##NAME(const RowPass& p, State& s, Counts& c) { f32_row_impl(p, s, c); }         \
+  TARGET void int_row_##NAME(const RowPass& p, State& s, Counts& c) { int_row_impl<HW>(p, s, c); }         \
+  TARGET void f32_row_##NAME(const RowPass& p, State& s, Counts& c) { f32_row_impl<HW>(p, s, c); }         \
   TARGET void fgen_row_##NAME(const RowPass& p, const FloatRounding& f, State& s, Counts& c,            \
                               num::MacStats& m) {                                                      \
     fgen_row_impl<HW>(p, f, s, c, m);                                                                  \
   }                                                                                                    \
-  TARGET void int_os_##NAME(const OsPass& p, State& s, Counts& c) { int_os_impl(p, s, c); }            \
-  TARGET void f32_os_##NAME(const OsPass& p, State& s, Counts& c) { f32_os_impl(p, s, c); }            \
+  TARGET void int_os_##NAME(const OsPass& p, State& s, Counts& c) { int_os_impl<HW>(p, s, c); }            \
+  TARGET void f32_os_##NAME(const OsPass& p, State& s, Counts& c) { f32_os_impl<HW>(p, s, c); }            \
   TARGET void fgen_os_##NAME(const OsPass& p, const FloatRounding& f, State& s, Counts& c,              \
                              num::MacStats& m) {                                                       \
     fgen_os_impl<HW>(p, f, s, c, m);                                                                   \
