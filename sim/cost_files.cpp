@@ -6,6 +6,7 @@
 
 #include "sim/config/yaml_cursor.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac {
 
@@ -52,14 +53,13 @@ std::string resolve(const std::string& name_or_path, const std::string& kind, co
                            config::one_of(shipped_names(kind)) + ", or a path to a YAML file");
 }
 
-YAML::Node load_yaml(const std::string& path) {
+YAML::Node load_yaml(const std::string& path, const std::string& what) {
+  const std::string text = io::read_file(path, io::kMaxTextInput, what + " file");
   try {
-    return YAML::LoadFile(path);
-  } catch (const YAML::ParserException& e) {
+    return config::load_single_document(text, path);
+  } catch (const YAML::Exception& e) {
     throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
                      "YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    throw InputError(path, std::string("cannot read: ") + e.what());
   }
 }
 
@@ -94,9 +94,10 @@ std::vector<std::string> shipped_names(const std::string& kind) {
 }
 
 cost::GateLibrary load_gate_library(const std::string& name_or_path) {
-  const std::string path = resolve(name_or_path, "gates", "gate library");
+  const std::string kind_what = "gate library";
+  const std::string path = resolve(name_or_path, "gates", kind_what);
   const config::Source src(path);
-  const config::Cursor root(src, "", load_yaml(path));
+  const config::Cursor root(src, "", load_yaml(path, kind_what));
   root.expect_map({"name", "source", "cells"});
   cost::GateLibrary g;
   if (!root["name"].present() || !root["source"].present() || !root["cells"].present())
@@ -116,11 +117,12 @@ cost::GateLibrary load_gate_library(const std::string& name_or_path) {
 }
 
 cost::Technology load_technology(const std::string& name_or_path) {
-  const std::string path = resolve(name_or_path, "tech", "technology");
+  const std::string kind_what = "technology";
+  const std::string path = resolve(name_or_path, "tech", kind_what);
   const config::Source src(path);
-  const config::Cursor root(src, "", load_yaml(path));
+  const config::Cursor root(src, "", load_yaml(path, kind_what));
   root.expect_map({"name", "node_nm", "um2_per_ge", "pj_per_ge_toggle", "ff_clock_ge_toggles", "leakage_nw_per_ge",
-                   "clock_ghz"});
+                   "clock_ghz", "memory"});
   cost::Technology t;
   if (!root["name"].present()) root.fail("a technology needs a name");
   t.name = root["name"].string("a name");
@@ -132,6 +134,23 @@ cost::Technology load_technology(const std::string& name_or_path) {
   t.leakage_nw_per_ge = sourced(root["leakage_nw_per_ge"], true);
   t.clock_ghz = sourced(root["clock_ghz"]);
   return t;
+}
+
+memory::MemoryEnergy load_memory_energy(const std::string& name_or_path) {
+  const std::string path = resolve(name_or_path, "tech", "technology");
+  const config::Source src(path);
+  const config::Cursor root(src, "", load_yaml(path, "technology"));
+  const config::Cursor m = root["memory"];
+  if (!m.present())
+    root.fail("a memory model needs the technology's memory energies: a 'memory' section with sram_pj_per_byte, "
+              "sram_ref_kib, sram_capacity_exponent, dram_pj_per_byte (see configs/tech/45nm.yaml)");
+  m.expect_map({"sram_pj_per_byte", "sram_ref_kib", "sram_capacity_exponent", "dram_pj_per_byte"});
+  memory::MemoryEnergy e;
+  e.sram_pj_per_byte = sourced(m["sram_pj_per_byte"], true);
+  e.sram_ref_kib = sourced(m["sram_ref_kib"]);
+  e.sram_capacity_exponent = sourced(m["sram_capacity_exponent"], true);
+  e.dram_pj_per_byte = sourced(m["dram_pj_per_byte"], true);
+  return e;
 }
 
 }  // namespace qmac

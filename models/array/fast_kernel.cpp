@@ -126,7 +126,7 @@ class Kernel final : public FastKernel {
 
   void fold(int fi, uint64_t g0) override {
     if (p_.dataflow == Dataflow::os)
-      fold_os(p_.folds[size_t(fi)], g0);
+      fold_os(fi, g0);
     else
       fold_ws_is(fi, g0);
   }
@@ -421,7 +421,7 @@ class Kernel final : public FastKernel {
   void fold_ws_is(int fi, uint64_t g0) {
     const Fold& f = p_.folds[size_t(fi)];
     const int R = p_.R, nx = p_.nx;
-    const uint64_t tau = p_.tau;
+    const uint64_t span = p_.span(size_t(fi));  // the fold and any stall after it (feeders idle)
     num::Activity& act = res_.activity;
 
     // Streaming feeders: row i sends X[r][k0+i] in fold cycle lead + i + r
@@ -445,7 +445,7 @@ class Kernel final : public FastKernel {
         const Code* row = xt_.data() + size_t(i) * size_t(nx);
         for (int r = 0; r < nx; ++r) act.fwd_reg_toggles += ch.set(g0 + lead + uint64_t(i + r), row[r]);
       }
-      if (lead + uint64_t(i + nx) < tau) act.fwd_reg_toggles += ch.set(g0 + lead + uint64_t(i + nx), 0);
+      if (lead + uint64_t(i + nx) < span) act.fwd_reg_toggles += ch.set(g0 + lead + uint64_t(i + nx), 0);
     }
 
     if (!p_.double_buffer) {
@@ -604,9 +604,10 @@ class Kernel final : public FastKernel {
   // i + k, column j sends B[k][n0+j] in cycle j + k; PE (i,j) accumulates its
   // output over k ascending from zero and the tile drains into the output
   // buffer at the end of the fold.
-  void fold_os(const Fold& f, uint64_t g0) {
+  void fold_os(int fi, uint64_t g0) {
+    const Fold& f = p_.folds[size_t(fi)];
     const int R = p_.R, C = p_.C, K = p_.K;
-    const uint64_t tau = p_.tau;
+    const uint64_t span = p_.span(size_t(fi));  // the fold and any stall after it (feeders idle)
     num::Activity& act = res_.activity;
     at_.resize(size_t(f.mn) * size_t(K));
     for (int i = 0; i < R; ++i) {
@@ -620,13 +621,13 @@ class Kernel final : public FastKernel {
           act.fwd_reg_toggles += ch.set(g0 + uint64_t(i + k), row[k]);
         }
       }
-      if (uint64_t(i + K) < tau) act.fwd_reg_toggles += ch.set(g0 + uint64_t(i + K), 0);
+      if (uint64_t(i + K) < span) act.fwd_reg_toggles += ch.set(g0 + uint64_t(i + K), 0);
     }
     // Columns outside the tile: their feeder chains carry zeros.
     for (int j = f.cn; j < C; ++j) {
       ChainToggles& ch = col_chain_[size_t(j)];
       act.fwd_reg_toggles += ch.set(g0, 0);
-      if (uint64_t(j + K) < tau) act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
+      if (uint64_t(j + K) < span) act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
     }
     xtog_.resize(size_t(f.mn) + size_t(f.cn));
     for (int i = 0; i < f.mn; ++i) xtog_[size_t(i)] = sequence_toggles(at_.data() + size_t(i) * K, size_t(K));
@@ -636,16 +637,16 @@ class Kernel final : public FastKernel {
       const size_t groups = size_t((f.cn + lanes::kLanes - 1) / lanes::kLanes);
       run_tasks(groups, macs, [&](size_t g, Slot& s) {
         const int j0 = int(g) * lanes::kLanes;
-        os_lanes(f, g0, j0, std::min(lanes::kLanes, f.cn - j0), s);
+        os_lanes(f, g0, span, j0, std::min(lanes::kLanes, f.cn - j0), s);
       });
     } else {
-      run_tasks(size_t(f.cn), macs, [&](size_t j, Slot& s) { os_column(f, g0, int(j), s); });
+      run_tasks(size_t(f.cn), macs, [&](size_t j, Slot& s) { os_column(f, g0, span, int(j), s); });
     }
   }
 
   // Column j's feeder chain and B stream (bt_[j * K + k]), and its operand
   // toggle sequence.
-  void os_column_feed(Sink& sk, const Fold& f, uint64_t g0, int j) {
+  void os_column_feed(Sink& sk, const Fold& f, uint64_t g0, uint64_t span, int j) {
     const int K = p_.K;
     ChainToggles& ch = col_chain_[size_t(j)];
     if (j > 0) sk.act.fwd_reg_toggles += ch.set(g0, 0);
@@ -654,7 +655,7 @@ class Kernel final : public FastKernel {
       col[k] = Code(p_.b[size_t(k) * size_t(p_.N) + size_t(f.c0 + j)]);
       sk.act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + k), col[k]);
     }
-    if (uint64_t(j + K) < p_.tau) sk.act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
+    if (uint64_t(j + K) < span) sk.act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
     xtog_[size_t(f.mn + j)] = sequence_toggles(col, size_t(K));
   }
 
@@ -663,10 +664,10 @@ class Kernel final : public FastKernel {
     sk.act.mult_b_toggles += uint64_t(popc(uint32_t(b0) ^ last_b_[pe])) + xtog_[size_t(f.mn + j)];
   }
 
-  void os_column(const Fold& f, uint64_t g0, int j, Slot& s) {
+  void os_column(const Fold& f, uint64_t g0, uint64_t span, int j, Slot& s) {
     const int K = p_.K;
     Sink& sk = s.sink;
-    os_column_feed(sk, f, g0, j);
+    os_column_feed(sk, f, g0, span, j);
     const Code* bs = bt_.data() + size_t(j) * K;
     for (int i = 0; i < f.mn; ++i) {
       const size_t pe = size_t(i) * p_.C + size_t(j);
@@ -677,11 +678,11 @@ class Kernel final : public FastKernel {
     }
   }
 
-  void os_lanes(const Fold& f, uint64_t g0, int j0, int w, Slot& s) {
+  void os_lanes(const Fold& f, uint64_t g0, uint64_t span, int j0, int w, Slot& s) {
     constexpr int L = lanes::kLanes;
     const int K = p_.K;
     Sink& sk = s.sink;
-    for (int l = 0; l < w; ++l) os_column_feed(sk, f, g0, j0 + l);
+    for (int l = 0; l < w; ++l) os_column_feed(sk, f, g0, span, j0 + l);
     // The group's B operands step by step (k-major, kLanes per step).
     const size_t vb = lane_bytes();
     s.b_codes.assign(size_t(K) * L, 0);

@@ -63,7 +63,7 @@ struct Distribution {
 };
 
 // Parses `uniform`, `normal`, `laplace`, `student_t:NU`, `outliers:FRAC:MAG`.
-// Throws FormatError (from format.hpp) saying what was expected.
+// Throws DistributionError (errors.hpp) saying what was expected.
 Distribution parse_distribution(std::string_view text);
 
 // The engine of workload tensors: xoshiro256++ (Blackman & Vigna, "Scrambled

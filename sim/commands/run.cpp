@@ -1,11 +1,13 @@
 // qmac run: simulate one configured GEMM on the systolic array (cli-contract.md).
 #include <iostream>
-
+#include <memory>
 
 #include "sim/cli.hpp"
 #include "sim/cli_options.hpp"
 #include "sim/config/config.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
+#include "sim/run/memory_report.hpp"
 #include "sim/run/report.hpp"
 #include "sim/run/simulate.hpp"
 #include "sim/run/threads.hpp"
@@ -20,7 +22,8 @@ int run_run(const std::vector<std::string>& args) {
   desc.add_options()
     ("config", po::value(&path), "config file (YAML); default: the built-in default (see --print-config)")
     ("set", po::value(&sets)->composing(), "KEY=VALUE override of a config key by dotted path (repeatable)")
-    ("engine", po::value(&engine), "fast | pe (default: the config's engine, fast)")
+    ("engine", po::value(&engine), "fast | pe | analytic (default: the config's engine, fast); analytic: cycles, "
+                                    "memory and cost from the schedule, no simulation, no accuracy")
     ("json", po::value(&json_path), "write the results as JSON to FILE (- for stdout)")
     ("vcd", po::value(&vcd), "write a VCD waveform of the traced PEs (trace.pes, trace.cycles) to FILE")
     ("save-tensors", po::value(&tensors_dir), "write a.npy, b.npy (dequantised inputs) and c.npy (output) to DIR")
@@ -30,17 +33,29 @@ int run_run(const std::vector<std::string>& args) {
   pos.add("config", 1);
   po::variables_map vm;
   if (!parse_args(args, desc, vm,
-                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--engine fast|pe] [--json FILE|-] [--vcd FILE] "
+                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--engine fast|pe|analytic] [--json FILE|-] [--vcd FILE] "
                   "[--save-tensors DIR] [--threads N] [--print-config]",
                   &pos))
     return 0;
+  for (const char* opt : {"json", "vcd", "save-tensors", "engine"})
+    if (vm.count(opt) && vm[opt].as<std::string>().empty())
+      throw InputError(std::string("argument --") + opt, "is empty; expected a value");
 
   const int host_threads = run::resolve_threads(vm.count("threads") ? &threads : nullptr);
-  config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  config::Config cfg = load_config_argument(vm, path, sets);
   if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
   if (vm.count("print-config")) {
     std::cout << config::to_yaml(cfg);
+    return 0;
+  }
+  if (cfg.engine == array::Engine::analytic) {
+    if (!cfg.trace.vcd.empty()) throw InputError("argument --vcd", "the analytic engine has no waveforms; use --engine pe");
+    if (!tensors_dir.empty())
+      throw InputError("argument --save-tensors", "the analytic engine computes no tensors; use --engine fast or pe");
+    const auto j = run::analytic_json(cfg);
+    if (!json_path.empty()) run::write_json(j, json_path);
+    if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);
     return 0;
   }
   array::TraceOptions trace;
@@ -55,15 +70,38 @@ int run_run(const std::vector<std::string>& args) {
     }
     trace = config::trace_options(cfg);
   }
+  // The config checked the engine it names; the command line may have switched it.
+  if (cfg.engine == array::Engine::pe && (long long)cfg.array.rows * cfg.array.cols > array::kMaxPeEnginePes)
+    throw InputError(engine.empty() ? "argument --vcd" : "argument --engine",
+                     "the pe engine takes at most " + std::to_string(array::kMaxPeEnginePes) +
+                         " PEs (256 x 256), the array has " +
+                         std::to_string((long long)cfg.array.rows * cfg.array.cols) +
+                         "; expected a smaller array (waveforms need the pe engine)");
+
+  // Output files are opened before the simulation (an unwritable path fails
+  // now, not after it) and replace their targets only when complete.
+  std::unique_ptr<io::OutputFile> json_file, vcd_file;
+  if (!json_path.empty() && json_path != "-") json_file = std::make_unique<io::OutputFile>(json_path);
+  if (tracing) {
+    vcd_file = std::make_unique<io::OutputFile>(cfg.trace.vcd);
+    trace.vcd_fd = vcd_file->fd();
+  }
+  if (!tensors_dir.empty()) io::check_output_dir(tensors_dir, "--save-tensors");
 
   run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr, host_threads);
   sim.profile.start("cost");
   auto j = run::to_json(sim);
   run::add_cost(j, sim);
+  if (vcd_file) vcd_file->commit();
   sim.profile.stop();
   if (run::profile_requested()) std::cerr << sim.profile.text() << "\n";
   if (!tensors_dir.empty()) run::save_tensors(sim, tensors_dir);
-  if (!json_path.empty()) run::write_json(j, json_path);
+  if (json_file) {
+    json_file->write(j.dump(2) + "\n");
+    json_file->commit();
+  } else if (json_path == "-") {
+    std::cout << j.dump(2) << "\n";
+  }
   if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);
   return 0;
 }

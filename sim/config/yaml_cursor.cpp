@@ -5,6 +5,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "sim/errors.hpp"
 
@@ -49,10 +53,10 @@ const std::string* Source::override_for(const std::string& path, bool descendant
 bool Source::from_override(const std::string& path) const { return override_for(path, false) != nullptr; }
 
 std::string Source::where(const std::string& path, const YAML::Mark& mark) const {
-  if (const std::string* text = override_for(path, false)) return "--set " + *text;
+  if (const std::string* text = override_for(path, false)) return *text;
   if (!mark.is_null() && mark.line >= 0)
     return name_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-  if (const std::string* text = override_for(path, true)) return "--set " + *text;
+  if (const std::string* text = override_for(path, true)) return *text;
   return name_;
 }
 
@@ -66,6 +70,47 @@ void Source::fail(const std::string& path, const YAML::Node& node, const std::st
 
 void Source::fail(const std::string& path, const YAML::Mark& mark, const std::string& what) const {
   throw InputError(where(path, mark), path.empty() ? what : path + ": " + what);
+}
+
+namespace {
+
+// Records where each document of a YAML stream starts (the event parser).
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
+YAML::Node load_single_document(const std::string& text, const std::string& source_name) {
+  // Not YAML::LoadAll: in yaml-cpp 0.7 (Debian 12) it loops forever, pushing
+  // empty documents, on input such as a stray ',' (jbeder/yaml-cpp#1040, fixed
+  // upstream in 2024 by PR #1319; found here by tests/fuzz). The event parser
+  // counts the documents instead, and a document that starts where the
+  // previous one did (no progress) is the syntax error it is.
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts docs;
+  while (docs.starts.size() < 2 && parser.HandleNextDocument(docs)) {
+    const auto& s = docs.starts;
+    if (s.size() >= 2 && s[s.size() - 1].pos == s[s.size() - 2].pos)
+      throw YAML::ParserException(s.back(), "unexpected character where a document should start");
+  }
+  if (docs.starts.size() > 1) {
+    const YAML::Mark m = docs.starts[1];
+    throw InputError(source_name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1),
+                     "a second YAML document; expected one document per file");
+  }
+  return YAML::Load(text);
 }
 
 int edit_distance(const std::string& a, const std::string& b) {
@@ -146,9 +191,16 @@ const std::string& Cursor::scalar(const std::string& expected) const {
   return node_.Scalar();
 }
 
+// Numbers and booleans are plain YAML scalars: "5" or '5' is a string.
+const std::string& Cursor::plain_scalar(const std::string& expected) const {
+  const std::string& s = scalar(expected);
+  if (node_.Tag() == "!") fail("is the quoted string \"" + s + "\"; expected " + expected + " (without quotes)");
+  return s;
+}
+
 long long Cursor::integer(long long lo, long long hi) const {
   const std::string range = "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
-  const std::string& s = scalar(range);
+  const std::string& s = plain_scalar(range);
   errno = 0;
   char* end = nullptr;
   const long long v = std::strtoll(s.c_str(), &end, 10);
@@ -159,7 +211,7 @@ long long Cursor::integer(long long lo, long long hi) const {
 
 uint64_t Cursor::uint64() const {
   const std::string expected = "an integer in 0.." + std::to_string(UINT64_MAX);
-  const std::string& s = scalar(expected);
+  const std::string& s = plain_scalar(expected);
   errno = 0;
   char* end = nullptr;
   const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
@@ -169,7 +221,7 @@ uint64_t Cursor::uint64() const {
 }
 
 double Cursor::number() const {
-  const std::string& s = scalar("a number");
+  const std::string& s = plain_scalar("a number");
   errno = 0;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
@@ -179,7 +231,7 @@ double Cursor::number() const {
 }
 
 bool Cursor::boolean() const {
-  const std::string& s = scalar("true or false");
+  const std::string& s = plain_scalar("true or false");
   if (s == "true") return true;
   if (s == "false") return false;
   fail("'" + s + "' is not a boolean; expected true or false");

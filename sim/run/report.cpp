@@ -6,7 +6,8 @@
 
 #include "models/cost/energy.hpp"
 #include "sim/cost_files.hpp"
-#include "sim/sweep/results_file.hpp"
+#include "sim/io/files.hpp"
+#include "sim/run/memory_report.hpp"
 
 namespace qmac::run {
 
@@ -29,7 +30,10 @@ ordered_json cost_json(const config::Config& cfg, const num::Activity* activity)
   return cost::to_json(r);
 }
 
-void add_cost(ordered_json& j, const Simulation& s) { j["cost"] = cost_json(s.config, &s.result.activity); }
+void add_cost(ordered_json& j, const Simulation& s) {
+  j["cost"] = cost_json(s.config, &s.result.activity);
+  add_memory_energy(j["cost"], s.config, s.memory);
+}
 
 namespace {
 
@@ -44,20 +48,45 @@ std::string num_or_dash(const ordered_json& v, const char* fmt_spec = "{:.4g}", 
 
 std::string table(const ordered_json& j) {
   std::string out;
-  if (j.contains("cycles")) {
+  if (j.contains("cycles") && !j.contains("accuracy")) {  // the analytic engine
+    out += fmt::format("  GEMM            {} x {} x {}   (analytic engine: no accuracy)\n", j["gemm"]["m"].dump(),
+                       j["gemm"]["k"].dump(), j["gemm"]["n"].dump());
+    out += fmt::format("  cycles          {}   folds {}   utilization {:.1f} %\n", j["cycles"].dump(),
+                       j["folds"].dump(), 100 * j["utilization"].get<double>());
+  }
+  if (j.contains("cycles") && j.contains("accuracy")) {
     const auto& acc = j["accuracy"];
     out += fmt::format("  GEMM            {} x {} x {}\n", j["gemm"]["m"].dump(), j["gemm"]["k"].dump(),
                        j["gemm"]["n"].dump());
     out += fmt::format("  cycles          {}   folds {}   utilization {:.1f} %\n", j["cycles"].dump(),
                        j["folds"].dump(), 100 * j["utilization"].get<double>());
-    const bool bad = acc.value("nonfinite_outputs", 0) > 0;
-    const char* sqnr_null = bad ? "-inf (inf/NaN outputs)" : "inf (exact)";
+    // A null SQNR (JSON has no inf/NaN) is undefined when the FP64 reference
+    // itself has NaN/inf, -inf when an output is NaN/inf, else +inf (exact).
+    const uint64_t bad_ref = acc.value("nonfinite_reference", uint64_t{0});
+    const bool bad = acc.value("nonfinite_outputs", uint64_t{0}) > 0;
+    const std::string undefined = "undefined (" + std::to_string(bad_ref) + " NaN/inf reference values)";
+    const char* sqnr_null = bad_ref ? undefined.c_str() : bad ? "-inf (inf/NaN outputs)" : "inf (exact)";
     out += fmt::format("  SQNR vs FP64    {} dB   max |error| {}\n", num_or_dash(acc["sqnr_db"], "{:.2f}", sqnr_null),
-                       num_or_dash(acc["max_abs_error"]));
+                       num_or_dash(acc["max_abs_error"], "{:.4g}", bad_ref ? "undefined" : "inf"));
     out += fmt::format("  SQNR vs dequantised inputs (accumulation error alone) {} dB\n",
                        num_or_dash(acc["sqnr_db_vs_dequantized"], "{:.2f}", sqnr_null));
     if (bad) out += fmt::format("  non-finite outputs {}\n", acc["nonfinite_outputs"].dump());
+    if (acc.value("invalid_operands", uint64_t{0}) > 0)
+      out += fmt::format("  NaN/inf operands dropped by the integer/fixed accumulator {}\n",
+                         acc["invalid_operands"].dump());
     out += fmt::format("  overflow events {}\n", acc["overflows"].dump());
+  }
+  if (j.contains("memory")) {
+    const auto& m = j["memory"];
+    const auto& by = m["bytes"];
+    out += fmt::format("  memory ({}):  stall cycles {}\n", m["model"].get<std::string>(), m["stall_cycles"].dump());
+    out += fmt::format("    SRAM reads   A {}  B {}  C {}   writes C {}  (words)\n", m["sram_reads"]["a"].dump(),
+                       m["sram_reads"]["b"].dump(), m["sram_reads"]["c"].dump(), m["sram_writes"]["c"].dump());
+    out += fmt::format("    DRAM reads   A {}  B {}  C {}   writes C {}  (words); {:.4g} bytes in all\n",
+                       m["dram_reads"]["a"].dump(), m["dram_reads"]["b"].dump(), m["dram_reads"]["c"].dump(),
+                       m["dram_writes"]["c"].dump(), by["dram_total"].get<double>());
+    out += fmt::format("    DRAM bandwidth avg {:.4g}  peak {:.4g}  ({})\n", m["dram_bandwidth"]["avg"].get<double>(),
+                       m["dram_bandwidth"]["peak"].get<double>(), m["dram_bandwidth"]["unit"].get<std::string>());
   }
   if (j.contains("cost")) {
     const auto& c = j["cost"];
@@ -75,7 +104,7 @@ void write_json(const ordered_json& j, const std::string& path) {
   if (path == "-") {
     std::cout << text;
   } else {
-    sweep::write_atomically(path, text);
+    io::write_file(path, text);
   }
 }
 

@@ -7,6 +7,8 @@
 #include "models/numerics/codec.hpp"
 
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
+#include "sim/run/memory_report.hpp"
 
 namespace qmac::run {
 
@@ -14,9 +16,43 @@ using nlohmann::ordered_json;
 
 namespace {
 
-workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis, int threads) {
-  if (spec.dist.kind == workload::DistKind::npy) return workload::load_npy(spec.dist.path, rows, cols);
-  return workload::generate(spec, rows, cols, axis, threads);
+// A workload tensor (generated or loaded), checked for NaN/inf: by default
+// they are refused naming the tensor and the count (an integer format can
+// never take them); under `nonfinite: propagate` they go on as NaN/inf codes.
+workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis,
+                         const num::Format& fmt, const char* name, int threads) {
+  workload::Tensor t = spec.dist.kind == workload::DistKind::npy ? workload::load_npy(spec.dist.path, rows, cols)
+                                                                : workload::generate(spec, rows, cols, axis, threads);
+  size_t nan = 0, inf = 0;
+  for (double v : t.values) {
+    nan += std::isnan(v);
+    inf += std::isinf(v);
+  }
+  if (nan + inf == 0) return t;
+  const bool npy = spec.dist.kind == workload::DistKind::npy;
+  const std::string where = std::string("workload.") + name + (npy ? " (" + spec.dist.path + ")" : "");
+  const std::string counts = std::to_string(nan + inf) + " of " + std::to_string(t.values.size()) + " values are " +
+                             (nan && inf ? std::to_string(nan) + " NaN and " + std::to_string(inf) + " inf"
+                              : nan      ? "NaN"
+                                         : "inf");
+  if (spec.nonfinite == workload::NonFinitePolicy::error)
+    throw InputError(where, counts + (npy ? "" : " (the distribution's values overflow double)") +
+                                "; expected finite values (workload." + name +
+                                ".nonfinite: propagate lets NaN/inf codes reach the array)");
+  if (fmt.is_int())
+    throw InputError(where, counts + "; the integer format " + fmt.name +
+                                " has no NaN or inf code to propagate them as; expected finite values");
+  return t;
+}
+
+// Quantisation errors (a scale the data cannot have) name the tensor.
+workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
+                                   workload::Axis axis, const char* name, int threads) {
+  try {
+    return workload::quantize(t, fmt, spec.granularity, spec.scale, axis, threads);
+  } catch (const num::QuantizerError& e) {
+    throw InputError(std::string("workload.") + name, e.what());
+  }
 }
 
 // A quantised tensor as a reference-GEMM operand: its codes dequantised on the fly.
@@ -49,11 +85,11 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace,
   // A is m x k with channels along rows (per token m); B is k x n with channels
   // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
   s.profile.start("generate");
-  s.a = operand(w.a, w.m, w.k, workload::Axis::rows, threads);
-  s.b = operand(w.b, w.k, w.n, workload::Axis::cols, threads);
+  s.a = operand(w.a, w.m, w.k, workload::Axis::rows, cfg.mac.a, "a", threads);
+  s.b = operand(w.b, w.k, w.n, workload::Axis::cols, cfg.mac.b, "b", threads);
   s.profile.start("quantize");
-  s.qa = workload::quantize(s.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows, threads);
-  s.qb = workload::quantize(s.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols, threads);
+  s.qa = quantize_named(s.a, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
+  s.qb = quantize_named(s.b, cfg.mac.b, w.b, workload::Axis::cols, "b", threads);
 
   s.profile.start("simulate");
   // The codes move into the GEMM and back (no copy: B of a GEMV can be large).
@@ -64,10 +100,14 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace,
   gemm.a = std::move(s.qa.codes);
   gemm.b = std::move(s.qb.codes);
   const num::MacSpec mac = config::mac_spec(cfg);
+  // The memory model's timeline: both engines execute its stalls.
+  s.memory = memory_report(cfg);
+  const bool ideal = cfg.memory.model == memory::Model::ideal;
   array::ArrayOptions options = config::array_options(cfg);
   options.threads = threads;
   try {
-    s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, options, gemm, cfg.engine, trace);
+    s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, options, gemm, cfg.engine, trace,
+                               ideal ? nullptr : &s.memory.stalls);
   } catch (...) {
     s.qa.codes = std::move(gemm.a);
     s.qb.codes = std::move(gemm.b);
@@ -84,7 +124,18 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace,
       const size_t i = size_t(m) * size_t(w.n) + size_t(n);
       s.c[i] = out.value(s.result.c[i]) * s.qa.scale_of(m, 0) * s.qb.scale_of(0, n);
     }
-  s.vs_fp64 = compare(gemm_f64(values(s.a), values(s.b), w.m, w.k, w.n, threads), s.c);
+  const std::vector<double> ref = gemm_f64(values(s.a), values(s.b), w.m, w.k, w.n, threads);
+  s.vs_fp64 = compare(ref, s.c);
+  if (cfg.memory.output_format) {
+    // Requantised before write-back, as the next layer would read them.
+    workload::Tensor out;
+    out.rows = w.m;
+    out.cols = w.n;
+    out.values = s.c;
+    const workload::Quantized q = workload::quantize(out, *cfg.memory.output_format, workload::Granularity::per_tensor,
+                                                     workload::ScaleMethod::max, workload::Axis::rows, threads);
+    s.vs_fp64_requantized = compare(ref, q.dequantized().values);
+  }
   const std::vector<double> ta = num::decode_table(s.qa.format), tb = num::decode_table(s.qb.format);
   s.vs_dequantized = compare(gemm_f64(dequantized(s.qa, ta), dequantized(s.qb, tb), w.m, w.k, w.n, threads), s.c);
   s.profile.stop();
@@ -101,6 +152,7 @@ ordered_json to_json(const Simulation& s) {
   j["cycles"] = r.cycles;
   j["macs"] = macs;
   j["folds"] = r.folds;
+  j["last_write_cycle"] = r.last_write_cycle;
   j["utilization"] = r.cycles ? double(macs) / (double(r.cycles) * cfg.array.rows * cfg.array.cols) : 0.0;
   j["accuracy"] = {
       {"sqnr_db", finite_or_null(s.vs_fp64.sqnr_db)},
@@ -110,8 +162,15 @@ ordered_json to_json(const Simulation& s) {
       {"sqnr_db_vs_dequantized", finite_or_null(s.vs_dequantized.sqnr_db)},
       {"max_abs_error_vs_dequantized", finite_or_null(s.vs_dequantized.max_abs_error)},
       {"nonfinite_outputs", s.vs_fp64.nonfinite},
+      {"nonfinite_reference", s.vs_fp64.nonfinite_reference},
       {"invalid_operands", r.stats.invalid},
   };
+  if (s.vs_fp64_requantized)
+    j["accuracy"]["requantized_output"] = {{"format", cfg.memory.output_format->name},
+                                           {"sqnr_db", finite_or_null(s.vs_fp64_requantized->sqnr_db)},
+                                           {"max_abs_error", finite_or_null(s.vs_fp64_requantized->max_abs_error)}};
+  j["memory"] = memory_json(cfg, s.memory);
+  j["memory"]["stall_cycles"] = r.stall_cycles;  // as the engine executed them
   const auto& a = r.activity;
   j["activity"] = {{"cycles", a.cycles},
                    {"pe_cycles", a.pe_cycles},
@@ -128,9 +187,7 @@ ordered_json to_json(const Simulation& s) {
 }
 
 void save_tensors(const Simulation& s, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw RuntimeError("cannot create " + dir + ": " + ec.message());
+  io::make_output_dir(dir, "--save-tensors");
   workload::save_npy(dir + "/a.npy", s.qa.dequantized());
   workload::save_npy(dir + "/b.npy", s.qb.dequantized());
   workload::Tensor c;

@@ -24,7 +24,7 @@ TEST(ConfigErrors_UnknownKey, SuggestsTheClosestKey) {
             "b, accumulator, fused, pipeline_stages");
   // Nothing close: no suggestion, the list of valid keys.
   EXPECT_EQ(error_of("engine: fast\nxyzzy: 1\n"),
-            "cfg.yaml:2:1: xyzzy: unknown key 'xyzzy'; expected one of: array, mac, workload, cost, trace, engine");
+            "cfg.yaml:2:1: xyzzy: unknown key 'xyzzy'; expected one of: array, mac, workload, memory, cost, trace, engine");
 }
 
 TEST(ConfigErrors_UnknownKey, ThroughSetNamesTheArgument) {
@@ -94,21 +94,21 @@ TEST(ConfigErrors_Combination, IntegerAccumulatorNarrowerThanTheProduct) {
 TEST(ConfigErrors_Combination, IntegerAccumulatorWithFloatOperands) {
   EXPECT_EQ(error_of("mac:\n  a: fp8_e4m3\n  accumulator:\n    type: int\n"),
             "cfg.yaml:4:11: mac.accumulator.type: an integer accumulator cannot add the products of fp8_e4m3 x int8; "
-            "expected type float or fixed with floating-point operands");
+            "expected a float or fixed accumulator for floating-point operands");
   // No accumulator in the file: the operand that made it impossible is named.
   EXPECT_EQ(error_of("mac:\n  accumulator: {width: 32}\n  b: fp8_e5m2\n"),
             "cfg.yaml:2:17: mac.accumulator.width: does not apply to a float accumulator; expected it only with type "
             "int or fixed");
   EXPECT_EQ(error_of("mac:\n  accumulator: {type: int}\n", {"mac.b=bf16"}),
             "cfg.yaml:2:23: mac.accumulator.type: an integer accumulator cannot add the products of int8 x bf16; "
-            "expected type float or fixed with floating-point operands");
+            "expected a float or fixed accumulator for floating-point operands");
 }
 
 TEST(ConfigErrors_Combination, FixedAndFloatAccumulators) {
   // E4M3 x E4M3 products need 37 bits and 18 fraction bits (see config_test.cpp).
   EXPECT_EQ(error_of("mac:\n  a: fp8_e4m3\n  b: fp8_e4m3\n  accumulator: {type: fixed, width: 36}\n"),
             "cfg.yaml:4:37: mac.accumulator.width: a fixed accumulator of 36 bits is narrower than one product of "
-            "fp8_e4m3 x fp8_e4m3; expected a width of at least 37 (the paper's sizing adds 12 carry bits)");
+            "fp8_e4m3 x fp8_e4m3; expected a width of at least 37 (the paper's sizing adds 12 carry bits: 49)");
   EXPECT_EQ(error_of("mac:\n  a: fp8_e4m3\n  b: fp8_e4m3\n  accumulator: {type: fixed, frac_bits: 17}\n"),
             "cfg.yaml:4:41: mac.accumulator.frac_bits: 17 fraction bits cannot hold the products of fp8_e4m3 x "
             "fp8_e4m3 exactly; expected at least 18");
@@ -146,7 +146,7 @@ TEST(ConfigErrors_Syntax, YamlSyntaxAndShape) {
   EXPECT_EQ(e.rfind("cfg.yaml:3:", 0), 0u) << e;
   EXPECT_NE(e.find("YAML syntax error"), std::string::npos) << e;
   EXPECT_EQ(error_of("- a\n- b\n"),
-            "cfg.yaml:1:1: is a sequence; expected a mapping with keys array, mac, workload, cost, trace, engine");
+            "cfg.yaml:1:1: is a sequence; expected a mapping with keys array, mac, workload, memory, cost, trace, engine");
   EXPECT_EQ(error_of("array:\n  rows: 8\n  rows: 9\n"), "cfg.yaml:3:3: array.rows: duplicate key 'rows'; expected each key once");
 }
 

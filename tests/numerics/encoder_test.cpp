@@ -167,7 +167,7 @@ TEST(Encoder_Bulk, EncodeDividedEqualsEncodeOfTheQuotient) {
   for (size_t i = 0; i < x.size(); ++i) x[i] = nd(rng) * std::exp(nd(rng)), d[i] = 0.01 + std::fabs(nd(rng));
   x[7] = std::numeric_limits<double>::infinity();
   x[8] = -0.0;
-  for (const char* name : {"fp8_e4m3", "fp8_e5m2", "e2m5_fnuz", "int8", "uint4", "fp16", "bf16", "e5m0"})
+  for (const char* name : {"fp8_e4m3", "fp8_e5m2", "e2m5_fnuz", "int8", "uint4", "fp16", "bf16", "e5m0_fn"})
     for (Rounding mode : {Rounding::rne, Rounding::rtz}) {
       const Format f = parse_format(name);
       const Encoder enc(f, mode, Overflow::saturate);
