@@ -21,6 +21,7 @@
 #include "models/array/fast_engine.hpp"
 #include "models/array/pe_array.hpp"
 #include "models/array/plan.hpp"
+#include "models/util/fd_io.hpp"
 
 namespace qmac::array {
 
@@ -51,27 +52,11 @@ void set_scalars(RunResult& r, const Scalars& s) {
   r.activity = s.activity;
 }
 
+// The child's end of the result pipe: a failed write ends the child (the
+// parent then reports the simulation process as failed).
 void write_all(int fd, const void* data, size_t n) {
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) _exit(3);
-    p += w;
-    n -= size_t(w);
-  }
-}
-
-bool read_all(int fd, void* data, size_t n) {
-  char* p = static_cast<char*>(data);
-  while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= size_t(r);
-  }
-  return true;
+  int err = 0;
+  if (!util::write_all(fd, data, n, err)) _exit(3);
 }
 
 // In the child: SystemC's VCD writer (fprintf to a FILE it opens by name,
@@ -126,12 +111,9 @@ class VcdPump {
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       // After a failed write keep draining, so the writer finishes.
-      for (ssize_t done = 0; error_.empty() && done < n;) {
-        const ssize_t w = ::write(dest_, buf + done, size_t(n - done));
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) error_ = std::string("writing the waveform failed: ") + std::strerror(w < 0 ? errno : EIO);
-        else done += w;
-      }
+      int err = 0;
+      if (error_.empty() && !util::write_all(dest_, buf, size_t(n), err))
+        error_ = std::string("writing the waveform failed: ") + std::strerror(err);
     }
     ::close(in);
   }
@@ -234,12 +216,12 @@ RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
   Header h;
   RunResult r;
   std::string message;
-  bool ok = read_all(fds[0], &h, sizeof h);
+  bool ok = util::read_exact(fds[0], &h, sizeof h);
   if (ok) {
     message.resize(h.message);
     r.c.resize(h.words);
-    ok = read_all(fds[0], message.data(), message.size()) &&
-         read_all(fds[0], r.c.data(), r.c.size() * sizeof(num::AccValue));
+    ok = util::read_exact(fds[0], message.data(), message.size()) &&
+         util::read_exact(fds[0], r.c.data(), r.c.size() * sizeof(num::AccValue));
   }
   ::close(fds[0]);
   int status = 0;
