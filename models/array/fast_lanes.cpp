@@ -71,16 +71,8 @@ QMAC_INLINE uint32_t float_bits(float f) {
   std::memcpy(&u, &f, sizeof u);
   return u;
 }
-QMAC_INLINE uint64_t double_bits(double d) {
-  uint64_t u;
-  std::memcpy(&u, &d, sizeof u);
-  return u;
-}
-QMAC_INLINE double double_of(uint64_t u) {
-  double d;
-  std::memcpy(&d, &u, sizeof d);
-  return d;
-}
+QMAC_INLINE uint64_t double_bits(double d) { return num::detail::bits_of(d); }
+QMAC_INLINE double double_of(uint64_t u) { return num::detail::double_of(u); }
 constexpr uint32_t kFp32CanonicalNan = 0x7fc00000u;  // num::code_of(fp32, NaN)
 constexpr uint64_t kSign = uint64_t{1} << 63;
 
