@@ -10,13 +10,14 @@
 #include "sim/run/memory_report.hpp"
 #include "sim/run/report.hpp"
 #include "sim/run/simulate.hpp"
+#include "sim/run/threads.hpp"
 
 namespace qmac::cli {
 namespace {
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description desc("run options");
-  std::string path, engine, json_path, vcd, tensors_dir;
+  std::string path, engine, json_path, vcd, tensors_dir, threads;
   std::vector<std::string> sets;
   desc.add_options()
     ("config", po::value(&path), "config file (YAML); default: the built-in default (see --print-config)")
@@ -26,19 +27,21 @@ int run_run(const std::vector<std::string>& args) {
     ("json", po::value(&json_path), "write the results as JSON to FILE (- for stdout)")
     ("vcd", po::value(&vcd), "write a VCD waveform of the traced PEs (trace.pes, trace.cycles) to FILE")
     ("save-tensors", po::value(&tensors_dir), "write a.npy, b.npy (dequantised inputs) and c.npy (output) to DIR")
+    ("threads", po::value(&threads), "host threads (default: $QMAC_THREADS, else every core); results are the same for any number")
     ("print-config", "print the fully resolved config as YAML and exit");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
   if (!parse_args(args, desc, vm,
                   "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--engine fast|pe|analytic] [--json FILE|-] [--vcd FILE] "
-                  "[--save-tensors DIR] [--print-config]",
+                  "[--save-tensors DIR] [--threads N] [--print-config]",
                   &pos))
     return 0;
   for (const char* opt : {"json", "vcd", "save-tensors", "engine"})
     if (vm.count(opt) && vm[opt].as<std::string>().empty())
       throw InputError(std::string("argument --") + opt, "is empty; expected a value");
 
+  const int host_threads = run::resolve_threads(vm.count("threads") ? &threads : nullptr);
   config::Config cfg = load_config_argument(vm, path, sets);
   if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
@@ -85,10 +88,13 @@ int run_run(const std::vector<std::string>& args) {
   }
   if (!tensors_dir.empty()) io::check_output_dir(tensors_dir, "--save-tensors");
 
-  const run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr);
+  run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr, host_threads);
+  sim.profile.start("cost");
   auto j = run::to_json(sim);
   run::add_cost(j, sim);
   if (vcd_file) vcd_file->commit();
+  sim.profile.stop();
+  if (run::profile_requested()) std::cerr << sim.profile.text() << "\n";
   if (!tensors_dir.empty()) run::save_tensors(sim, tensors_dir);
   if (json_file) {
     json_file->write(j.dump(2) + "\n");

@@ -1,7 +1,10 @@
 #include "sim/run/simulate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+
+#include "models/numerics/codec.hpp"
 
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
@@ -17,9 +20,9 @@ namespace {
 // they are refused naming the tensor and the count (an integer format can
 // never take them); under `nonfinite: propagate` they go on as NaN/inf codes.
 workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis,
-                         const num::Format& fmt, const char* name) {
+                         const num::Format& fmt, const char* name, int threads) {
   workload::Tensor t = spec.dist.kind == workload::DistKind::npy ? workload::load_npy(spec.dist.path, rows, cols)
-                                                                : workload::generate(spec, rows, cols, axis);
+                                                                : workload::generate(spec, rows, cols, axis, threads);
   size_t nan = 0, inf = 0;
   for (double v : t.values) {
     nan += std::isnan(v);
@@ -44,42 +47,76 @@ workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, w
 
 // Quantisation errors (a scale the data cannot have) name the tensor.
 workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
-                                   workload::Axis axis, const char* name) {
+                                   workload::Axis axis, const char* name, int threads) {
   try {
-    return workload::quantize(t, fmt, spec.granularity, spec.scale, axis);
+    return workload::quantize(t, fmt, spec.granularity, spec.scale, axis, threads);
   } catch (const num::QuantizerError& e) {
     throw InputError(std::string("workload.") + name, e.what());
   }
+}
+
+// A quantised tensor as a reference-GEMM operand: its codes dequantised on the fly.
+GemmOperand dequantized(const workload::Quantized& q, const std::vector<double>& table) {
+  GemmOperand g;
+  g.codes = q.codes.data();
+  g.format = &q.format;
+  g.table = table.empty() ? nullptr : table.data();
+  g.scales = q.scales.data();
+  g.nscales = q.scales.size();
+  g.channel_rows = q.channel_axis == workload::Axis::rows;
+  return g;
+}
+
+GemmOperand values(const workload::Tensor& t) {
+  GemmOperand g;
+  g.values = t.values.data();
+  return g;
 }
 
 }  // namespace
 
 ordered_json finite_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
 
-Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace) {
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads) {
+  threads = std::max(1, threads);
   Simulation s;
   s.config = cfg;
   const auto& w = cfg.workload;
   // A is m x k with channels along rows (per token m); B is k x n with channels
   // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
-  s.a = operand(w.a, w.m, w.k, workload::Axis::rows, cfg.mac.a, "a");
-  s.b = operand(w.b, w.k, w.n, workload::Axis::cols, cfg.mac.b, "b");
-  s.qa = quantize_named(s.a, cfg.mac.a, w.a, workload::Axis::rows, "a");
-  s.qb = quantize_named(s.b, cfg.mac.b, w.b, workload::Axis::cols, "b");
+  s.profile.start("generate");
+  s.a = operand(w.a, w.m, w.k, workload::Axis::rows, cfg.mac.a, "a", threads);
+  s.b = operand(w.b, w.k, w.n, workload::Axis::cols, cfg.mac.b, "b", threads);
+  s.profile.start("quantize");
+  s.qa = quantize_named(s.a, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
+  s.qb = quantize_named(s.b, cfg.mac.b, w.b, workload::Axis::cols, "b", threads);
 
+  s.profile.start("simulate");
+  // The codes move into the GEMM and back (no copy: B of a GEMV can be large).
   array::Gemm gemm;
   gemm.m = w.m;
   gemm.k = w.k;
   gemm.n = w.n;
-  gemm.a = s.qa.codes;
-  gemm.b = s.qb.codes;
+  gemm.a = std::move(s.qa.codes);
+  gemm.b = std::move(s.qb.codes);
   const num::MacSpec mac = config::mac_spec(cfg);
   // The memory model's timeline: both engines execute its stalls.
   s.memory = memory_report(cfg);
   const bool ideal = cfg.memory.model == memory::Model::ideal;
-  s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, config::array_options(cfg), gemm,
-                             cfg.engine, trace, ideal ? nullptr : &s.memory.stalls);
+  array::ArrayOptions options = config::array_options(cfg);
+  options.threads = threads;
+  try {
+    s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, options, gemm, cfg.engine, trace,
+                               ideal ? nullptr : &s.memory.stalls);
+  } catch (...) {
+    s.qa.codes = std::move(gemm.a);
+    s.qb.codes = std::move(gemm.b);
+    throw;
+  }
+  s.qa.codes = std::move(gemm.a);
+  s.qb.codes = std::move(gemm.b);
 
+  s.profile.start("reference");
   const num::Accumulator out(cfg.array.output_buffer);
   s.c.resize(size_t(w.m) * size_t(w.n));
   for (int m = 0; m < w.m; ++m)
@@ -87,7 +124,7 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace)
       const size_t i = size_t(m) * size_t(w.n) + size_t(n);
       s.c[i] = out.value(s.result.c[i]) * s.qa.scale_of(m, 0) * s.qb.scale_of(0, n);
     }
-  const std::vector<double> ref = gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n);
+  const std::vector<double> ref = gemm_f64(values(s.a), values(s.b), w.m, w.k, w.n, threads);
   s.vs_fp64 = compare(ref, s.c);
   if (cfg.memory.output_format) {
     // Requantised before write-back, as the next layer would read them.
@@ -96,11 +133,12 @@ Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace)
     out.cols = w.n;
     out.values = s.c;
     const workload::Quantized q = workload::quantize(out, *cfg.memory.output_format, workload::Granularity::per_tensor,
-                                                     workload::ScaleMethod::max, workload::Axis::rows);
+                                                     workload::ScaleMethod::max, workload::Axis::rows, threads);
     s.vs_fp64_requantized = compare(ref, q.dequantized().values);
   }
-  s.vs_dequantized =
-      compare(gemm_f64(s.qa.dequantized().values, s.qb.dequantized().values, w.m, w.k, w.n), s.c);
+  const std::vector<double> ta = num::decode_table(s.qa.format), tb = num::decode_table(s.qb.format);
+  s.vs_dequantized = compare(gemm_f64(dequantized(s.qa, ta), dequantized(s.qb, tb), w.m, w.k, w.n, threads), s.c);
+  s.profile.stop();
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include "models/memory/memory.hpp"
 #include "sim/config/config.hpp"
 #include "sim/run/accuracy.hpp"
+#include "sim/run/profile.hpp"
 #include "sim/workload/tensor.hpp"
 
 namespace qmac::run {
@@ -28,11 +29,14 @@ struct Simulation {
   // memory.output_format: the outputs requantised to it (per-tensor, max scale)
   // as they are written back, against FP64 of the original tensors.
   std::optional<ErrorStats> vs_fp64_requantized;
+  Profile profile;                   // wall time per phase (QMAC_PROFILE)
 };
 
 // Runs the configured GEMM once (one SystemC elaboration, in a child process).
-// `trace` non-null writes a VCD (pe engine).
-Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace);
+// `trace` non-null writes a VCD (pe engine). `threads` (>= 1) host threads
+// generate, quantise, simulate (fast engine) and compute the references; every
+// result is the same for any number (issue 13).
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads = 1);
 
 // The JSON of cli-contract.md for a simulation (without "cost", added by the caller).
 nlohmann::ordered_json to_json(const Simulation& s);
