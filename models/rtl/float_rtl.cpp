@@ -15,7 +15,6 @@
 #include "models/rtl/float_rtl.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "models/cost/mac_cost.hpp"
 #include "models/rtl/spec_widths.hpp"
@@ -156,17 +155,12 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
   }
   d.latency = stages;
   const FloatView& f = x.f;
-  x.qy = s.fused ? pb.q : f.p;
-  x.P = std::max(f.p, x.qy);
-  x.N = x.P + 3;
-  // Exponent width: every exponent the datapath forms, with room for the shifts.
-  const long long esum_hi = pb.esw ? (1LL << pb.esw) - 1 : 0;
-  const long long y_hi = esum_hi + pb.lsb0 + pb.q, y_lo = pb.lsb0 - pb.q - 1;
-  const long long c_hi = (1LL << f.e) - f.bias, c_lo = f.emin;
-  long long big = 0;
-  for (long long v : {y_hi, y_lo, c_hi, c_lo, y_hi - c_lo, y_lo - c_hi, y_hi + f.bias, c_hi + f.bias})
-    big = std::max(big, std::llabs(v));
-  x.ew = ceil_log2(big + x.N + 8) + 2;
+  // The widths the cost model prices (models/cost float_adder_widths).
+  const cost::FloatAdderWidths fw = cost::float_adder_widths(s);
+  x.qy = fw.qy;
+  x.P = fw.P;
+  x.N = fw.N;
+  x.ew = fw.ew;
   const int N = x.N, P = x.P, p = f.p, ew = x.ew, sw = ceil_log2(N);
   const std::string EW1 = str(ew - 1);
 
@@ -212,10 +206,11 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
                     "module exponent_difference (\n  input  [{EW1}:0] ey,\n  input  [{EW1}:0] ec,\n  input  y_zero,\n"
                     "  output y_big,\n  output [{SW1}:0] shamt,\n  output [{EW1}:0] e_align\n);\n"
                     "  wire [{EW1}:0] d = ey - ec;\n  assign y_big = ~y_zero & ~d[{EW1}] & |d;\n"
-                    "  wire [{EW1}:0] ad = y_big ? d : -d;\n"
+                    "  wire [{EW1}:0] ad = (d ^ {{EW}{~y_big}}) + {{EWM1}'d0, ~y_big};  // |d|: conditional negation\n"
                     "  assign shamt = (ad > {NM1}) ? {NM1L} : ad[{SW1}:0];\n"
                     "  assign e_align = y_big ? ey : ec;\nendmodule\n",
-                    {{"EW1", EW1}, {"SW1", str(sw - 1)}, {"NM1", str(N - 1)}, {"NM1L", lit(sw, N - 1)}}));
+                    {{"EW1", EW1}, {"EW", str(ew)}, {"EWM1", str(ew - 1)}, {"SW1", str(sw - 1)}, {"NM1", str(N - 1)},
+                     {"NM1L", lit(sw, N - 1)}}));
   top += "  wire y_big;\n  wire [" + str(sw - 1) + ":0] shamt;\n  wire [" + EW1 + ":0] e_align;\n";
   top += "  exponent_difference u_exponent_difference (.ey(y_exp), .ec(c_exp), .y_zero(y_zero), .y_big(y_big), "
          ".shamt(shamt), .e_align(e_align));\n";
@@ -259,7 +254,7 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
                     "module significand_adder (\n  input  [{P1}:0] big,\n  input  [{NM1}:0] aligned,\n  input  sub,\n"
                     "  output [{N1}:0] r\n);\n"
                     "  wire [{N1}:0] bx = {2'b00, big, 3'b000};\n  wire [{N1}:0] sx = {2'b00, aligned};\n"
-                    "  assign r = sub ? bx - sx : bx + sx;\nendmodule\n",
+                    "  assign r = bx + (sx ^ {{N2}{sub}}) + {{N1}'d0, sub};  // subtract: add the complement plus one\nendmodule\n",
                     {{"P1", str(P - 1)}, {"NM1", str(N - 1)}, {"N1", str(N + 1)}, {"N2", str(N + 2)}}));
   top += "  wire [" + str(N + 1) + ":0] r;\n";
   top += "  significand_adder u_significand_adder (.big(big), .aligned(aligned), .sub(eff_sub), .r(r));\n";
@@ -268,7 +263,8 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
                 sub("// result_negation: the magnitude of the sum; a negative difference flips the sign.\n"
                     "module result_negation (\n  input  [{N1}:0] r,\n  input  big_sign,\n"
                     "  output [{N}:0] mag,\n  output sign\n);\n"
-                    "  assign mag = r[{N1}] ? -r[{N}:0] : r[{N}:0];\n  assign sign = big_sign ^ r[{N1}];\nendmodule\n",
+                    "  assign mag = (r[{N}:0] ^ {{N1}{r[{N1}]}}) + {{N}'d0, r[{N1}]};  // conditional negation\n"
+                    "  assign sign = big_sign ^ r[{N1}];\nendmodule\n",
                     {{"N", str(N)}, {"N1", str(N + 1)}}));
   top += "  wire [" + str(N) + ":0] mag;\n  wire r_sign;\n";
   top += "  result_negation u_result_negation (.r(r), .big_sign(big_sign), .mag(mag), .sign(r_sign));\n";

@@ -59,7 +59,7 @@ void int_magnitude(Writer& out, const OperandView& o) {
                     "// (|-2^{W1}| = 2^{W1} still fits in {W} unsigned bits).\n"
                     "module operand_magnitude_{N} #(parameter W = {W}) (\n"
                     "  input  [W-1:0] v,\n  output sign,\n  output [W-1:0] mag\n);\n"
-                    "  assign sign = {SIGN};\n  assign mag = sign ? -v : v;\nendmodule\n",
+                    "  assign sign = {SIGN};\n  assign mag = (v ^ {W{sign}}) + {{W1}'d0, sign};  // conditional negation\nendmodule\n",
                     {{"N", o.name}, {"W", str(o.bits)}, {"W1", str(o.bits - 1)},
                      {"SG", o.is_signed ? "two's complement" : "unsigned"}, {"SIGN", sign}}));
 }
@@ -149,16 +149,44 @@ void int_products(Writer& out, const num::MacSpec& s, int stages, Design& d, std
   const int pw = r.register_width();
   const int shift = s.acc.kind == num::AccKind::fixed ? s.acc.frac_bits + r.lsb_exponent : 0;
   const bool sa = s.a.i.is_signed, sb = s.b.i.is_signed;
-  out.component("significand_multiplier", kMul, false,
-                sub("// significand_multiplier: {A}-bit x {B}-bit two's complement multiplier ({SA} x {SB}),\n"
-                    "// the exact {P}-bit product.\n"
-                    "module significand_multiplier #(parameter A = {A}, B = {B}, P = {P}) (\n"
-                    "  input  [A-1:0] a,\n  input  [B-1:0] b,\n  output [P-1:0] p\n);\n"
-                    "  wire signed [A:0] as = {{XA}, a};\n  wire signed [B:0] bs = {{XB}, b};\n"
-                    "  wire signed [A+B+1:0] full = as * bs;\n  assign p = full[P-1:0];\nendmodule\n",
-                    {{"A", str(s.a.bits())}, {"B", str(s.b.bits())}, {"P", str(pw)},
-                     {"SA", sa ? "signed" : "unsigned"}, {"SB", sb ? "signed" : "unsigned"},
-                     {"XA", sa ? "a[A-1]" : "1'b0"}, {"XB", sb ? "b[B-1]" : "1'b0"}}));
+  const int n = s.a.bits(), m = s.b.bits();
+  if (sa && sb) {
+    // Baugh-Wooley: m rows of n partial products; the products with exactly one
+    // sign bit are complemented and a constant corrects the sum (the array the
+    // cost model prices; `$signed(a) * $signed(b)` synthesises to a sign-extended
+    // (n+1) x (m+1) array in Yosys 0.23, about a quarter larger).
+    std::string rows, sum;
+    for (int j = 0; j < m; ++j) {
+      const std::string bj = "b[" + str(j) + "]", r = "r" + str(j);
+      const std::string bits = "(a[" + str(n - 2) + ":0] & {" + str(n - 1) + "{" + bj + "}})";
+      const std::string top_bit = "(a[" + str(n - 1) + "] & " + bj + ")";
+      const std::string row = j == m - 1 ? "{" + top_bit + ", ~" + bits + "}" : "{~" + top_bit + ", " + bits + "}";
+      rows += "  wire [" + str(n + m - 1) + ":0] " + r + " = {" + str(m) + "'d0, " + row + "}" +
+              (j ? " << " + str(j) : std::string("")) + ";\n";
+      sum += r + " + ";
+    }
+    const unsigned __int128 c = ((unsigned __int128)1 << (n - 1)) + ((unsigned __int128)1 << (m - 1)) +
+                                ((unsigned __int128)1 << (n + m - 1));
+    out.component("significand_multiplier", kMul, false,
+                  sub("// significand_multiplier: {A}-bit x {B}-bit two's complement (Baugh-Wooley) array\n"
+                      "// multiplier, the exact {P}-bit product.\n"
+                      "module significand_multiplier #(parameter A = {A}, B = {B}, P = {P}) (\n"
+                      "  input  [A-1:0] a,\n  input  [B-1:0] b,\n  output [P-1:0] p\n);\n{ROWS}"
+                      "  wire [A+B-1:0] full = {SUM}{C};\n  assign p = full[P-1:0];\nendmodule\n",
+                      {{"A", str(n)}, {"B", str(m)}, {"P", str(pw)}, {"ROWS", rows}, {"SUM", sum},
+                       {"C", lit(n + m, (long long)(c & ((((unsigned __int128)1) << (n + m)) - 1)))}}));
+  } else {
+    out.component("significand_multiplier", kMul, false,
+                  sub("// significand_multiplier: {A}-bit x {B}-bit multiplier ({SA} x {SB}; unsigned\n"
+                      "// operands zero-extended), the exact {P}-bit two's complement product.\n"
+                      "module significand_multiplier #(parameter A = {A}, B = {B}, P = {P}) (\n"
+                      "  input  [A-1:0] a,\n  input  [B-1:0] b,\n  output [P-1:0] p\n);\n"
+                      "  wire signed [A:0] as = {{XA}, a};\n  wire signed [B:0] bs = {{XB}, b};\n"
+                      "  wire signed [A+B+1:0] full = as * bs;\n  assign p = full[P-1:0];\nendmodule\n",
+                      {{"A", str(n)}, {"B", str(m)}, {"P", str(pw)},
+                       {"SA", sa ? "signed" : "unsigned"}, {"SB", sb ? "signed" : "unsigned"},
+                       {"XA", sa ? "a[A-1]" : "1'b0"}, {"XB", sb ? "b[B-1]" : "1'b0"}}));
+  }
   top += "  wire [" + str(pw - 1) + ":0] product, product_q;\n";
   top += "  significand_multiplier u_significand_multiplier (.a(a), .b(b), .p(product));\n";
   if (stages > 1) {
@@ -297,7 +325,7 @@ void fixed_from_float_products(Writer& out, const num::MacSpec& s, int stages, D
                     "module product_twos_complement #(parameter Q = {Q}) (\n"
                     "  input  sign,\n  input  nonfinite,\n  input  [Q-1:0] sig,\n  output [Q:0] v\n);\n"
                     "  wire [Q:0] m = nonfinite ? {(Q+1){1'b0}} : {1'b0, sig};\n"
-                    "  assign v = sign ? -m : m;\nendmodule\n",
+                    "  assign v = (m ^ {(Q+1){sign}}) + {{Q}'d0, sign};  // conditional negation\nendmodule\n",
                     {{"Q", str(p.q)}, {"V", str(vq)}}));
   top += "  wire [" + str(vq - 1) + ":0] p_value;\n";
   top += "  product_twos_complement u_product_twos_complement (.sign(p_sign" + sfx + "), .nonfinite(p_nan" + sfx +
