@@ -58,7 +58,17 @@ struct Design {
 // Verilog for the MAC of `spec` with `pipeline_stages` >= 1 (P - 1 registers of
 // the product bundle between multiplier and accumulator). Throws RtlError for a
 // spec the generator cannot build (and num::FormatError for an invalid one).
-Design generate_mac(const num::MacSpec& spec, int pipeline_stages);
+// `pe_ports`: the MAC as a PE's arithmetic (module qmac_mac with ports clk, en,
+// acc_in, a, b, acc): acc <= en ? mac(acc_in, a, b) : acc, the accumulator input
+// a port (WS/IS: the partial sum from the PE above; OS: the own register or 0).
+Design generate_mac(const num::MacSpec& spec, int pipeline_stages, bool pe_ports = false);
+
+// A testbench of an R x C grid of PE-mode MACs wired like a weight-stationary
+// column (PE (i,j) adds to the register of PE (i-1,j); row 0 to 0), fed per
+// clock from `stim` (one line per clock: for each PE, row-major, "V A B" in hex)
+// and dumping every PE's accumulator (pe_I_J_acc) to `vcd`.
+std::string array_testbench(const Design& pe_mode_mac, int rows, int cols, const std::string& stim,
+                            const std::string& vcd);
 
 // A testbench (module `qmac_tb`) for a Design: reads `stim` (one line per clock:
 // "CMD A B ACC" in hex; CMD 1 loads ACC into the accumulator register before the

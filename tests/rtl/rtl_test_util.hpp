@@ -65,6 +65,9 @@ inline std::vector<NamedConfig> cosim_configs() {
   }
   for (int w : {16, 20, 24, 32})
     for (const char* o : {"wrap", "saturate"}) v.push_back(int_acc("int8", w, o));
+  v.push_back(int_acc("int4", 16, "wrap"));  // the synthesis calibration's integer widths
+  v.push_back(int_acc("int16", 48, "saturate"));
+  v.push_back(int_acc("uint8", 24, "wrap"));
   for (const char* f : {"fp8_e4m3", "fp8_e5m2"})
     for (const char* acc : {"fp16", "bf16", "fp32"})
       for (bool fused : {true, false}) v.push_back(float_acc(f, f, acc, fused));
