@@ -35,10 +35,11 @@ bool parse_args(const std::vector<std::string>& args, const po::options_descript
   try {
     po::command_line_parser parser(args);
     parser.options(all).style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing);
-    if (positional) {
-      parser.positional(*positional);
-      parser.extra_style_parser(negative_numbers_are_values);
-    }
+    // A command without positional arguments takes none: a stray word is an
+    // error ("too many positional options"), not silently ignored.
+    const po::positional_options_description none;
+    parser.positional(positional ? *positional : none);
+    if (positional) parser.extra_style_parser(negative_numbers_are_values);
     po::store(parser.run(), vm);
     if (vm.count("help")) {
       std::cout << "usage: " << usage_line << "\n\n" << all << "\n";
@@ -51,6 +52,13 @@ bool parse_args(const std::vector<std::string>& args, const po::options_descript
   return true;
 }
 
+config::Config load_config_argument(const po::variables_map& vm, const std::string& path,
+                                    const std::vector<std::string>& sets) {
+  if (!vm.count("config")) return config::load_default(sets);
+  if (path.empty()) throw InputError("argument CONFIG", "is an empty path; expected a config file (or none for the default)");
+  return config::load(path, sets);
+}
+
 double parse_double(const std::string& text, const std::string& what) {
   errno = 0;
   char* end = nullptr;
@@ -61,9 +69,11 @@ double parse_double(const std::string& text, const std::string& what) {
 }
 
 long long parse_integer(const std::string& text, const std::string& what) {
+  // Decimal, or hex with 0x (never octal: "010" is ten).
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
   errno = 0;
   char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 0);
+  const long long v = std::strtoll(text.c_str(), &end, hex ? 16 : 10);
   if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE)
     throw InputError(what, "'" + text + "' is not an integer");
   return v;

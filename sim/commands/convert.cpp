@@ -14,6 +14,23 @@
 namespace qmac::cli {
 namespace {
 
+// The longest stdin line convert takes: a number never needs more; a stream
+// without newlines (a binary file, /dev/zero) is an error, not unbounded memory.
+constexpr size_t kMaxLine = 4096;
+
+// std::getline with a length limit.
+bool read_line(std::istream& in, std::string& line, const std::string& where) {
+  line.clear();
+  std::streambuf* buf = in.rdbuf();
+  for (int c; (c = buf->sbumpc()) != std::char_traits<char>::eof();) {
+    if (c == '\n') return true;
+    if (line.size() == kMaxLine)
+      throw InputError(where, "is longer than " + std::to_string(kMaxLine) + " bytes; expected one number per line");
+    line.push_back(char(c));
+  }
+  return !line.empty();
+}
+
 int run_convert(const std::vector<std::string>& args) {
   po::options_description desc("convert options");
   std::string format_name, overflow_name = "nonsat", rounding_name = "rne";
@@ -68,7 +85,7 @@ int run_convert(const std::vector<std::string>& args) {
     std::cout << out;
   } else {
     std::string line;
-    for (size_t n = 1; std::getline(std::cin, line); ++n) {
+    for (size_t n = 1; read_line(std::cin, line, "stdin line " + std::to_string(n)); ++n) {
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
       size_t start = line.find_first_not_of(" \t");
       if (start == std::string::npos) continue;  // blank line

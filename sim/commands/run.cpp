@@ -1,11 +1,12 @@
 // qmac run: simulate one configured GEMM on the systolic array (cli-contract.md).
 #include <iostream>
-
+#include <memory>
 
 #include "sim/cli.hpp"
 #include "sim/cli_options.hpp"
 #include "sim/config/config.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 #include "sim/run/report.hpp"
 #include "sim/run/simulate.hpp"
 
@@ -32,8 +33,11 @@ int run_run(const std::vector<std::string>& args) {
                   "[--save-tensors DIR] [--print-config]",
                   &pos))
     return 0;
+  for (const char* opt : {"json", "vcd", "save-tensors", "engine"})
+    if (vm.count(opt) && vm[opt].as<std::string>().empty())
+      throw InputError(std::string("argument --") + opt, "is empty; expected a value");
 
-  config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  config::Config cfg = load_config_argument(vm, path, sets);
   if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
   if (vm.count("print-config")) {
@@ -52,12 +56,35 @@ int run_run(const std::vector<std::string>& args) {
     }
     trace = config::trace_options(cfg);
   }
+  // The config checked the engine it names; the command line may have switched it.
+  if (cfg.engine == array::Engine::pe && (long long)cfg.array.rows * cfg.array.cols > array::kMaxPeEnginePes)
+    throw InputError(engine.empty() ? "argument --vcd" : "argument --engine",
+                     "the pe engine takes at most " + std::to_string(array::kMaxPeEnginePes) +
+                         " PEs (256 x 256), the array has " +
+                         std::to_string((long long)cfg.array.rows * cfg.array.cols) +
+                         "; expected a smaller array (waveforms need the pe engine)");
+
+  // Output files are opened before the simulation (an unwritable path fails
+  // now, not after it) and replace their targets only when complete.
+  std::unique_ptr<io::OutputFile> json_file, vcd_file;
+  if (!json_path.empty() && json_path != "-") json_file = std::make_unique<io::OutputFile>(json_path);
+  if (tracing) {
+    vcd_file = std::make_unique<io::OutputFile>(cfg.trace.vcd);
+    trace.vcd_fd = vcd_file->fd();
+  }
+  if (!tensors_dir.empty()) io::check_output_dir(tensors_dir, "--save-tensors");
 
   const run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr);
   auto j = run::to_json(sim);
   run::add_cost(j, sim);
+  if (vcd_file) vcd_file->commit();
   if (!tensors_dir.empty()) run::save_tensors(sim, tensors_dir);
-  if (!json_path.empty()) run::write_json(j, json_path);
+  if (json_file) {
+    json_file->write(j.dump(2) + "\n");
+    json_file->commit();
+  } else if (json_path == "-") {
+    std::cout << j.dump(2) << "\n";
+  }
   if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);
   return 0;
 }

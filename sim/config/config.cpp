@@ -11,6 +11,7 @@
 
 #include "sim/config/parse_tree.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::config {
 
@@ -35,8 +36,9 @@ std::string node_kind(const YAML::Node& n) {
 }
 
 // Sets root[key] = value by dotted path, creating mappings on the way.
-void apply_set(YAML::Node& root, const std::string& text, Source& src) {
-  auto [key, value] = parse_set(text);
+void apply_set(YAML::Node& root, const Override& set, Source& src) {
+  const std::string& text = set.text;
+  auto [key, value] = parse_set(text, set.where);
   const std::vector<std::string> parts = split_key(key);
   YAML::Node cur = root;  // shares root's node
   std::string path;
@@ -47,18 +49,20 @@ void apply_set(YAML::Node& root, const std::string& text, Source& src) {
       cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
       next.reset(cur[parts[i]]);
     } else if (!next.IsMap()) {
-      throw InputError("--set " + text, path + " is " + node_kind(next) +
+      throw InputError(set.where, path + " is " + node_kind(next) +
                                             " in the config, not a mapping; expected KEY to name a key of a mapping");
     }
     cur.reset(next);
   }
   cur[parts.back()] = value;
-  src.add_override(key, text);
+  src.add_override(key, set.where);
 }
 
 YAML::Node parse_text(const std::string& text, const std::string& source_name) {
   try {
-    return YAML::Load(text);
+    return load_single_document(text, source_name);
+  } catch (const InputError&) {
+    throw;
   } catch (const YAML::Exception& e) {
     const std::string where = e.mark.is_null() ? source_name
                                                : source_name + ":" + std::to_string(e.mark.line + 1) + ":" +
@@ -67,7 +71,7 @@ YAML::Node parse_text(const std::string& text, const std::string& source_name) {
   }
 }
 
-Config load_tree(YAML::Node root, const std::string& source_name, const std::vector<std::string>& sets,
+Config load_tree(YAML::Node root, const std::string& source_name, const std::vector<Override>& sets,
                  const std::string& base_dir) {
   Source src(source_name);
   if (!sets.empty()) {
@@ -88,13 +92,20 @@ bool same(const workload::TensorSpec& x, const workload::TensorSpec& y) {
   const auto& b = y.dist;
   return a.kind == b.kind && a.low == b.low && a.high == b.high && a.mean == b.mean && a.std == b.std &&
          a.scale == b.scale && a.nu == b.nu && a.fraction == b.fraction && a.magnitude == b.magnitude &&
-         a.path == b.path && x.seed == y.seed && x.granularity == y.granularity && x.scale == y.scale;
+         a.path == b.path && x.seed == y.seed && x.granularity == y.granularity && x.scale == y.scale &&
+         x.nonfinite == y.nonfinite;
 }
 
 }  // namespace
 
-std::pair<std::string, YAML::Node> parse_set(const std::string& text) {
-  const std::string where = "--set " + text;
+std::vector<Override> cli_overrides(const std::vector<std::string>& sets) {
+  std::vector<Override> out;
+  for (const auto& s : sets) out.push_back({s, "--set " + s});
+  return out;
+}
+
+std::pair<std::string, YAML::Node> parse_set(const std::string& text, const std::string& where_given) {
+  const std::string where = where_given.empty() ? "--set " + text : where_given;
   const size_t eq = text.find('=');
   if (eq == std::string::npos) throw InputError(where, "no '='; expected KEY=VALUE, e.g. array.rows=32");
   const std::string key = text.substr(0, eq);
@@ -105,7 +116,7 @@ std::pair<std::string, YAML::Node> parse_set(const std::string& text) {
       throw InputError(where, "'" + key + "' is not a dotted key; expected KEY=VALUE with KEY like mac.accumulator.width");
   }
   try {
-    return {key, YAML::Load(text.substr(eq + 1))};
+    return {key, load_single_document(text.substr(eq + 1), where)};
   } catch (const YAML::Exception& e) {
     throw InputError(where, key + ": the value is not valid YAML (" + e.msg +
                                 "); expected a scalar or a flow node such as [1, 2] or {a: 1}");
@@ -116,24 +127,30 @@ Config from_yaml(const YAML::Node& root, const std::string& source_name, const s
   return parse_tree(root, Source(source_name), base_dir);
 }
 
-Config load_string(const std::string& yaml_text, const std::string& source_name, const std::vector<std::string>& sets,
-                   const std::string& base_dir) {
+Config load_string_with(const std::string& yaml_text, const std::string& source_name,
+                        const std::vector<Override>& sets, const std::string& base_dir) {
   return load_tree(parse_text(yaml_text, source_name), source_name, sets, base_dir);
 }
 
-Config load(const std::string& path, const std::vector<std::string>& sets) {
-  std::ifstream f(path);
-  if (!f) throw InputError(path, std::string("cannot read the config file (") + std::strerror(errno) +
-                                     "); expected a readable YAML file");
-  std::stringstream ss;
-  ss << f.rdbuf();
+Config load_string(const std::string& yaml_text, const std::string& source_name, const std::vector<std::string>& sets,
+                   const std::string& base_dir) {
+  return load_string_with(yaml_text, source_name, cli_overrides(sets), base_dir);
+}
+
+Config load_with(const std::string& path, const std::vector<Override>& sets) {
+  const std::string text = io::read_file(path, io::kMaxTextInput, "config file");
   std::string dir = std::filesystem::path(path).parent_path().string();
-  return load_string(ss.str(), path, sets, dir.empty() ? "." : dir);
+  return load_string_with(text, path, sets, dir.empty() ? "." : dir);
+}
+
+Config load(const std::string& path, const std::vector<std::string>& sets) {
+  return load_with(path, cli_overrides(sets));
 }
 
 Config load_default(const std::vector<std::string>& sets) { return load_string("", "<default>", sets, "."); }
+Config load_default_with(const std::vector<Override>& sets) { return load_string_with("", "<default>", sets, "."); }
 
-Config default_config() { return load_default({}); }
+Config default_config() { return load_default(std::vector<std::string>{}); }
 
 bool operator==(const Config& x, const Config& y) {
   return x.array.rows == y.array.rows && x.array.cols == y.array.cols && x.array.dataflow == y.array.dataflow &&
@@ -162,7 +179,6 @@ array::ArrayOptions array_options(const Config& c) {
 
 array::TraceOptions trace_options(const Config& c) {
   array::TraceOptions t;
-  t.vcd_path = c.trace.vcd;
   t.pes = c.trace.pes.empty() ? array::default_trace_pes(c.array.rows, c.array.cols) : c.trace.pes;
   t.first_cycle = c.trace.first_cycle;
   t.last_cycle = c.trace.last_cycle;
