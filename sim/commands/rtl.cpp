@@ -7,6 +7,7 @@
 #include "sim/cli.hpp"
 #include "sim/cli_options.hpp"
 #include "sim/config/config.hpp"
+#include "sim/io/files.hpp"
 #include "sim/rtl/design_io.hpp"
 #include "sim/rtl/tools.hpp"
 
@@ -33,7 +34,7 @@ int run_rtl(const std::vector<std::string>& args) {
   std::vector<rtl::File> files = d.files;
   files.push_back(rtl::File{"qmac_tb.v", rtl::testbench(d, "stim.txt", "out.txt", "qmac_tb.vcd")});
   for (const auto& f : files) {
-    rtl::write_text((std::filesystem::path(out_dir) / f.name).string(), f.text);
+    io::write_file((std::filesystem::path(out_dir) / f.name).string(), f.text);
     std::cout << (std::filesystem::path(out_dir) / f.name).string() << "\n";
   }
   std::cout << "top module qmac_mac (" << d.blocks.size() << " component modules), latency " << d.latency

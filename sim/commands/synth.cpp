@@ -7,6 +7,7 @@
 #include "sim/cli.hpp"
 #include "sim/cli_options.hpp"
 #include "sim/config/config.hpp"
+#include "sim/io/files.hpp"
 #include "sim/cost_files.hpp"
 #include "sim/rtl/calibration.hpp"
 #include "sim/rtl/design_io.hpp"
@@ -42,7 +43,7 @@ int run_synth(const std::vector<std::string>& args) {
     const std::string file = vm["calibration"].as<std::string>();
     nlohmann::json results;
     try {
-      results = nlohmann::json::parse(rtl::read_text(file));
+      results = nlohmann::json::parse(io::read_file(file, io::kMaxResultsInput, "synthesis results file"));
     } catch (const nlohmann::json::exception& e) {
       throw InputError("argument --calibration", file + " is not a JSON results file: " + e.what());
     }

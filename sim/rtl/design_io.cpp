@@ -1,12 +1,9 @@
 #include "sim/rtl/design_io.hpp"
 
-#include <filesystem>
-
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::rtl {
-
-namespace fs = std::filesystem;
 
 Design generate_design(const config::Config& cfg) {
   try {
@@ -17,20 +14,10 @@ Design generate_design(const config::Config& cfg) {
 }
 
 void prepare_output_dir(const std::string& dir, const std::string& option) {
-  std::error_code ec;
-  std::string trimmed = dir;
-  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
-  const fs::path p(trimmed);
-  if (fs::exists(p, ec)) {
-    if (!fs::is_directory(p, ec)) throw InputError("argument " + option, "'" + dir + "' exists and is not a folder");
-    return;
-  }
-  const fs::path parent = p.has_parent_path() ? p.parent_path() : fs::path(".");
-  if (!parent.empty() && !fs::is_directory(parent, ec))
-    throw InputError("argument " + option, "the parent folder of '" + dir + "' does not exist (qmac creates only " +
-                                               "the output folder itself)");
-  if (!fs::create_directory(p, ec) || ec)
-    throw InputError("argument " + option, "cannot create the folder '" + dir + "': " + ec.message());
+  // The project's rules for output folders (sim/io/files.hpp): only the folder
+  // itself is created, never a missing parent.
+  io::check_output_dir(dir, option + " output");
+  io::make_output_dir(dir, option + " output");
 }
 
 }  // namespace qmac::rtl
