@@ -1,5 +1,6 @@
 #include "sim/cli_options.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
@@ -46,6 +47,22 @@ bool parse_args(const std::vector<std::string>& args, const po::options_descript
       return false;
     }
     po::notify(vm);
+    // An empty value is never meaningful ('' as a config, an output, a
+    // format): an error naming the argument, not a silent default.
+    for (const auto& [name, value] : vm) {
+      const auto* text = boost::any_cast<std::string>(&value.value());
+      if (!text || !text->empty()) continue;
+      const po::option_description* d = all.find_nothrow(name, false);
+      if (d && d->semantic()->max_tokens() == 0) continue;  // a switch (--list, --resume) has no value
+      bool is_positional = false;
+      if (positional)
+        for (unsigned i = 0; i < positional->max_total_count() && i < 16; ++i)
+          is_positional |= positional->name_for_position(i) == name;
+      std::string shown = name;
+      if (is_positional)
+        for (char& c : shown) c = char(std::toupper(static_cast<unsigned char>(c)));
+      throw InputError("argument " + (is_positional ? shown : "--" + name), "is empty; expected a value");
+    }
   } catch (const po::error& e) {
     throw InputError("arguments", std::string(e.what()) + "\nusage: " + usage_line);
   }

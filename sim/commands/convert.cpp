@@ -35,12 +35,12 @@ int run_convert(const std::vector<std::string>& args) {
   po::options_description desc("convert options");
   std::string format_name, overflow_name = "nonsat", rounding_name = "rne";
   std::vector<std::string> inputs;
-  unsigned long long seed = 0;
+  std::string seed_text = "0";
   desc.add_options()
     ("format,f", po::value(&format_name)->required(), "target format (see `qmac formats`)")
     ("overflow", po::value(&overflow_name), "saturate | nonsat (default: nonsat, OCP non-saturating)")
     ("rounding", po::value(&rounding_name), "rne | rtz | stochastic (default: rne)")
-    ("seed", po::value(&seed), "seed of the generator for --rounding stochastic (default 0)")
+    ("seed", po::value(&seed_text), "seed of the generator for --rounding stochastic (default 0)")
     ("decode", "read codes (decimal or 0x hex) and print their values")
     ("value", po::value(&inputs), "values (or codes with --decode); one per line on stdin when none");
   po::positional_options_description pos;
@@ -54,7 +54,9 @@ int run_convert(const std::vector<std::string>& args) {
   const num::Overflow overflow = parse_arg("--overflow", [&] { return num::parse_overflow(overflow_name); });
   const num::Rounding rounding = parse_arg("--rounding", [&] { return num::parse_rounding(rounding_name); });
   const bool decode_mode = vm.count("decode") > 0;
-  std::mt19937_64 rng(seed);
+  const long long seed = parse_integer(seed_text, "argument --seed");
+  if (seed < 0) throw InputError("argument --seed", "expected a non-negative integer, got '" + seed_text + "'");
+  std::mt19937_64 rng(static_cast<uint64_t>(seed));
 
   // One input -> one output line (throws InputError naming `where`).
   auto handle = [&](const std::string& text, const std::string& where) -> std::string {

@@ -20,7 +20,7 @@ int run_validate(const std::vector<std::string>& args) {
   pos.add("config", 1);
   po::variables_map vm;
   if (!parse_args(args, desc, vm, "qmac validate [CONFIG.yaml] [--set KEY=VALUE ...]", &pos)) return 0;
-  const config::Config c = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  const config::Config c = load_config_argument(vm, path, sets);
   std::cout << (path.empty() ? "<default>" : path) << ": ok: " << config::summary(c) << "\n";
   return 0;
 }

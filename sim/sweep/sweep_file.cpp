@@ -261,9 +261,11 @@ void validate_points(const SweepFile& sw, const std::vector<const Point*>& point
         qerror::parse_request(args, r);
       } catch (const InputError& e) {
         // "argument --KEY": the sweep key that set it; otherwise the first key.
+        // (an unknown option is named inside boost's message: '--KEY')
         std::string at = from.empty() ? sw.path : from.front()->where;
         for (const Override* o : from)
-          if (e.where() == "argument --" + o->key) at = o->where;
+          if (e.where() == "argument --" + o->key || std::string(e.what()).find("'--" + o->key + "'") != std::string::npos)
+            at = o->where;
         throw InputError(at, "point " + std::to_string(p->id) + ": " + e.what());
       }
     }
