@@ -63,7 +63,8 @@ cell = {(precision(r), r["workload.a.distribution"]): r for r in rows}
 def fmt(r):
     if r is None or r["status"] != "ok":
         return "failed"
-    s = f"{float(r['accuracy.sqnr_db']):.1f}"
+    # An empty SQNR is JSON's null: -inf when outputs overflowed to inf/NaN.
+    s = f"{float(r['accuracy.sqnr_db']):.1f}" if r["accuracy.sqnr_db"] != "" else "-inf"
     if r["accuracy.overflows"] not in ("", "0"):
         s += f" ({r['accuracy.overflows']} ovf)"
     return s
