@@ -108,6 +108,7 @@ echo "== 4. Pictures"
 "$py" scripts/plot.py fig5 "$out/fig5.csv" --out "$out/fig5.png"
 "$py" scripts/plot.py bars "$out/int8_vs_fp8.csv" --group workload.a.distribution \
     --series mac.a,mac.b,mac.accumulator.type,mac.accumulator.format --y accuracy.sqnr_db \
+    --missing-label "-inf (overflow)" \
     --out "$out/int8_vs_fp8_sqnr.png" --title "GEMM SQNR vs FP64 by precision and activation data"
 "$py" scripts/plot.py fig3 "$out/fig3.jsonl" --out "$out/fig3.png"
 "$py" scripts/plot.py pareto "$out/int8_vs_fp8.csv" --where workload.a.distribution=outliers \

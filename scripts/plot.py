@@ -192,7 +192,14 @@ def plot_bars(args):
     width = 0.8 / max(1, len(series))
     for i, sname in enumerate(series):
         xs = [g_i + (i - (len(series) - 1) / 2) * width for g_i in range(len(groups))]
-        ax.bar(xs, [val.get((g, sname), math.nan) for g in groups], width, label=sname)
+        ys = [val.get((g, sname), math.nan) for g in groups]
+        bars = ax.bar(xs, ys, width, label=sname)
+        # A measured point without a value (an empty cell: JSON null, e.g. an SQNR
+        # of -inf after an overflow) is marked, not left as a silent gap.
+        for x, y, g in zip(xs, ys, groups):
+            if math.isnan(y) and (g, sname) in val:
+                ax.annotate(args.missing_label, (x, 0), ha="center", va="bottom", fontsize=7, rotation=90,
+                            color=bars.patches[0].get_facecolor())
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels(groups)
     ax.set_xlabel(args.group)
@@ -258,6 +265,8 @@ def main():
             s.add_argument("--label")
         if name == "bars":
             s.add_argument("--group", required=True, help="column whose values are the bar groups")
+            s.add_argument("--missing-label", default="n/a",
+                           help="text marking a measured point whose value is empty (JSON null)")
             s.add_argument("--series", required=True, help="columns (comma-separated) naming each bar")
             s.add_argument("--y", required=True)
     args = p.parse_args()
