@@ -6,6 +6,7 @@
 #include "sim/cli_options.hpp"
 #include "sim/config/config.hpp"
 #include "sim/errors.hpp"
+#include "sim/run/network_cli.hpp"
 #include "sim/run/report.hpp"
 #include "sim/run/simulate.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description desc("run options");
-  std::string path, engine, json_path, vcd, tensors_dir;
+  std::string path, engine, json_path, vcd, tensors_dir, topology;
   std::vector<std::string> sets;
   desc.add_options()
     ("config", po::value(&path), "config file (YAML); default: the built-in default (see --print-config)")
@@ -23,17 +24,23 @@ int run_run(const std::vector<std::string>& args) {
     ("json", po::value(&json_path), "write the results as JSON to FILE (- for stdout)")
     ("vcd", po::value(&vcd), "write a VCD waveform of the traced PEs (trace.pes, trace.cycles) to FILE")
     ("save-tensors", po::value(&tensors_dir), "write a.npy, b.npy (dequantised inputs) and c.npy (output) to DIR")
+    ("topology", po::value(&topology), "run a network instead of the config's GEMM: a SCALE-Sim conv or GEMM CSV, or a "
+                                        "YAML topology (sets workload.topology, replaces workload.gemm)")
     ("print-config", "print the fully resolved config as YAML and exit");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
   if (!parse_args(args, desc, vm,
-                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--engine fast|pe] [--json FILE|-] [--vcd FILE] "
-                  "[--save-tensors DIR] [--print-config]",
+                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--topology FILE] [--engine fast|pe] [--json FILE|-] "
+                  "[--vcd FILE] [--save-tensors DIR] [--print-config]",
                   &pos))
     return 0;
 
-  config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  if (!topology.empty()) add_topology_sets(topology, sets);
+  const config::Recipe recipe = config::read_recipe(path, sets);
+  config::Config cfg = config::load(recipe);
+  if (!cfg.workload.topology.empty() && !vm.count("print-config"))
+    return run_topology(recipe, cfg, engine, json_path, vcd, tensors_dir);
   if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
   if (vm.count("print-config")) {

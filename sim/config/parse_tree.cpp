@@ -58,7 +58,7 @@ num::Format format_at(const Cursor& c) {
 
 std::string path_at(const Cursor& c, const std::string& base_dir, const std::string& expected) {
   const std::string text = c.string(expected);
-  const fs::path base = c.source().from_override(c.path()) ? fs::current_path() : fs::absolute(base_dir);
+  const fs::path base = fs::absolute(c.source().base_dir_for(c.path(), base_dir));
   const fs::path p = fs::path(text).is_absolute() ? fs::path(text) : base / text;
   std::error_code ec;
   if (!fs::is_regular_file(p, ec)) c.fail("file '" + p.lexically_normal().string() + "' does not exist; expected " + expected);
@@ -267,7 +267,13 @@ void parse_tensor(const Cursor& t, workload::TensorSpec& s, const std::string& b
 
 void parse_workload(const Cursor& top, Config& c, const std::string& base_dir) {
   const Cursor w = top["workload"];
-  w.expect_map({"gemm", "a", "b"});
+  w.expect_map({"gemm", "a", "b", "topology"});
+  if (w.has("topology") && !w["topology"].node().IsNull()) {  // a network (sim/workload/topology.hpp)
+    c.workload.topology = path_at(w["topology"], base_dir, "a topology: a SCALE-Sim CSV or a .yaml file");
+    if (w.has("gemm") && !w["gemm"].node().IsNull())
+      w["gemm"].fail_at_key("does not apply with workload.topology (every layer has its own shape); expected "
+                            "no workload.gemm (`qmac run --topology FILE` replaces it)");
+  }
   const Cursor g = w["gemm"];
   g.expect_map({"m", "k", "n"});
   if (g.has("m")) c.workload.m = int(g["m"].integer(1, kMaxDim));
@@ -330,6 +336,10 @@ void parse_trace(const Cursor& top, Config& c) {
 
 }  // namespace
 
+std::string resolve_path(const Cursor& c, const std::string& base_dir, const std::string& expected) {
+  return path_at(c, base_dir, expected);
+}
+
 const char* acc_type_name(num::AccKind k) {
   return k == num::AccKind::integer ? "int" : k == num::AccKind::floating ? "float" : "fixed";
 }
@@ -352,7 +362,7 @@ const char* scale_method_name(workload::ScaleMethod s) { return s == workload::S
 
 Config parse_tree(const YAML::Node& root, const Source& src, const std::string& base_dir) {
   const Cursor top(src, "", root);
-  top.expect_map({"array", "mac", "workload", "cost", "trace", "engine"});
+  top.expect_map({"array", "mac", "workload", "cost", "trace", "engine", "policy"});
   Config c;
   c.mac.a = c.mac.b = num::parse_format("int8");
   c.workload.a.seed = 1;  // distinct default seeds so A and B are not the same numbers
@@ -366,6 +376,9 @@ Config parse_tree(const YAML::Node& root, const Source& src, const std::string& 
   if (cost.has("technology")) c.cost.technology = cost_source(cost["technology"], base_dir);
   if (top.has("engine")) c.engine = array::parse_engine(top["engine"].choice({"fast", "pe"}));
   parse_trace(top, c);  // (a waveform needs the pe engine's signals: `qmac run` switches to it when tracing)
+  c.policy = parse_policy(top["policy"], base_dir);
+  if (!c.policy.empty() && c.workload.topology.empty())
+    top["policy"].fail_at_key("applies to the layers of a topology; expected workload.topology with it");
   return c;
 }
 

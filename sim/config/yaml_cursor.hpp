@@ -24,9 +24,19 @@ class Source {
   const std::string& name() const { return name_; }
 
   // Records that `path` (dotted) was set by the command-line text `text` ("KEY=VALUE").
-  void add_override(const std::string& path, const std::string& text) { overrides_[path] = text; }
+  void add_override(const std::string& path, const std::string& text);
+  // Records that `path` was set from another YAML file (a topology's layer
+  // overrides, a policy rule): errors there report that file with the value's own
+  // line:column, and relative paths in it resolve against `base_dir`.
+  // `mark`: where the override is in that file, for errors at nodes it created
+  // (a key that has no mark of its own).
+  void add_file_override(const std::string& path, const std::string& file, const std::string& base_dir,
+                         const YAML::Mark& mark);
   // True when the value at `path` came from --set (the path or one of its parents was set).
   bool from_override(const std::string& path) const;
+  // The folder a relative path at `path` is relative to: the current directory
+  // for --set values, an override file's folder, else `fallback` (the config's).
+  std::string base_dir_for(const std::string& path, const std::string& fallback) const;
 
   // "file:line:column", "--set KEY=VALUE", or the file name when nothing better is known.
   std::string where(const std::string& path, const YAML::Node& node) const;
@@ -36,9 +46,15 @@ class Source {
   [[noreturn]] void fail(const std::string& path, const YAML::Mark& mark, const std::string& what) const;
 
  private:
-  const std::string* override_for(const std::string& path, bool descendants) const;
+  struct Origin {
+    bool command_line = true;  // --set KEY=VALUE (text), else a file override (text = the file)
+    std::string text, base_dir;
+    YAML::Mark mark = YAML::Mark::null_mark();
+  };
+  const Origin* override_for(const std::string& path, bool descendants) const;
+  void record(const std::string& path, Origin o);
   std::string name_;
-  std::map<std::string, std::string> overrides_;  // dotted path -> "KEY=VALUE"
+  std::map<std::string, Origin> overrides_;  // dotted path -> where its value came from
 };
 
 // Levenshtein distance, and the closest candidate when it is close enough to be a

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <stdexcept>
 
 #include "sim/errors.hpp"
 
@@ -20,16 +21,32 @@ workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, w
 
 ordered_json finite_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
 
+Operands make_operands(const config::Config& cfg) {
+  const auto& w = cfg.workload;
+  Operands o;
+  // A is m x k with channels along rows (per token m); B is k x n with channels
+  // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
+  o.a = operand(w.a, w.m, w.k, workload::Axis::rows);
+  o.b = operand(w.b, w.k, w.n, workload::Axis::cols);
+  o.qa = workload::quantize(o.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows);
+  o.qb = workload::quantize(o.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols);
+  return o;
+}
+
 Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace) {
+  return simulate(cfg, make_operands(cfg), trace);
+}
+
+Simulation simulate(const config::Config& cfg, Operands operands, const array::TraceOptions* trace) {
   Simulation s;
   s.config = cfg;
   const auto& w = cfg.workload;
-  // A is m x k with channels along rows (per token m); B is k x n with channels
-  // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
-  s.a = operand(w.a, w.m, w.k, workload::Axis::rows);
-  s.b = operand(w.b, w.k, w.n, workload::Axis::cols);
-  s.qa = workload::quantize(s.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows);
-  s.qb = workload::quantize(s.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols);
+  if (operands.qa.rows != w.m || operands.qa.cols != w.k || operands.qb.rows != w.k || operands.qb.cols != w.n)
+    throw std::logic_error("simulate: operands do not have the configured GEMM's shape");
+  s.a = std::move(operands.a);
+  s.b = std::move(operands.b);
+  s.qa = std::move(operands.qa);
+  s.qb = std::move(operands.qb);
 
   array::Gemm gemm;
   gemm.m = w.m;

@@ -24,9 +24,22 @@ struct Simulation {
   ErrorStats vs_dequantized;         // against FP64 of the dequantised inputs: the accumulation error alone
 };
 
+// The operands of one GEMM: the FP64 tensors (A: m x k, B: k x n) and their codes.
+struct Operands {
+  workload::Tensor a, b;
+  workload::Quantized qa, qb;
+};
+
+// The configured workload's operands: generated (or loaded from .npy), then
+// quantised as cfg.workload.{a,b}.quantization says.
+Operands make_operands(const config::Config& cfg);
+
 // Runs the configured GEMM once (one SystemC elaboration, in a child process).
 // `trace` non-null writes a VCD (pe engine).
 Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace);
+// The same on given operands (a network's layer: sim/run/network.cpp), whose shape
+// must be cfg.workload's m x k x n.
+Simulation simulate(const config::Config& cfg, Operands operands, const array::TraceOptions* trace);
 
 // The JSON of cli-contract.md for a simulation (without "cost", added by the caller).
 nlohmann::ordered_json to_json(const Simulation& s);

@@ -1,0 +1,49 @@
+#include "sim/run/network_cli.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "sim/errors.hpp"
+#include "sim/run/network.hpp"
+#include "sim/run/report.hpp"
+
+namespace qmac::cli {
+
+namespace {
+
+std::string yaml_single_quoted(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return q + "'";
+}
+
+}  // namespace
+
+void add_topology_sets(const std::string& topology, std::vector<std::string>& sets) {
+  sets.push_back("workload.gemm=null");
+  sets.push_back("workload.topology=" + yaml_single_quoted(topology));
+}
+
+int run_topology(config::Recipe recipe, const config::Config& cfg, const std::string& engine,
+                 const std::string& json_path, const std::string& vcd, const std::string& tensors_dir) {
+  if (!vcd.empty() || !cfg.trace.vcd.empty())
+    throw InputError(vcd.empty() ? "trace.vcd" : "argument --vcd",
+                     "waveforms trace one GEMM; expected no --vcd / trace.vcd with a topology (run one layer's "
+                     "shape as a single GEMM to trace it)");
+  if (!tensors_dir.empty())
+    throw InputError("argument --save-tensors", "saves one GEMM's tensors; expected no --save-tensors with a topology");
+  if (!engine.empty()) {
+    if (engine != "fast" && engine != "pe")
+      throw InputError("argument --engine", "'" + engine + "' is not an engine; expected fast or pe");
+    recipe.sets.push_back("engine=" + engine);
+  }
+  run::NetworkOptions opt;
+  opt.progress = ::isatty(2);
+  const auto j = run::run_network(recipe, config::load(recipe), opt);
+  if (!json_path.empty()) run::write_json(j, json_path);
+  if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::network_table(j);
+  return 0;
+}
+
+}  // namespace qmac::cli

@@ -1,0 +1,210 @@
+// `qmac run` on a topology, end to end: every layer is the same simulation as a
+// single-GEMM run, totals are the stated sums, overrides follow the stated
+// order, and bad input is a file:line:column error.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "models/array/array.hpp"
+#include "network_util.hpp"
+#include "sim/run/network.hpp"
+
+using nlohmann::json;
+using qmac::net_test::run_error;
+using qmac::net_test::run_json;
+using qmac::net_test::temp_file;
+
+namespace {
+
+const std::string kArray = "--set array.rows=8 --set array.cols=8 ";
+
+}  // namespace
+
+TEST(NetworkRun_Layer, IsTheSameSimulationAsTheGemmRunAlone) {
+  // A one-layer topology and `qmac run` of the same GEMM with the layer's seeds:
+  // identical cycles, accuracy, activity and cost, in every dataflow and precision.
+  const std::string topo = temp_file("one.yaml", "layers:\n  - {name: only, gemm: {m: 21, k: 37, n: 13}}\n");
+  const std::string seeds = "--set workload.a.seed=" + std::to_string(qmac::run::layer_seed(1, 0)) +
+                            " --set workload.b.seed=" + std::to_string(qmac::run::layer_seed(2, 0));
+  for (const std::string prec : {"", "--set mac.a=fp8_e4m3 --set mac.b=fp8_e4m3 --set mac.accumulator.format=fp16 "}) {
+    for (const char* df : {"ws", "os", "is"}) {
+      const std::string common = kArray + prec + "--set array.dataflow=" + df + " ";
+      const json net = run_json(common + "--topology " + topo);
+      const json one = run_json(common + seeds + " --set workload.gemm.m=21 --set workload.gemm.k=37 "
+                                                 "--set workload.gemm.n=13");
+      ASSERT_EQ(net["layers"].size(), 1u);
+      const json& l = net["layers"][0];
+      EXPECT_EQ(l["gemm"], one["gemm"]);
+      for (const char* k : {"cycles", "macs", "folds", "utilization"}) EXPECT_EQ(l[k], one[k]) << k << " " << df;
+      for (const char* k : {"sqnr_db", "max_abs_error", "overflows", "sqnr_db_vs_dequantized", "nonfinite_outputs"})
+        EXPECT_EQ(l["accuracy"][k], one["accuracy"][k]) << k << " " << df;
+      EXPECT_EQ(l["cost"], one["cost"]) << df;
+      EXPECT_EQ(l["data"]["a"], one["config"]["workload"]["a"]);
+      // The totals of one layer are that layer.
+      for (const char* k : {"cycles", "macs", "folds", "utilization"}) EXPECT_EQ(net[k], one[k]) << k;
+      EXPECT_EQ(net["accuracy"]["sqnr_db"], one["accuracy"]["sqnr_db"]);
+      EXPECT_EQ(net["cost"]["energy_pj"], one["cost"]["energy_pj"]);
+      EXPECT_EQ(net["cost"]["area_um2"], one["cost"]["area_um2"]);
+    }
+  }
+}
+
+TEST(NetworkRun_Totals, AreTheStatedSumsOverLayersAndRepeats) {
+  const std::string topo = temp_file(
+      "three.yaml",
+      "name: three\n"
+      "layers:\n"
+      "  - name: conv\n"
+      "    conv: {ifmap: 9, channels: 4, filter: 3, filters: 6, stride: 2, padding: 1}\n"
+      "  - name: dw\n"
+      "    conv: {ifmap: 5, channels: 6, filter: 3, filters: 6, padding: 1}\n"
+      "    groups: 6\n"
+      "  - name: heads\n"
+      "    gemm: {m: 10, k: 8, n: 10}\n"
+      "    groups: 3\n"
+      "    repeat: 4\n");
+  const json j = run_json(kArray + "--topology " + topo);
+  ASSERT_EQ(j["layers"].size(), 3u);
+  EXPECT_EQ(j["topology"]["name"], "three");
+  EXPECT_EQ(j["topology"]["format"], "yaml");
+  qmac::array::ArrayOptions o;
+  o.rows = o.cols = 8;
+  uint64_t cycles = 0, macs = 0, folds = 0;
+  double energy = 0, nsr = 0, area = 0, worst = 1e300;
+  for (const json& l : j["layers"]) {
+    const int m = l["gemm"]["m"], k = l["gemm"]["k"], n = l["gemm"]["n"], g = l["groups"];
+    const uint64_t rep = l["repeat"];
+    // Every group is one GEMM on the array: the closed form (= SCALE-Sim's compute cycles) per group.
+    EXPECT_EQ(l["cycles"].get<uint64_t>(), g * qmac::array::cycle_formula(o, m, k, n, 1)) << l["name"];
+    EXPECT_EQ(l["folds"].get<uint64_t>(), g * qmac::array::fold_count(o, m, k, n));
+    EXPECT_EQ(l["macs"].get<uint64_t>(), uint64_t(m) * k * n * g);
+    cycles += rep * l["cycles"].get<uint64_t>();
+    macs += rep * l["macs"].get<uint64_t>();
+    folds += rep * l["folds"].get<uint64_t>();
+    energy += double(rep) * l["cost"]["energy_pj"].get<double>();
+    const double s = l["accuracy"]["sqnr_db"];
+    nsr += double(rep) * std::pow(10.0, -s / 10);
+    worst = std::min(worst, s);
+    area = std::max(area, l["cost"]["area_um2"].get<double>());
+  }
+  EXPECT_EQ(j["layers"][0]["gemm"]["m"], 25);  // 5 x 5 ofmap
+  EXPECT_EQ(j["layers"][1]["gemm"]["k"], 9);   // depthwise: one channel's 3 x 3 window
+  EXPECT_EQ(j["cycles"].get<uint64_t>(), cycles);
+  EXPECT_EQ(j["macs"].get<uint64_t>(), macs);
+  EXPECT_EQ(j["topology"]["macs"].get<uint64_t>(), macs);
+  EXPECT_EQ(j["folds"].get<uint64_t>(), folds);
+  EXPECT_DOUBLE_EQ(j["utilization"].get<double>(), double(macs) / (double(cycles) * 64));
+  EXPECT_NEAR(j["cost"]["energy_pj"].get<double>(), energy, 1e-9 * energy);
+  EXPECT_DOUBLE_EQ(j["cost"]["area_um2"].get<double>(), area);
+  EXPECT_DOUBLE_EQ(j["cost"]["pj_per_mac"].get<double>(), j["cost"]["energy_pj"].get<double>() / double(macs));
+  EXPECT_DOUBLE_EQ(j["cost"]["tops_per_w"].get<double>(), 2.0 * double(macs) / j["cost"]["energy_pj"].get<double>());
+  EXPECT_NEAR(j["accuracy"]["sqnr_db"].get<double>(), -10 * std::log10(nsr), 1e-9);
+  EXPECT_DOUBLE_EQ(j["accuracy"]["min_layer_sqnr_db"].get<double>(), worst);
+  // 1 GHz (configs/tech/45nm.yaml): seconds are clocked cycles / 1e9, EDP = energy * seconds.
+  EXPECT_GT(j["cost"]["seconds"].get<double>(), 0);
+  EXPECT_DOUBLE_EQ(j["cost"]["edp_pj_s"].get<double>(),
+                   j["cost"]["energy_pj"].get<double>() * j["cost"]["seconds"].get<double>());
+  // The table shows every layer and the totals.
+  const auto r = run_qmac("run " + kArray + "--topology " + topo);
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* s : {"conv", "dw", "heads", "10x8x10 *3 (x4)", "total", "network SQNR"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+}
+
+TEST(NetworkRun_Data, LayersDrawDifferentSeededNumbers) {
+  const std::string topo = temp_file("twins.yaml",
+                                     "layers:\n  - {name: a, gemm: {m: 16, k: 32, n: 8}}\n"
+                                     "  - {name: b, gemm: {m: 16, k: 32, n: 8}}\n");
+  const json j = run_json(kArray + "--topology " + topo);
+  const json k = run_json(kArray + "--topology " + topo);
+  EXPECT_EQ(j, k);  // reproducible
+  EXPECT_NE(j["layers"][0]["data"]["a"]["seed"], j["layers"][1]["data"]["a"]["seed"]);
+  EXPECT_NE(j["layers"][0]["accuracy"]["sqnr_db"], j["layers"][1]["accuracy"]["sqnr_db"]);
+}
+
+TEST(NetworkRun_Overrides, TopologyThenCommandLineThenPolicy) {
+  // The topology's defaults and a layer's `set` override the config file; --set
+  // overrides the topology; a policy rule overrides everything.
+  const std::string topo = temp_file("ov.yaml",
+                                     "defaults: {mac.accumulator.width: 24}\n"
+                                     "layers:\n"
+                                     "  - {name: a, gemm: {m: 4, k: 8, n: 4}}\n"
+                                     "  - {name: b, gemm: {m: 4, k: 8, n: 4}, set: {mac.accumulator.width: 20}}\n");
+  json j = run_json(kArray + "--topology " + topo);
+  EXPECT_EQ(j["layers"][0]["precision"]["accumulator"], "int24 (wrap)");
+  EXPECT_EQ(j["layers"][1]["precision"]["accumulator"], "int20 (wrap)");
+  j = run_json(kArray + "--topology " + topo + " --set mac.accumulator.width=28");
+  EXPECT_EQ(j["layers"][0]["precision"]["accumulator"], "int28 (wrap)");
+  EXPECT_EQ(j["layers"][1]["precision"]["accumulator"], "int28 (wrap)");
+  j = run_json(kArray + "--topology " + topo + " --set mac.accumulator.width=28 --set "
+               "'policy={rules: [{layers: b, set: {mac.accumulator.width: 30}}]}'");
+  EXPECT_EQ(j["layers"][0]["precision"]["accumulator"], "int28 (wrap)");
+  EXPECT_EQ(j["layers"][1]["precision"]["accumulator"], "int30 (wrap)");
+}
+
+TEST(NetworkRun_Config, TopologyKeysAndTheirErrors) {
+  const std::string topo = temp_file("cfg_net.csv", "Layer, M, N, K,\nfc,4,4,8,\n");
+  // workload.topology in a file is relative to the file; --topology replaces the file's GEMM.
+  const std::string cfg = temp_file("cfg_net.yaml", "array: {rows: 8, cols: 8}\nworkload:\n  topology: cfg_net.csv\n");
+  json j = run_json(cfg);
+  EXPECT_EQ(j["config"]["workload"]["topology"], topo);
+  EXPECT_FALSE(j["config"]["workload"].contains("gemm"));
+  EXPECT_EQ(j["topology"]["format"], "scalesim_gemm");
+  const std::string with_gemm = temp_file("cfg_gemm.yaml", "workload:\n  gemm: {m: 8, k: 8, n: 8}\n");
+  j = run_json(with_gemm + " --topology " + topo);
+  EXPECT_EQ(j["layers"][0]["gemm"]["k"], 8);
+  EXPECT_EQ(run_error(with_gemm + " --set workload.topology=" + topo),
+            "qmac run: error: " + with_gemm + ":2:3: workload.gemm: does not apply with workload.topology (every "
+            "layer has its own shape); expected no workload.gemm (`qmac run --topology FILE` replaces it)");
+  EXPECT_EQ(run_error("--set 'policy={rules: []}'"),
+            "qmac run: error: --set policy={rules: []}: policy: applies to the layers of a topology; expected "
+            "workload.topology with it");
+  EXPECT_EQ(run_error("--topology " + topo + " --vcd x.vcd"),
+            "qmac run: error: argument --vcd: waveforms trace one GEMM; expected no --vcd / trace.vcd with a topology "
+            "(run one layer's shape as a single GEMM to trace it)");
+  EXPECT_EQ(run_error("--topology /nonexistent/net.csv"),
+            "qmac run: error: --set workload.topology='/nonexistent/net.csv': workload.topology: file "
+            "'/nonexistent/net.csv' does not exist; expected a topology: a SCALE-Sim CSV or a .yaml file");
+  // --print-config of a network config loads back to the same config.
+  const auto printed = run_qmac("run " + cfg + " --set 'policy={name: p, rules: [{layers: \"f*\", when: {measure: "
+                                "kurtosis, tensor: a, above: 5}, set: {mac.a: int16}}]}' --print-config");
+  ASSERT_EQ(printed.code, 0) << printed.err;
+  const std::string again = temp_file("printed.yaml", printed.out);
+  const auto reprinted = run_qmac("run " + again + " --print-config");
+  EXPECT_EQ(reprinted.out, printed.out);
+}
+
+TEST(NetworkRun_Errors, LayerOverridesPointIntoTheTopology) {
+  const std::string topo = temp_file("bad_set.yaml",
+                                     "layers:\n"
+                                     "  - {name: fine, gemm: {m: 4, k: 4, n: 4}}\n"
+                                     "  - name: broken\n"
+                                     "    gemm: {m: 4, k: 4, n: 4}\n"
+                                     "    set:\n"
+                                     "      mac.accumulator.width: 300\n");
+  EXPECT_EQ(run_error("--topology " + topo),
+            "qmac run: error: " + topo + ":6:30: mac.accumulator.width: 300 is out of range; expected an integer in "
+            "2..64 (in layer 'broken', " + topo + ":3)");
+  const std::string topo2 = temp_file("bad_key.yaml",
+                                      "layers:\n"
+                                      "  - name: x\n"
+                                      "    gemm: {m: 4, k: 4, n: 4}\n"
+                                      "    set: {mac.accumulatr.width: 20}\n");
+  EXPECT_EQ(run_error("--topology " + topo2),
+            "qmac run: error: " + topo2 + ":4:11: mac.accumulatr: unknown key 'accumulatr'; did you mean "
+            "'accumulator'? expected one of: a, b, accumulator, fused, pipeline_stages (in layer 'x', " + topo2 + ":2)");
+  // A combination the hardware cannot build, caused by the layer: named at the layer's value.
+  const std::string topo3 = temp_file("bad_combo.yaml",
+                                      "layers:\n"
+                                      "  - name: y\n"
+                                      "    gemm: {m: 4, k: 4, n: 4}\n"
+                                      "    set: {mac.accumulator.type: int, mac.a: fp8_e4m3}\n");
+  EXPECT_EQ(run_error("--topology " + topo3),
+            "qmac run: error: " + topo3 + ":4:33: mac.accumulator.type: an integer accumulator cannot add the "
+            "products of fp8_e4m3 x int8; expected type float or fixed with floating-point operands (in layer 'y', " +
+                topo3 + ":2)");
+  // A CSV's bad row, through qmac run.
+  const std::string csv = temp_file("bad.csv", "Layer, M, N, K,\nfc,4,4,8,\nfc2,4,x,8,\n");
+  EXPECT_EQ(run_error("--topology " + csv),
+            "qmac run: error: " + csv + ":3:7: column 'N' (3): 'x' is not an integer; expected a positive integer");
+}
