@@ -35,10 +35,11 @@ bool parse_args(const std::vector<std::string>& args, const po::options_descript
   try {
     po::command_line_parser parser(args);
     parser.options(all).style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing);
-    if (positional) {
-      parser.positional(*positional);
-      parser.extra_style_parser(negative_numbers_are_values);
-    }
+    // A command without positional arguments takes none: a stray word is an
+    // error ("too many positional options"), not silently ignored.
+    const po::positional_options_description none;
+    parser.positional(positional ? *positional : none);
+    if (positional) parser.extra_style_parser(negative_numbers_are_values);
     po::store(parser.run(), vm);
     if (vm.count("help")) {
       std::cout << "usage: " << usage_line << "\n\n" << all << "\n";
@@ -49,6 +50,13 @@ bool parse_args(const std::vector<std::string>& args, const po::options_descript
     throw InputError("arguments", std::string(e.what()) + "\nusage: " + usage_line);
   }
   return true;
+}
+
+config::Config load_config_argument(const po::variables_map& vm, const std::string& path,
+                                    const std::vector<std::string>& sets) {
+  if (!vm.count("config")) return config::load_default(sets);
+  if (path.empty()) throw InputError("argument CONFIG", "is an empty path; expected a config file (or none for the default)");
+  return config::load(path, sets);
 }
 
 double parse_double(const std::string& text, const std::string& what) {

@@ -6,6 +6,7 @@
 
 #include "sim/config/yaml_cursor.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac {
 
@@ -52,14 +53,13 @@ std::string resolve(const std::string& name_or_path, const std::string& kind, co
                            config::one_of(shipped_names(kind)) + ", or a path to a YAML file");
 }
 
-YAML::Node load_yaml(const std::string& path) {
+YAML::Node load_yaml(const std::string& path, const std::string& what) {
+  const std::string text = io::read_file(path, io::kMaxTextInput, what + " file");
   try {
-    return YAML::LoadFile(path);
-  } catch (const YAML::ParserException& e) {
+    return config::load_single_document(text, path);
+  } catch (const YAML::Exception& e) {
     throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
                      "YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    throw InputError(path, std::string("cannot read: ") + e.what());
   }
 }
 
@@ -94,9 +94,10 @@ std::vector<std::string> shipped_names(const std::string& kind) {
 }
 
 cost::GateLibrary load_gate_library(const std::string& name_or_path) {
-  const std::string path = resolve(name_or_path, "gates", "gate library");
+  const std::string kind_what = "gate library";
+  const std::string path = resolve(name_or_path, "gates", kind_what);
   const config::Source src(path);
-  const config::Cursor root(src, "", load_yaml(path));
+  const config::Cursor root(src, "", load_yaml(path, kind_what));
   root.expect_map({"name", "source", "cells"});
   cost::GateLibrary g;
   if (!root["name"].present() || !root["source"].present() || !root["cells"].present())
@@ -116,9 +117,10 @@ cost::GateLibrary load_gate_library(const std::string& name_or_path) {
 }
 
 cost::Technology load_technology(const std::string& name_or_path) {
-  const std::string path = resolve(name_or_path, "tech", "technology");
+  const std::string kind_what = "technology";
+  const std::string path = resolve(name_or_path, "tech", kind_what);
   const config::Source src(path);
-  const config::Cursor root(src, "", load_yaml(path));
+  const config::Cursor root(src, "", load_yaml(path, kind_what));
   root.expect_map({"name", "node_nm", "um2_per_ge", "pj_per_ge_toggle", "ff_clock_ge_toggles", "leakage_nw_per_ge",
                    "clock_ghz"});
   cost::Technology t;

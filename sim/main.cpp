@@ -1,5 +1,7 @@
 // qmac: entry point. Dispatches to the registered commands and turns errors into
 // the exit codes of cli-contract.md: 0 ok, 1 runtime failure, 2 bad input.
+#include <signal.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -8,9 +10,10 @@
 
 #include <boost/program_options/errors.hpp>
 
-#include "models/numerics/format.hpp"
+#include "models/numerics/errors.hpp"
 #include "sim/cli.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::cli {
 
@@ -42,6 +45,9 @@ void usage(std::ostream& os) {
 int main(int argc, char** argv) {
   // SystemC prints a banner on elaboration unless told not to.
   setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
+  // A file-size limit (ulimit -f) must fail a write with EFBIG, which qmac
+  // reports (exit 1, the path named), not kill the process half-way.
+  ::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     usage(std::cerr);
     return 2;
@@ -60,11 +66,13 @@ int main(int argc, char** argv) {
   }
   const std::vector<std::string> args(argv + 2, argv + argc);
   try {
-    return it->run(args);
+    const int code = it->run(args);
+    qmac::io::finish_stdout();  // output that never arrived is a failure, not a success
+    return code;
   } catch (const qmac::InputError& e) {
     std::cerr << "qmac " << name << ": error: " << e.what() << "\n";
     return 2;
-  } catch (const qmac::num::FormatError& e) {
+  } catch (const qmac::ModelError& e) {  // a format, MAC, array or distribution the models cannot build
     std::cerr << "qmac " << name << ": error: " << e.what() << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {

@@ -22,13 +22,21 @@
 
 namespace qmac::array {
 
+// An array configuration the model cannot run: a shape, an option, an output
+// buffer that cannot hold the accumulator's partial sums, a trace request.
+// A ModelError, so the command line reports it as bad input (exit code 2).
+class ArrayError : public ModelError {
+ public:
+  using ModelError::ModelError;
+};
+
 enum class Dataflow { ws, os, is };
 enum class Engine { fast, pe };
 
 std::string_view dataflow_name(Dataflow d);
 std::string_view engine_name(Engine e);
-Dataflow parse_dataflow(std::string_view s);  // "ws" | "os" | "is"; num::FormatError otherwise
-Engine parse_engine(std::string_view s);      // "fast" | "pe"; num::FormatError otherwise
+Dataflow parse_dataflow(std::string_view s);  // "ws" | "os" | "is"; ArrayError otherwise
+Engine parse_engine(std::string_view s);      // "fast" | "pe"; ArrayError otherwise
 
 struct ArrayOptions {
   int rows = 16;
@@ -56,11 +64,18 @@ struct Gemm {
 };
 
 struct TraceOptions {
-  std::string vcd_path;                  // the VCD file written through sc_trace (".vcd" is appended if missing)
+  // Where the VCD goes: an open, writable descriptor the caller owns (-1: no
+  // waveform). SystemC's writer does not report I/O errors, so the run pipes it
+  // to this descriptor and checks every write: a failed write fails the run.
+  int vcd_fd = -1;
   std::vector<std::pair<int, int>> pes;  // (row, col) of the PEs to trace; empty = default_trace_pes()
   uint64_t first_cycle = 0;              // window of clocked cycles [first_cycle, last_cycle] recorded
   uint64_t last_cycle = 999;
 };
+// The largest array the pe engine elaborates (a module and ~10 signals per PE,
+// about 6 KB each: 1024 x 1024 PEs took over 6 GB). The fast engine has no
+// per-PE objects and takes any array up to the config's 4096 x 4096.
+inline constexpr long long kMaxPeEnginePes = 256 * 256;
 // PE (0,0) and the other three corners: a handful of signals even for 128 x 128.
 std::vector<std::pair<int, int>> default_trace_pes(int rows, int cols);
 
@@ -75,7 +90,8 @@ struct RunResult {
 // Simulates the GEMM with the chosen engine. Each call elaborates and runs its
 // own SystemC design in a forked child process (SystemC elaborates one design
 // per process), so it may be called any number of times. Throws
-// num::FormatError for invalid specs/shapes, std::runtime_error if the child fails.
+// num::SpecError / ArrayError for invalid specs, shapes and options,
+// std::runtime_error if the child fails.
 // `trace` (pe engine only; the fast engine has no per-PE signals) writes a VCD.
 RunResult run_gemm(const num::MacSpec& mac, const num::AccumulatorSpec& out_buffer, int pipeline_stages,
                    const ArrayOptions& options, const Gemm& gemm, Engine engine,
@@ -95,7 +111,7 @@ uint64_t fold_count(const ArrayOptions& options, int m, int k, int n);
 num::AccumulatorSpec default_output_buffer(const num::MacSpec& mac);
 
 // Checks everything run_gemm needs (MacSpec, buffer compatibility, shape, codes
-// sizes, options); throws num::FormatError naming the problem.
+// sizes, options); throws num::SpecError or ArrayError naming the problem.
 void validate_run(const num::MacSpec& mac, const num::AccumulatorSpec& out_buffer, int pipeline_stages,
                   const ArrayOptions& options, const Gemm& gemm);
 

@@ -162,7 +162,7 @@ void Drain::on_clock() {
 // --------------------------------------------------------------------- PeArray
 
 PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
-                 RunResult& result, const TraceOptions* trace)
+                 RunResult& result, const TraceOptions* trace, const std::string& vcd_name)
     : sc_core::sc_module(name),
       plan_(plan),
       result_(result),
@@ -180,7 +180,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
   col_en_.init(C);
 
   std::set<std::pair<int, int>> traced;
-  if (trace && !trace->vcd_path.empty()) {
+  if (trace && !vcd_name.empty()) {
     for (const auto& pe : trace->pes.empty() ? default_trace_pes(plan.R, plan.C) : trace->pes) traced.insert(pe);
   }
   mac::Pe::Config cfg;
@@ -227,11 +227,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
   }
 
   if (!traced.empty()) {
-    // SystemC appends ".vcd" to the name it is given: strip it so `--vcd x.vcd`
-    // writes x.vcd, not x.vcd.vcd.
-    std::string base = trace->vcd_path;
-    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
-    vcd_ = sc_core::sc_create_vcd_trace_file(base.c_str());
+    vcd_ = sc_core::sc_create_vcd_trace_file(vcd_name.c_str());
     vcd_->set_time_unit(100, sc_core::SC_PS);  // the clock view has edges at half periods
     sc_core::sc_trace(vcd_, controller_.clk_view, "clk");
     sc_core::sc_trace(vcd_, controller_.cycle_view, "cycle");
@@ -260,6 +256,7 @@ void PeArray::collect() {
     pe.flush();
     result_.activity += pe.activity;
     result_.stats.overflows += pe.stats.overflows;
+    result_.stats.invalid += pe.stats.invalid;
   }
   if (vcd_) {
     sc_core::sc_close_vcd_trace_file(vcd_);

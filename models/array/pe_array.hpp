@@ -71,8 +71,10 @@ SC_MODULE(PeArray) {
   SC_HAS_PROCESS(PeArray);
   sc_core::sc_in<bool> clk{"clk"};
 
+  // `vcd_name`: the name to create the VCD trace file under (SystemC appends
+  // ".vcd"); empty: no waveform.
   PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
-          RunResult& result, const TraceOptions* trace);
+          RunResult& result, const TraceOptions* trace, const std::string& vcd_name);
   ~PeArray() override;
   // Adds the PEs' activity and overflow counts into the result (after the run).
   void collect();

@@ -25,12 +25,12 @@ Dataflow parse_dataflow(std::string_view s) {
   if (s == "ws") return Dataflow::ws;
   if (s == "os") return Dataflow::os;
   if (s == "is") return Dataflow::is;
-  throw num::FormatError("unknown dataflow '" + std::string(s) + "'; expected ws, os or is");
+  throw ArrayError("unknown dataflow '" + std::string(s) + "'; expected ws, os or is");
 }
 Engine parse_engine(std::string_view s) {
   if (s == "fast") return Engine::fast;
   if (s == "pe") return Engine::pe;
-  throw num::FormatError("unknown engine '" + std::string(s) + "'; expected fast or pe");
+  throw ArrayError("unknown engine '" + std::string(s) + "'; expected fast or pe");
 }
 
 std::vector<std::pair<int, int>> default_trace_pes(int rows, int cols) {
@@ -95,26 +95,26 @@ num::AccumulatorSpec default_output_buffer(const num::MacSpec& mac) {
 void check_buffer(const num::AccumulatorSpec& acc, const num::AccumulatorSpec& buf) {
   num::MacSpec probe;  // validate the buffer as an accumulator on its own
   if (buf.kind == num::AccKind::floating) {
-    if (!buf.format.is_float()) throw num::FormatError("output buffer: a float buffer needs a floating-point format");
+    if (!buf.format.is_float()) throw ArrayError("output buffer: a float buffer needs a floating-point format");
     if (buf.rounding == num::Rounding::stochastic)
-      throw num::FormatError("output buffer: float buffers round rne or rtz");
+      throw ArrayError("output buffer: float buffers round rne or rtz");
     return;
   }
   if (acc.kind == num::AccKind::floating)
-    throw num::FormatError("output buffer: an " + std::string(num::acc_kind_name(buf.kind)) +
+    throw ArrayError("output buffer: an " + std::string(num::acc_kind_name(buf.kind)) +
                            " buffer cannot hold the partial sums of a float accumulator; use a float buffer");
   const int max_w = buf.kind == num::AccKind::integer ? 64 : 126;
   if (buf.width < 2 || buf.width > max_w)
-    throw num::FormatError("output buffer width must be 2.." + std::to_string(max_w) + ", got " +
+    throw ArrayError("output buffer width must be 2.." + std::to_string(max_w) + ", got " +
                            std::to_string(buf.width));
   const int buf_frac = buf.kind == num::AccKind::fixed ? buf.frac_bits : 0;
   const int acc_frac = acc.kind == num::AccKind::fixed ? acc.frac_bits : 0;
   if (buf_frac < acc_frac)
-    throw num::FormatError("output buffer has " + std::to_string(buf_frac) +
+    throw ArrayError("output buffer has " + std::to_string(buf_frac) +
                            " fraction bits, fewer than the accumulator's " + std::to_string(acc_frac) +
                            ": partial sums would not be exact");
   if (buf.width - buf_frac < acc.width - acc_frac)
-    throw num::FormatError("output buffer (" + buf.describe() + ") is narrower than the accumulator (" +
+    throw ArrayError("output buffer (" + buf.describe() + ") is narrower than the accumulator (" +
                            acc.describe() + ")");
 }
 
@@ -122,25 +122,25 @@ void validate_run(const num::MacSpec& mac, const num::AccumulatorSpec& out_buffe
                   const Gemm& g) {
   num::validate(mac);
   check_buffer(mac.acc, out_buffer);
-  if (P < 1) throw num::FormatError("pipeline stages must be >= 1, got " + std::to_string(P));
+  if (P < 1) throw ArrayError("pipeline stages must be >= 1, got " + std::to_string(P));
   if (o.rows < 1 || o.cols < 1)
-    throw num::FormatError("array rows and cols must be >= 1, got " + std::to_string(o.rows) + " x " +
+    throw ArrayError("array rows and cols must be >= 1, got " + std::to_string(o.rows) + " x " +
                            std::to_string(o.cols));
   if (g.m < 1 || g.k < 1 || g.n < 1)
-    throw num::FormatError("GEMM dimensions must be >= 1, got " + std::to_string(g.m) + " x " + std::to_string(g.k) +
+    throw ArrayError("GEMM dimensions must be >= 1, got " + std::to_string(g.m) + " x " + std::to_string(g.k) +
                            " x " + std::to_string(g.n));
   if (g.a.size() != size_t(g.m) * size_t(g.k))
-    throw num::FormatError("A has " + std::to_string(g.a.size()) + " codes, expected m*k = " +
+    throw ArrayError("A has " + std::to_string(g.a.size()) + " codes, expected m*k = " +
                            std::to_string(size_t(g.m) * size_t(g.k)));
   if (g.b.size() != size_t(g.k) * size_t(g.n))
-    throw num::FormatError("B has " + std::to_string(g.b.size()) + " codes, expected k*n = " +
+    throw ArrayError("B has " + std::to_string(g.b.size()) + " codes, expected k*n = " +
                            std::to_string(size_t(g.k) * size_t(g.n)));
   // Codes wider than their format would index past the engines' product tables.
   auto check_codes = [](const std::vector<uint32_t>& codes, const num::Format& f, const char* name) {
     const uint32_t mask = f.code_mask();
     for (size_t i = 0; i < codes.size(); ++i)
       if ((codes[i] & ~mask) != 0)
-        throw num::FormatError(std::string(name) + " code " + std::to_string(codes[i]) + " at index " +
+        throw ArrayError(std::string(name) + " code " + std::to_string(codes[i]) + " at index " +
                                std::to_string(i) + " does not fit its " + std::to_string(f.bits()) + "-bit format");
   };
   check_codes(g.a, mac.a, "A");

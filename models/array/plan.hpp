@@ -80,7 +80,7 @@ class OutputBuffer {
   std::vector<num::AccValue> words_;
 };
 
-// Throws num::FormatError if a MAC accumulator cannot be added into this buffer.
+// Throws ArrayError if a MAC accumulator cannot be added into this buffer.
 void check_buffer(const num::AccumulatorSpec& mac_acc, const num::AccumulatorSpec& buffer);
 
 }  // namespace qmac::array

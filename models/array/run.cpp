@@ -1,15 +1,20 @@
 // run_gemm: SystemC elaborates one design per process, so every run forks a
 // child that elaborates the chosen engine, simulates it and sends the result
 // back through a pipe (the parent never touches the SystemC kernel).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <systemc>
+#include <thread>
 #include <type_traits>
 
 #include "models/array/array.hpp"
@@ -23,7 +28,7 @@ namespace {
 
 struct Header {
   uint64_t ok = 0;
-  uint64_t cycles = 0, folds = 0, overflows = 0, words = 0, message = 0;
+  uint64_t cycles = 0, folds = 0, overflows = 0, invalid = 0, words = 0, message = 0;
   num::Activity activity;
 };
 static_assert(std::is_trivially_copyable_v<Header> && std::is_trivially_copyable_v<num::AccValue>);
@@ -51,6 +56,72 @@ bool read_all(int fd, void* data, size_t n) {
   return true;
 }
 
+// In the child: SystemC's VCD writer (fprintf to a FILE it opens by name,
+// errors unchecked, ".vcd" appended to the name) writes into a FIFO in a
+// private temporary folder; a thread copies the FIFO to the caller's
+// descriptor and checks every write. A failed write is an error of the run,
+// never a silently truncated waveform.
+class VcdPump {
+ public:
+  explicit VcdPump(int dest) : dest_(dest) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/qmac-vcd-XXXXXX";
+    if (!::mkdtemp(templ.data()))
+      throw std::runtime_error("waveform: cannot create a temporary folder (" + templ + "): " + std::strerror(errno));
+    dir_ = templ;
+    fifo_ = dir_ + "/trace.vcd";
+    if (::mkfifo(fifo_.c_str(), 0600) != 0) {
+      const int err = errno;
+      ::rmdir(dir_.c_str());
+      throw std::runtime_error("waveform: cannot create a FIFO in " + dir_ + ": " + std::strerror(err));
+    }
+    ::signal(SIGPIPE, SIG_IGN);  // a failed copy must not kill the writer: the error is reported instead
+    thread_ = std::thread([this] { copy(); });
+  }
+  ~VcdPump() {
+    if (thread_.joinable()) finish();
+  }
+  // The name to give sc_create_vcd_trace_file (it appends ".vcd").
+  std::string systemc_name() const { return dir_ + "/trace"; }
+  // After the trace file is closed (or was never opened): waits for the copy;
+  // returns its error, empty when every byte arrived.
+  std::string finish() {
+    // Unblocks a reader still waiting in open() for a writer that never came.
+    const int w = ::open(fifo_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (w >= 0) ::close(w);
+    thread_.join();
+    ::unlink(fifo_.c_str());
+    ::rmdir(dir_.c_str());
+    return error_;
+  }
+
+ private:
+  void copy() {
+    const int in = ::open(fifo_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+      error_ = std::string("cannot open the waveform FIFO: ") + std::strerror(errno);
+      return;
+    }
+    char buf[1 << 16];
+    while (true) {
+      const ssize_t n = ::read(in, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      // After a failed write keep draining, so the writer finishes.
+      for (ssize_t done = 0; error_.empty() && done < n;) {
+        const ssize_t w = ::write(dest_, buf + done, size_t(n - done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) error_ = std::string("writing the waveform failed: ") + std::strerror(w < 0 ? errno : EIO);
+        else done += w;
+      }
+    }
+    ::close(in);
+  }
+  int dest_;
+  std::string dir_, fifo_, error_;
+  std::thread thread_;
+};
+
 // In the child: elaborate, simulate, collect.
 RunResult simulate(const num::MacSpec& spec, const num::AccumulatorSpec& out_buffer, int P, const ArrayOptions& o,
                    const Gemm& g, Engine engine, const TraceOptions* trace) {
@@ -60,16 +131,24 @@ RunResult simulate(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
   const Plan plan = make_plan(o, g, P);
   OutputBuffer buffer(mac.accumulator(), out_buffer, size_t(g.m) * size_t(g.n));
   RunResult r;
-  sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
-  if (engine == Engine::fast) {
-    FastArray top("array", plan, mac, buffer, r);
-    top.clk(clk);
-    sc_core::sc_start();
-  } else {
-    PeArray top("array", plan, mac, buffer, r, trace);
-    top.clk(clk);
-    sc_core::sc_start();
-    top.collect();
+  std::unique_ptr<VcdPump> pump;
+  if (trace && trace->vcd_fd >= 0) pump = std::make_unique<VcdPump>(trace->vcd_fd);
+  {
+    sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
+    if (engine == Engine::fast) {
+      FastArray top("array", plan, mac, buffer, r);
+      top.clk(clk);
+      sc_core::sc_start();
+    } else {
+      PeArray top("array", plan, mac, buffer, r, trace, pump ? pump->systemc_name() : std::string());
+      top.clk(clk);
+      sc_core::sc_start();
+      top.collect();  // closes the trace file
+    }
+  }
+  if (pump) {
+    const std::string err = pump->finish();
+    if (!err.empty()) throw std::runtime_error(err);
   }
   r.c = std::move(buffer.words());
   r.cycles = plan.reported;
@@ -82,16 +161,20 @@ RunResult simulate(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
 RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buffer, int P, const ArrayOptions& o,
                    const Gemm& g, Engine engine, const TraceOptions* trace) {
   validate_run(spec, out_buffer, P, o, g);
-  if (trace && !trace->vcd_path.empty()) {
+  if (engine == Engine::pe && (long long)o.rows * o.cols > kMaxPeEnginePes)
+    throw ArrayError("the pe engine elaborates a module per PE and takes at most " + std::to_string(kMaxPeEnginePes) +
+                     " PEs (256 x 256), got " + std::to_string(o.rows) + " x " + std::to_string(o.cols) +
+                     "; expected a smaller array, or the fast engine (same results)");
+  if (trace && trace->vcd_fd >= 0) {
     if (engine != Engine::pe)
-      throw num::FormatError("waveforms need the pe engine (the fast engine has no per-PE signals)");
+      throw ArrayError("waveforms need the pe engine (the fast engine has no per-PE signals)");
     if (trace->first_cycle > trace->last_cycle)
-      throw num::FormatError("trace window: first cycle " + std::to_string(trace->first_cycle) + " is after last " +
-                             std::to_string(trace->last_cycle));
+      throw ArrayError("trace window: first cycle " + std::to_string(trace->first_cycle) + " is after last " +
+                       std::to_string(trace->last_cycle));
     for (const auto& [i, j] : trace->pes)
       if (i < 0 || j < 0 || i >= o.rows || j >= o.cols)
-        throw num::FormatError("trace PE (" + std::to_string(i) + ", " + std::to_string(j) + ") is outside the " +
-                               std::to_string(o.rows) + " x " + std::to_string(o.cols) + " array");
+        throw ArrayError("trace PE (" + std::to_string(i) + ", " + std::to_string(j) + ") is outside the " +
+                         std::to_string(o.rows) + " x " + std::to_string(o.cols) + " array");
   }
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -111,6 +194,7 @@ RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
     h.cycles = r.cycles;
     h.folds = r.folds;
     h.overflows = r.stats.overflows;
+    h.invalid = r.stats.invalid;
     h.activity = r.activity;
     h.words = r.c.size();
     h.message = message.size();
@@ -141,6 +225,7 @@ RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
   r.cycles = h.cycles;
   r.folds = h.folds;
   r.stats.overflows = h.overflows;
+  r.stats.invalid = h.invalid;
   r.activity = h.activity;
   return r;
 }

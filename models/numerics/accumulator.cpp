@@ -84,48 +84,60 @@ void validate(const MacSpec& spec) {
   const ProductRange r = product_range(spec.a, spec.b);
   const std::string operands = spec.a.name + " x " + spec.b.name;
   const AccumulatorSpec& acc = spec.acc;
+  auto exact_products = [&] {
+    if (r.precision > 53)
+      throw SpecError(SpecPart::operands, "products of " + operands + " have " + std::to_string(r.precision) +
+                                              " significant bits; expected operands whose products have at most 53 "
+                                              "(qmac models exact products in double)");
+  };
   switch (acc.kind) {
     case AccKind::integer: {
       if (!spec.a.is_int() || !spec.b.is_int())
-        throw FormatError("an integer accumulator needs integer operands, but the operands are " + operands +
-                          "; use a float or fixed accumulator");
+        throw SpecError(SpecPart::acc_kind, "an integer accumulator cannot add the products of " + operands +
+                                                "; expected a float or fixed accumulator for floating-point operands");
       if (acc.width < 2 || acc.width > 64)
-        throw FormatError("integer accumulator width must be 2..64, got " + std::to_string(acc.width));
+        throw SpecError(SpecPart::acc_width,
+                        "integer accumulator width " + std::to_string(acc.width) + " is out of range; expected 2..64");
+      // The one rule for integer registers: two's complement, wide enough for one
+      // product (ProductRange::register_width: an unsigned product needs a sign bit above it).
       if (acc.width < r.register_width())
-        throw FormatError("integer accumulator of " + to_string_bits(acc.width) + " is narrower than one product of " +
-                          operands + ", which needs " + to_string_bits(r.register_width()) +
-                          (r.is_signed ? "" : " (the register is two's complement: a sign bit above the unsigned product)"));
+        throw SpecError(SpecPart::acc_width,
+                        "an integer accumulator of " + to_string_bits(acc.width) + " is narrower than one product of " +
+                            operands + (r.is_signed ? "" : " (two's complement: a sign bit above the unsigned product)") +
+                            "; expected a width of at least " + std::to_string(r.register_width()));
       break;
     }
     case AccKind::fixed: {
-      if (r.precision > 53)
-        throw FormatError("products of " + operands + " have " + std::to_string(r.precision) +
-                          " significant bits; qmac models exact products up to 53 bits");
+      exact_products();
       if (acc.frac_bits < -r.lsb_exponent)
-        throw FormatError("fixed accumulator with " + std::to_string(acc.frac_bits) +
-                          " fraction bits cannot hold the products of " + operands + " exactly (needs " +
-                          std::to_string(-r.lsb_exponent) + ")");
+        throw SpecError(SpecPart::acc_frac_bits, std::to_string(acc.frac_bits) +
+                                                     " fraction bits cannot hold the products of " + operands +
+                                                     " exactly; expected at least " + std::to_string(-r.lsb_exponent));
       const int needed = r.register_width() + (acc.frac_bits + r.lsb_exponent);
       if (needed > 126)
-        throw FormatError("a fixed accumulator for " + operands + " needs " + to_string_bits(needed) +
-                          " just to hold one product; qmac supports fixed accumulators up to 126 bits");
+        throw SpecError(SpecPart::acc_frac_bits, "a fixed accumulator for " + operands + " with " +
+                                                     std::to_string(acc.frac_bits) + " fraction bits needs " +
+                                                     to_string_bits(needed) +
+                                                     " to hold one product; expected at most 126 (qmac's limit)");
       if (acc.width < 2 || acc.width > 126)
-        throw FormatError("fixed accumulator width must be 2..126, got " + std::to_string(acc.width));
+        throw SpecError(SpecPart::acc_width,
+                        "fixed accumulator width " + std::to_string(acc.width) + " is out of range; expected 2..126");
       if (acc.width < needed)
-        throw FormatError("fixed accumulator of " + to_string_bits(acc.width) + " is narrower than one product of " +
-                          operands + ", which needs " + to_string_bits(needed) + " (the paper's sizing is " +
-                          std::to_string(r.register_width()) + " + " + std::to_string(kPaperCarryBits) +
-                          " carry bits = " + std::to_string(r.register_width() + kPaperCarryBits) + ")");
+        throw SpecError(SpecPart::acc_width,
+                        "a fixed accumulator of " + to_string_bits(acc.width) + " is narrower than one product of " +
+                            operands + "; expected a width of at least " + std::to_string(needed) +
+                            " (the paper's sizing adds " + std::to_string(kPaperCarryBits) + " carry bits: " +
+                            std::to_string(needed + kPaperCarryBits) + ")");
       break;
     }
     case AccKind::floating: {
       if (!acc.format.is_float())
-        throw FormatError("a float accumulator needs a floating-point format, got '" + acc.format.name + "'");
+        throw SpecError(SpecPart::acc_format, "a float accumulator needs a floating-point format, got '" +
+                                                  acc.format.name + "'; expected e.g. fp16, bf16, fp32 or eXmY");
       if (acc.rounding == Rounding::stochastic)
-        throw FormatError("float accumulators round rne or rtz; stochastic accumulation is not modelled");
-      if (r.precision > 53)
-        throw FormatError("products of " + operands + " have " + std::to_string(r.precision) +
-                          " significant bits; qmac models exact products up to 53 bits");
+        throw SpecError(SpecPart::acc_rounding,
+                        "stochastic accumulation is not modelled; expected rounding rne or rtz");
+      exact_products();
       break;
     }
   }

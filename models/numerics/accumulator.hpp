@@ -70,7 +70,7 @@ struct MacSpec {
   bool fused = true;
 };
 
-// Checks that the MAC can be built; throws FormatError saying why not (integer
+// Checks that the MAC can be built; throws SpecError saying why not (integer
 // accumulator with float operands, accumulator narrower than the product, ...).
 void validate(const MacSpec& spec);
 
@@ -134,7 +134,7 @@ class Accumulator {
 // operands), then the accumulator. Thread-compatible, const after construction.
 class Mac {
  public:
-  explicit Mac(const MacSpec& spec);  // validates; throws FormatError
+  explicit Mac(const MacSpec& spec);  // validates; throws SpecError
   const MacSpec& spec() const { return spec_; }
   const Accumulator& accumulator() const { return acc_; }
   ProductRange products() const { return range_; }

@@ -13,14 +13,14 @@ namespace qmac::num {
 namespace {
 
 const char* const kDistForms =
-    "expected uniform, normal, laplace, student_t:NU (NU > 2) or outliers:FRAC:MAG (0 <= FRAC <= 1, MAG > 0)";
+    "expected uniform, normal, laplace, student_t:NU (NU > 2) or outliers:FRAC:MAG (0 <= FRAC <= 1, 0 < MAG <= 1e100)";
 
 double parse_number(std::string_view text, std::string_view whole, const char* what) {
   const std::string s(text);
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
-    throw FormatError("distribution '" + std::string(whole) + "': " + what + " '" + s + "' is not a finite number; " +
+    throw DistributionError("distribution '" + std::string(whole) + "': " + what + " '" + s + "' is not a finite number; " +
                       kDistForms);
   return v;
 }
@@ -45,7 +45,7 @@ Distribution parse_distribution(std::string_view text) {
   const std::string_view head = parts[0];
   auto arity = [&](size_t n) {
     if (parts.size() != n + 1)
-      throw FormatError("distribution '" + std::string(text) + "' takes " + std::to_string(n) + " parameter(s); " +
+      throw DistributionError("distribution '" + std::string(text) + "' takes " + std::to_string(n) + " parameter(s); " +
                         kDistForms);
   };
   Distribution d;
@@ -58,18 +58,19 @@ Distribution parse_distribution(std::string_view text) {
     d.nu = parse_number(parts[1], text, "NU");
     // sigma (and so bits of accuracy) needs a finite variance: nu > 2.
     if (!(d.nu > 2))
-      throw FormatError("distribution '" + std::string(text) + "': NU must be > 2 (finite variance); " + kDistForms);
+      throw DistributionError("distribution '" + std::string(text) + "': NU must be > 2 (finite variance); " + kDistForms);
   } else if (head == "outliers") {
     arity(2);
     d.family = DistFamily::outliers;
     d.fraction = parse_number(parts[1], text, "FRAC");
     d.magnitude = parse_number(parts[2], text, "MAG");
     if (!(d.fraction >= 0 && d.fraction <= 1))
-      throw FormatError("distribution '" + std::string(text) + "': FRAC must be in [0, 1]; " + kDistForms);
-    if (!(d.magnitude > 0))
-      throw FormatError("distribution '" + std::string(text) + "': MAG must be > 0; " + kDistForms);
+      throw DistributionError("distribution '" + std::string(text) + "': FRAC must be in [0, 1]; " + kDistForms);
+    // Beyond 1e100 the variance (and squared errors) of samples overflow double.
+    if (!(d.magnitude > 0 && d.magnitude <= 1e100))
+      throw DistributionError("distribution '" + std::string(text) + "': MAG must be in (0, 1e100]; " + kDistForms);
   } else {
-    throw FormatError("unknown distribution '" + std::string(text) + "'; " + kDistForms);
+    throw DistributionError("unknown distribution '" + std::string(text) + "'; " + kDistForms);
   }
   return d;
 }

@@ -49,7 +49,7 @@ struct Distribution {
 };
 
 // Parses `uniform`, `normal`, `laplace`, `student_t:NU`, `outliers:FRAC:MAG`.
-// Throws FormatError (from format.hpp) saying what was expected.
+// Throws DistributionError (errors.hpp) saying what was expected.
 Distribution parse_distribution(std::string_view text);
 
 // Seeded variates from the raw words of mt19937_64 (see the header comment).

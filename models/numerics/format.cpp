@@ -129,6 +129,12 @@ std::optional<Format> parse_generic_float(std::string_view name) {
   if (*e < 1 || *e > 8) bad_name(name, "exponent bits must be 1..8");
   if (*m < 0 || *m > 23) bad_name(name, "mantissa bits must be 0..23");
   if (nf == NonFinite::ieee && *e < 2) bad_name(name, "an ieee-style format needs at least 2 exponent bits");
+  // ieee's NaNs are the all-ones exponent with a non-zero mantissa: without
+  // mantissa bits there is no NaN (OCP's E8M0 scale format is fn-like).
+  if (nf == NonFinite::ieee && *m == 0)
+    bad_name(name, "an ieee-style format needs at least 1 mantissa bit for its NaNs; use _fn or _fnuz for Y = 0");
+  if (nf == NonFinite::fn && *m == 0 && *e < 2)
+    bad_name(name, "e1m0_fn has no finite value but zero (its only other code is NaN)");
   const int b = bias.value_or((1 << (*e - 1)) - 1);
   if (b < -64 || b > 255) bad_name(name, "bias must be within -64..255");
   return make_float(std::string(name), *e, *m, b, nf);

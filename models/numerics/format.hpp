@@ -9,14 +9,9 @@
 #include <string_view>
 #include <vector>
 
-namespace qmac::num {
+#include "models/numerics/errors.hpp"
 
-// A user-facing error in the numerics layer (bad format name, impossible
-// parameter). The CLI maps it to exit code 2.
-class FormatError : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
+namespace qmac::num {
 
 // How the all-ones exponent / sign-only pattern is used.
 //   ieee: all-ones exponent is reserved: mantissa 0 = +-inf, otherwise NaN (E5M2, E3M4, FP16, BF16, FP32).

@@ -1,6 +1,7 @@
 #include "models/numerics/qerror.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -60,7 +61,7 @@ double integrate_smooth(const G& g, double a, double b) {
 
 QuantizerCells quantizer_cells(const Format& fmt) {
   if (fmt.bits() > 16)
-    throw FormatError("the exact quantiser cells enumerate every code: formats of up to 16 bits, not " + fmt.name +
+    throw QuantizerError("the exact quantiser cells enumerate every code: formats of up to 16 bits, not " + fmt.name +
                       " (" + std::to_string(fmt.bits()) + " bits)");
   QuantizerCells cells;
   for (uint32_t code = 0; code <= fmt.code_mask(); ++code) {
@@ -188,7 +189,7 @@ QerrorResult qerror_integrate(const Format& fmt, const Distribution& dist, Scale
   r.sigma = dist.sigma();
   if (rule == ScaleRule::max) {
     if (std::isinf(dist.support_max()))
-      throw FormatError("--scale max under --method integrate needs a bounded distribution, and " + dist.name() +
+      throw QuantizerError("--scale max under --method integrate needs a bounded distribution, and " + dist.name() +
                         " is unbounded (max |x| is infinite); use --scale best, or --method sample where max is "
                         "the largest |sample|");
     r.scale = dist.support_max() / fmt.max_finite();
@@ -208,33 +209,57 @@ QerrorResult qerror_integrate(const Format& fmt, const Distribution& dist, Scale
 }
 
 ScaleChoice best_scale_for_data(const Format& fmt, const std::vector<double>& data) {
-  double max_abs = 0, sum2 = 0;
+  double max_abs = 0;
+  size_t nonfinite = 0;
   for (double x : data) {
-    max_abs = std::max(max_abs, std::fabs(x));
-    sum2 += x * x;
+    if (!std::isfinite(x)) ++nonfinite;
+    else max_abs = std::max(max_abs, std::fabs(x));
   }
+  if (nonfinite > 0)
+    throw QuantizerError(std::to_string(nonfinite) + " of " + std::to_string(data.size()) +
+                         " values are NaN or inf; expected finite data to choose a scale for");
   if (!(max_abs > 0)) return {1.0, 0.0};  // all zeros: every scale is exact
-  const double rms = std::sqrt(sum2 / double(data.size()));
+  // The error is scale-invariant, mse_x(s) = m^2 mse_{x/m}(s/m): search on the
+  // data divided by m = max|x|, whose squares can neither overflow nor vanish
+  // (data of 1e155 or 1e-200 used to give an infinite or zero RMS and a
+  // search range that crashed), and scale the answer back.
+  std::vector<double> unit(data.size());
+  double sum2 = 0;
+  for (size_t i = 0; i < data.size(); ++i) {
+    unit[i] = data[i] / max_abs;
+    sum2 += unit[i] * unit[i];
+  }
+  const double rms = std::sqrt(sum2 / double(data.size()));  // in (0, 1]
   // Clip points from rms/8 (heavy clipping) to 4 max|x| (floats are nearly
-  // scale-periodic above max|x|; integers only get worse).
-  const double lo = rms / 8, hi = 4 * max_abs;
+  // scale-periodic above max|x|; integers only get worse), and never beyond
+  // what double can hold once scaled back.
+  const double lo = rms / 8, hi = std::min(4.0, DBL_MAX / max_abs / 2);
+  ScaleChoice c;
   if (fmt.bits() <= 16) {
     const QuantizerCells cells = quantizer_cells(fmt);
-    const EmpiricalError err(data, cells);
-    const ScaleChoice c = best_scale([&](double s) { return err.mse(s); }, cells.max_level(), lo, hi);
-    return {c.scale, direct_mse(fmt, data, c.scale)};
+    const EmpiricalError err(unit, cells);
+    c = best_scale([&](double s) { return err.mse(s); }, cells.max_level(), lo, std::max(hi, lo * 2));
+  } else {
+    // Wide formats: no cell table; search on the direct error with a coarser scan.
+    c = best_scale([&](double s) { return direct_mse(fmt, unit, s); }, fmt.max_finite(), lo, std::max(hi, lo * 2), 4);
   }
-  // Wide formats: no cell table; search on the direct error with a coarser scan.
-  const double top = fmt.max_finite();
-  const ScaleChoice c = best_scale([&](double s) { return direct_mse(fmt, data, s); }, top, lo, hi, 4);
-  return {c.scale, direct_mse(fmt, data, c.scale)};
+  const double mse_unit = direct_mse(fmt, unit, c.scale);
+  return {c.scale * max_abs, mse_unit * max_abs * max_abs};  // the mse may overflow to inf for huge data; the scale cannot
 }
 
 QerrorResult qerror_sample(const Format& fmt, const Distribution& dist, ScaleRule rule, uint64_t n, uint64_t seed) {
-  if (n == 0) throw FormatError("the number of samples must be positive");
+  if (n == 0) throw QuantizerError("the number of samples must be positive");
   std::mt19937_64 rng(seed);
   std::vector<double> data(n);
-  for (auto& x : data) x = dist.sample(rng);
+  size_t nonfinite = 0;
+  for (auto& x : data) {
+    x = dist.sample(rng);
+    nonfinite += !std::isfinite(x);
+  }
+  if (nonfinite > 0)
+    throw QuantizerError(std::to_string(nonfinite) + " of " + std::to_string(n) + " samples of " + dist.name() +
+                         " overflow double (NaN or inf); expected a distribution whose samples are finite (a smaller "
+                         "magnitude)");
   QerrorResult r;
   r.sigma = dist.sigma();
   if (rule == ScaleRule::max) {

@@ -28,7 +28,7 @@ struct QuantizerCells {
 };
 
 // Cells of fmt under RNE + saturate. Formats of up to 16 bits (every code is
-// enumerated); throws FormatError for wider ones.
+// enumerated); throws QuantizerError for wider ones.
 QuantizerCells quantizer_cells(const Format& fmt);
 
 // E[(X - s Q(X/s))^2] for X ~ dist, by adaptive Gauss-Kronrod quadrature on each
@@ -85,7 +85,7 @@ struct QerrorResult {
 
 // Exact expectation over the density. ScaleRule::max is defined only for a
 // bounded distribution (uniform: its bound maps to the format's max finite);
-// for an unbounded one it throws FormatError saying so.
+// for an unbounded one it throws QuantizerError saying so.
 QerrorResult qerror_integrate(const Format& fmt, const Distribution& dist, ScaleRule rule);
 
 // n seeded samples; max maps max |sample| to the format's max finite, best

@@ -12,6 +12,7 @@
 #include "sim/cli.hpp"
 #include "sim/cli_options.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::cli {
 namespace {
@@ -55,12 +56,12 @@ int run_qerror(const std::vector<std::string>& args) {
   if (method == "integrate") {
     try {
       r = num::qerror_integrate(fmt, dist, rule);
-    } catch (const num::FormatError& e) {
+    } catch (const num::QuantizerError& e) {
       throw InputError(rule == num::ScaleRule::max && fmt.bits() <= 16 ? "argument --scale" : "argument --method",
                        e.what());
     }
   } else {
-    r = num::qerror_sample(fmt, dist, rule, uint64_t(samples), uint64_t(seed));
+    r = parse_arg("--dist", [&] { return num::qerror_sample(fmt, dist, rule, uint64_t(samples), uint64_t(seed)); });
   }
 
   nlohmann::ordered_json j;
@@ -87,10 +88,7 @@ int run_qerror(const std::vector<std::string>& args) {
   } else if (json_path == "-") {
     std::cout << j.dump(2) << '\n';
   } else {
-    std::ofstream out(json_path);
-    if (!out) throw RuntimeError("cannot write " + json_path);
-    out << j.dump(2) << '\n';
-    if (!out) throw RuntimeError("cannot write " + json_path);
+    io::write_file(json_path, j.dump(2) + "\n");
   }
   return 0;
 }

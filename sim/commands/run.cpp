@@ -1,11 +1,12 @@
 // qmac run: simulate one configured GEMM on the systolic array (cli-contract.md).
 #include <iostream>
-
+#include <memory>
 
 #include "sim/cli.hpp"
 #include "sim/cli_options.hpp"
 #include "sim/config/config.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 #include "sim/run/network_cli.hpp"
 #include "sim/run/report.hpp"
 #include "sim/run/simulate.hpp"
@@ -35,12 +36,15 @@ int run_run(const std::vector<std::string>& args) {
                   "[--vcd FILE] [--save-tensors DIR] [--print-config]",
                   &pos))
     return 0;
+  for (const char* opt : {"json", "vcd", "save-tensors", "engine"})
+    if (vm.count(opt) && vm[opt].as<std::string>().empty())
+      throw InputError(std::string("argument --") + opt, "is empty; expected a value");
 
   if (!topology.empty()) add_topology_sets(topology, sets);
-  const config::Recipe recipe = config::read_recipe(path, sets);
-  config::Config cfg = config::load(recipe);
+  config::Config cfg = load_config_argument(vm, path, sets);
   if (!cfg.workload.topology.empty() && !vm.count("print-config"))
-    return run_topology(recipe, cfg, engine, json_path, vcd, tensors_dir);
+    return run_topology(config::read_recipe(vm.count("config") ? path : "", sets), cfg, engine, json_path, vcd,
+                        tensors_dir);
   if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
   if (vm.count("print-config")) {
@@ -59,12 +63,35 @@ int run_run(const std::vector<std::string>& args) {
     }
     trace = config::trace_options(cfg);
   }
+  // The config checked the engine it names; the command line may have switched it.
+  if (cfg.engine == array::Engine::pe && (long long)cfg.array.rows * cfg.array.cols > array::kMaxPeEnginePes)
+    throw InputError(engine.empty() ? "argument --vcd" : "argument --engine",
+                     "the pe engine takes at most " + std::to_string(array::kMaxPeEnginePes) +
+                         " PEs (256 x 256), the array has " +
+                         std::to_string((long long)cfg.array.rows * cfg.array.cols) +
+                         "; expected a smaller array (waveforms need the pe engine)");
+
+  // Output files are opened before the simulation (an unwritable path fails
+  // now, not after it) and replace their targets only when complete.
+  std::unique_ptr<io::OutputFile> json_file, vcd_file;
+  if (!json_path.empty() && json_path != "-") json_file = std::make_unique<io::OutputFile>(json_path);
+  if (tracing) {
+    vcd_file = std::make_unique<io::OutputFile>(cfg.trace.vcd);
+    trace.vcd_fd = vcd_file->fd();
+  }
+  if (!tensors_dir.empty()) io::check_output_dir(tensors_dir, "--save-tensors");
 
   const run::Simulation sim = run::simulate(cfg, tracing ? &trace : nullptr);
   auto j = run::to_json(sim);
   run::add_cost(j, sim);
+  if (vcd_file) vcd_file->commit();
   if (!tensors_dir.empty()) run::save_tensors(sim, tensors_dir);
-  if (!json_path.empty()) run::write_json(j, json_path);
+  if (json_file) {
+    json_file->write(j.dump(2) + "\n");
+    json_file->commit();
+  } else if (json_path == "-") {
+    std::cout << j.dump(2) << "\n";
+  }
   if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);
   return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "sim/config/parse_tree.hpp"
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::config {
 
@@ -76,7 +77,9 @@ void apply_file_override(YAML::Node& root, const FileOverride& o, Source& src) {
 
 YAML::Node parse_text(const std::string& text, const std::string& source_name) {
   try {
-    return YAML::Load(text);
+    return load_single_document(text, source_name);
+  } catch (const InputError&) {
+    throw;
   } catch (const YAML::Exception& e) {
     const std::string where = e.mark.is_null() ? source_name
                                                : source_name + ":" + std::to_string(e.mark.line + 1) + ":" +
@@ -110,7 +113,8 @@ bool same(const workload::TensorSpec& x, const workload::TensorSpec& y) {
   const auto& b = y.dist;
   return a.kind == b.kind && a.low == b.low && a.high == b.high && a.mean == b.mean && a.std == b.std &&
          a.scale == b.scale && a.nu == b.nu && a.fraction == b.fraction && a.magnitude == b.magnitude &&
-         a.path == b.path && x.seed == y.seed && x.granularity == y.granularity && x.scale == y.scale;
+         a.path == b.path && x.seed == y.seed && x.granularity == y.granularity && x.scale == y.scale &&
+         x.nonfinite == y.nonfinite;
 }
 
 }  // namespace
@@ -150,12 +154,7 @@ Recipe read_recipe(const std::string& path, const std::vector<std::string>& sets
     r.source_name = "<default>";
     return r;
   }
-  std::ifstream f(path);
-  if (!f) throw InputError(path, std::string("cannot read the config file (") + std::strerror(errno) +
-                                     "); expected a readable YAML file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  r.text = ss.str();
+  r.text = io::read_file(path, io::kMaxTextInput, "config file");
   r.source_name = path;
   const std::string dir = std::filesystem::path(path).parent_path().string();
   r.base_dir = dir.empty() ? "." : dir;
@@ -200,7 +199,6 @@ array::ArrayOptions array_options(const Config& c) {
 
 array::TraceOptions trace_options(const Config& c) {
   array::TraceOptions t;
-  t.vcd_path = c.trace.vcd;
   t.pes = c.trace.pes.empty() ? array::default_trace_pes(c.array.rows, c.array.cols) : c.trace.pes;
   t.first_cycle = c.trace.first_cycle;
   t.last_cycle = c.trace.last_cycle;

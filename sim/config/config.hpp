@@ -108,6 +108,8 @@ std::string summary(const Config& c);
 
 num::MacSpec mac_spec(const Config& c);
 array::ArrayOptions array_options(const Config& c);
-array::TraceOptions trace_options(const Config& c);  // pes filled with the default corners when empty
+// pes filled with the default corners when empty; vcd_fd is left for the caller
+// to open (the destination file is written by sim/io rules).
+array::TraceOptions trace_options(const Config& c);
 
 }  // namespace qmac::config

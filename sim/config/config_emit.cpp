@@ -47,6 +47,7 @@ json tensor_json(const workload::TensorSpec& t) {
     case workload::DistKind::npy: j["path"] = d.path; break;
   }
   j["seed"] = t.seed;
+  j["nonfinite"] = t.nonfinite == workload::NonFinitePolicy::error ? "error" : "propagate";
   j["quantization"] = {{"granularity", granularity_name(t.granularity)}, {"scale", scale_method_name(t.scale)}};
   return j;
 }

@@ -9,6 +9,9 @@
 #include <functional>
 
 #include "models/numerics/codec.hpp"
+#include "sim/cost_files.hpp"
+#include "sim/errors.hpp"
+#include "sim/workload/tensor.hpp"
 
 namespace qmac::config {
 
@@ -125,36 +128,31 @@ num::AccumulatorSpec kind_defaults(num::AccKind kind, const num::Format& a, cons
   return s;  // integer: 32 bits, wrap
 }
 
+// The MAC's rules live in one place, num::validate; a violation is reported
+// at the key of the part it names (the first of them present in the file or a
+// --set), so an error never blames a key the user did not write.
 void check_mac(const Cursor& top, const Config& c) {
-  const num::ProductRange r = num::product_range(c.mac.a, c.mac.b);
-  const num::AccumulatorSpec& acc = c.mac.acc;
-  const std::string operands = c.mac.a.name + " x " + c.mac.b.name;
-  if (acc.kind == num::AccKind::integer && (c.mac.a.is_float() || c.mac.b.is_float()))
-    fail_at_first(top, {"mac.accumulator.type", c.mac.a.is_float() ? "mac.a" : "mac.b", "mac.accumulator", "mac"},
-                  "an integer accumulator cannot add the products of " + operands +
-                      "; expected type float or fixed with floating-point operands");
-  if (acc.kind == num::AccKind::integer && acc.width < r.fixed_width())
-    fail_at_first(top, {"mac.accumulator.width", "mac.accumulator.type", "mac.a", "mac.b", "mac"},
-                  "an integer accumulator of " + std::to_string(acc.width) + " bits is narrower than one product of " +
-                      operands + "; expected a width of at least " + std::to_string(r.fixed_width()));
-  if (acc.kind == num::AccKind::fixed) {
-    if (acc.frac_bits < -r.lsb_exponent)
-      fail_at_first(top, {"mac.accumulator.frac_bits", "mac.accumulator.type", "mac"},
-                    std::to_string(acc.frac_bits) + " fraction bits cannot hold the products of " + operands +
-                        " exactly; expected at least " + std::to_string(-r.lsb_exponent));
-    const int needed = r.fixed_width() + acc.frac_bits + r.lsb_exponent;
-    if (acc.width < needed)
-      fail_at_first(top, {"mac.accumulator.width", "mac.accumulator.frac_bits", "mac.accumulator.type", "mac"},
-                    "a fixed accumulator of " + std::to_string(acc.width) + " bits is narrower than one product of " +
-                        operands + "; expected a width of at least " + std::to_string(needed) +
-                        " (the paper's sizing adds " + std::to_string(num::kPaperCarryBits) + " carry bits)");
-  }
-  try {  // the numerics core's own rules (precision limits, ...), as a backstop
+  try {
     num::validate(mac_spec(c));
-  } catch (const num::FormatError& e) {
-    fail_at_first(top, {"mac.accumulator.width", "mac.accumulator.format", "mac.accumulator.type", "mac.a", "mac.b",
-                        "mac.accumulator", "mac"},
-                  std::string(e.what()) + "; expected a MAC the numerics core can build (docs/config.md)");
+  } catch (const num::SpecError& e) {
+    std::vector<std::string> keys;
+    switch (e.part()) {
+      case num::SpecPart::operands: keys = {"mac.a", "mac.b"}; break;
+      case num::SpecPart::acc_kind: keys = {"mac.accumulator.type", "mac.a", "mac.b"}; break;
+      case num::SpecPart::acc_width:
+        keys = {"mac.accumulator.width", "mac.accumulator.frac_bits", "mac.accumulator.type", "mac.a", "mac.b"};
+        break;
+      case num::SpecPart::acc_frac_bits:
+        keys = {"mac.accumulator.frac_bits", "mac.accumulator.type", "mac.a", "mac.b"};
+        break;
+      case num::SpecPart::acc_format: keys = {"mac.accumulator.format", "mac.accumulator.type"}; break;
+      case num::SpecPart::acc_rounding: keys = {"mac.accumulator.rounding", "mac.accumulator.type"}; break;
+    }
+    keys.insert(keys.end(), {"mac.accumulator", "mac"});
+    std::string what = e.what();
+    if (e.part() == num::SpecPart::acc_width && !at(top, "mac.accumulator.width").present())
+      what += " (mac.accumulator.width, default " + std::to_string(c.mac.acc.width) + ")";
+    fail_at_first(top, keys, what);
   }
 }
 
@@ -189,7 +187,7 @@ void parse_array(const Cursor& top, Config& c) {
   array::Gemm probe{1, 1, 1, {0}, {0}};
   try {
     array::validate_run(mac_spec(c), c.array.output_buffer, c.mac.pipeline_stages, array_options(c), probe);
-  } catch (const num::FormatError& e) {
+  } catch (const array::ArrayError& e) {
     fail_at_first(top, {"array.output_buffer.width", "array.output_buffer.frac_bits", "array.output_buffer.type",
                         "array.output_buffer", "mac.accumulator.type", "array"},
                   std::string(e.what()) + "; expected an output buffer at least as wide as the accumulator");
@@ -199,7 +197,8 @@ void parse_array(const Cursor& top, Config& c) {
 // ---- workload --------------------------------------------------------------------
 
 const std::vector<std::string> kTensorKeys = {"distribution", "low",  "high", "mean", "std",         "scale",
-                                              "nu",           "fraction", "magnitude", "path", "seed", "quantization"};
+                                              "nu",           "fraction", "magnitude", "path", "seed", "quantization",
+                                              "nonfinite"};
 
 std::vector<std::string> params_of(workload::DistKind k) {
   switch (k) {
@@ -219,7 +218,7 @@ double positive(const Cursor& c) {
   return v;
 }
 
-void parse_tensor(const Cursor& t, workload::TensorSpec& s, const std::string& base_dir) {
+void parse_tensor(const Cursor& t, workload::TensorSpec& s, const std::string& base_dir, int rows, int cols) {
   t.expect_map(kTensorKeys);
   workload::DistributionSpec& d = s.dist;
   if (t.has("distribution")) {
@@ -253,8 +252,16 @@ void parse_tensor(const Cursor& t, workload::TensorSpec& s, const std::string& b
   if (d.kind == workload::DistKind::npy) {
     if (!t.has("path")) t.fail("distribution npy needs a path; expected path: a .npy file");
     d.path = path_at(t["path"], base_dir, "a .npy file (float32 or float64)");
+    try {  // header, dtype, shape and size now; the values when the run loads them
+      workload::check_npy(d.path, rows, cols);
+    } catch (const InputError& e) {
+      t["path"].fail(e.what());
+    }
   }
   if (t.has("seed")) s.seed = t["seed"].uint64();
+  if (t.has("nonfinite"))
+    s.nonfinite = t["nonfinite"].choice({"error", "propagate"}) == "error" ? workload::NonFinitePolicy::error
+                                                                         : workload::NonFinitePolicy::propagate;
   const Cursor q = t["quantization"];
   q.expect_map({"granularity", "scale"});
   if (q.has("granularity"))
@@ -285,8 +292,8 @@ void parse_workload(const Cursor& top, Config& c, const std::string& base_dir) {
       fail_at_first(top, {"workload.gemm", "workload"},
                     std::string(name) + " = " + std::to_string(elems) + " elements; expected at most " +
                         std::to_string(kMaxMatrixElements) + " per matrix (tile larger GEMMs)");
-  parse_tensor(w["a"], c.workload.a, base_dir);
-  parse_tensor(w["b"], c.workload.b, base_dir);
+  parse_tensor(w["a"], c.workload.a, base_dir, c.workload.m, c.workload.k);
+  parse_tensor(w["b"], c.workload.b, base_dir, c.workload.k, c.workload.n);
 }
 
 // ---- cost, trace, engine -----------------------------------------------------------
@@ -374,7 +381,24 @@ Config parse_tree(const YAML::Node& root, const Source& src, const std::string& 
   cost.expect_map({"gate_library", "technology"});
   if (cost.has("gate_library")) c.cost.gate_library = cost_source(cost["gate_library"], base_dir);
   if (cost.has("technology")) c.cost.technology = cost_source(cost["technology"], base_dir);
+  // Load them now, so `qmac validate` (and a sweep's up-front check) refuses
+  // what `qmac run` would: an unknown name, a missing or malformed file.
+  try {
+    load_gate_library(c.cost.gate_library);
+  } catch (const InputError& e) {
+    (cost.has("gate_library") ? cost["gate_library"] : cost).fail(e.what());
+  }
+  try {
+    load_technology(c.cost.technology);
+  } catch (const InputError& e) {
+    (cost.has("technology") ? cost["technology"] : cost).fail(e.what());
+  }
   if (top.has("engine")) c.engine = array::parse_engine(top["engine"].choice({"fast", "pe"}));
+  if (c.engine == array::Engine::pe && (long long)c.array.rows * c.array.cols > array::kMaxPeEnginePes)
+    fail_at_first(top, {"engine", "array.rows", "array.cols", "array"},
+                  "the pe engine takes at most " + std::to_string(array::kMaxPeEnginePes) + " PEs (256 x 256), the array has " +
+                      std::to_string((long long)c.array.rows * c.array.cols) +
+                      "; expected a smaller array or engine: fast (identical results)");
   parse_trace(top, c);  // (a waveform needs the pe engine's signals: `qmac run` switches to it when tracing)
   c.policy = parse_policy(top["policy"], base_dir);
   if (!c.policy.empty() && c.workload.topology.empty())

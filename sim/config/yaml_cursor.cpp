@@ -105,6 +105,18 @@ void Source::fail(const std::string& path, const YAML::Mark& mark, const std::st
   throw InputError(where(path, mark), path.empty() ? what : path + ": " + what);
 }
 
+YAML::Node load_single_document(const std::string& text, const std::string& source_name) {
+  const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+  if (docs.size() > 1) {
+    const YAML::Mark m = docs[1].Mark();
+    throw InputError(m.is_null() || m.line < 0 ? source_name
+                                               : source_name + ":" + std::to_string(m.line + 1) + ":" +
+                                                     std::to_string(m.column + 1),
+                     "a second YAML document; expected one document per file");
+  }
+  return docs.empty() ? YAML::Node() : docs[0];
+}
+
 int edit_distance(const std::string& a, const std::string& b) {
   std::vector<int> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = int(j);
@@ -183,9 +195,16 @@ const std::string& Cursor::scalar(const std::string& expected) const {
   return node_.Scalar();
 }
 
+// Numbers and booleans are plain YAML scalars: "5" or '5' is a string.
+const std::string& Cursor::plain_scalar(const std::string& expected) const {
+  const std::string& s = scalar(expected);
+  if (node_.Tag() == "!") fail("is the quoted string \"" + s + "\"; expected " + expected + " (without quotes)");
+  return s;
+}
+
 long long Cursor::integer(long long lo, long long hi) const {
   const std::string range = "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
-  const std::string& s = scalar(range);
+  const std::string& s = plain_scalar(range);
   errno = 0;
   char* end = nullptr;
   const long long v = std::strtoll(s.c_str(), &end, 10);
@@ -196,7 +215,7 @@ long long Cursor::integer(long long lo, long long hi) const {
 
 uint64_t Cursor::uint64() const {
   const std::string expected = "an integer in 0.." + std::to_string(UINT64_MAX);
-  const std::string& s = scalar(expected);
+  const std::string& s = plain_scalar(expected);
   errno = 0;
   char* end = nullptr;
   const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
@@ -206,7 +225,7 @@ uint64_t Cursor::uint64() const {
 }
 
 double Cursor::number() const {
-  const std::string& s = scalar("a number");
+  const std::string& s = plain_scalar("a number");
   errno = 0;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
@@ -216,7 +235,7 @@ double Cursor::number() const {
 }
 
 bool Cursor::boolean() const {
-  const std::string& s = scalar("true or false");
+  const std::string& s = plain_scalar("true or false");
   if (s == "true") return true;
   if (s == "false") return false;
   fail("'" + s + "' is not a boolean; expected true or false");

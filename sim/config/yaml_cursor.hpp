@@ -57,6 +57,11 @@ class Source {
   std::map<std::string, Origin> overrides_;  // dotted path -> where its value came from
 };
 
+// Parses YAML text that must hold exactly one document (a second `---`
+// document is an error at its position, never silently ignored; an empty text
+// is a null node). Syntax errors are YAML::Exception with their mark.
+YAML::Node load_single_document(const std::string& text, const std::string& source_name);
+
 // Levenshtein distance, and the closest candidate when it is close enough to be a
 // plausible typo (distance <= max(2, size/3)); empty otherwise.
 int edit_distance(const std::string& a, const std::string& b);
@@ -70,6 +75,18 @@ class Cursor {
   // `key_mark`: where the key of this value is; errors about an empty value point there.
   Cursor(const Source& src, std::string path, YAML::Node node, YAML::Mark key_mark)
       : src_(&src), path_(std::move(path)), node_(node), key_mark_(key_mark) {}
+
+  // YAML::Node's assignment writes the other node's value *into the tree*;
+  // a cursor must rebind instead (reset), or moving a cursor would rewrite the
+  // config it reads.
+  Cursor(const Cursor&) = default;
+  Cursor& operator=(const Cursor& o) {
+    src_ = o.src_;
+    path_ = o.path_;
+    node_.reset(o.node_);
+    key_mark_ = o.key_mark_;
+    return *this;
+  }
 
   const std::string& path() const { return path_; }
   const YAML::Node& node() const { return node_; }
@@ -98,6 +115,7 @@ class Cursor {
 
  private:
   const std::string& scalar(const std::string& expected) const;
+  const std::string& plain_scalar(const std::string& expected) const;
   const Source* src_;
   std::string path_;
   YAML::Node node_;

@@ -13,6 +13,8 @@ struct ErrorStats {
   double rms_error = 0;
   double signal_rms = 0;      // sqrt(mean ref^2)
   uint64_t nonfinite = 0;     // outputs that are NaN/inf
+  uint64_t nonfinite_reference = 0;  // reference values that are NaN/inf (NaN/inf inputs, or a sum beyond
+                                     // double): the error is then undefined, sqnr_db and the errors are NaN
 };
 
 // Compares out with ref element by element (same length).

@@ -102,14 +102,16 @@ LayerData layer_data(const config::Config& cfg, const workload::Layer& L) {
     d.a = workload::generate(w.a, L.m, L.k * L.groups, workload::Axis::cols);
   }
   d.b = workload::generate(w.b, L.k, L.n * L.groups, workload::Axis::cols);
+  check_finite(d.a, w.a, cfg.mac.a, "a");
+  check_finite(d.b, w.b, cfg.mac.b, "b");
   return d;
 }
 
 LayerOperands quantize_layer(const config::Config& cfg, const LayerData& d) {
   const auto& w = cfg.workload;
   LayerOperands q;
-  q.qa = workload::quantize(d.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows);
-  q.qb = workload::quantize(d.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols);
+  q.qa = quantize_named(d.a, cfg.mac.a, w.a, workload::Axis::rows, "a");
+  q.qb = quantize_named(d.b, cfg.mac.b, w.b, workload::Axis::cols, "b");
   return q;
 }
 

@@ -6,7 +6,7 @@
 
 #include "models/cost/energy.hpp"
 #include "sim/cost_files.hpp"
-#include "sim/sweep/results_file.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::run {
 
@@ -50,13 +50,20 @@ std::string table(const ordered_json& j) {
                        j["gemm"]["n"].dump());
     out += fmt::format("  cycles          {}   folds {}   utilization {:.1f} %\n", j["cycles"].dump(),
                        j["folds"].dump(), 100 * j["utilization"].get<double>());
-    const bool bad = acc.value("nonfinite_outputs", 0) > 0;
-    const char* sqnr_null = bad ? "-inf (inf/NaN outputs)" : "inf (exact)";
+    // A null SQNR (JSON has no inf/NaN) is undefined when the FP64 reference
+    // itself has NaN/inf, -inf when an output is NaN/inf, else +inf (exact).
+    const uint64_t bad_ref = acc.value("nonfinite_reference", uint64_t{0});
+    const bool bad = acc.value("nonfinite_outputs", uint64_t{0}) > 0;
+    const std::string undefined = "undefined (" + std::to_string(bad_ref) + " NaN/inf reference values)";
+    const char* sqnr_null = bad_ref ? undefined.c_str() : bad ? "-inf (inf/NaN outputs)" : "inf (exact)";
     out += fmt::format("  SQNR vs FP64    {} dB   max |error| {}\n", num_or_dash(acc["sqnr_db"], "{:.2f}", sqnr_null),
-                       num_or_dash(acc["max_abs_error"]));
+                       num_or_dash(acc["max_abs_error"], "{:.4g}", bad_ref ? "undefined" : "inf"));
     out += fmt::format("  SQNR vs dequantised inputs (accumulation error alone) {} dB\n",
                        num_or_dash(acc["sqnr_db_vs_dequantized"], "{:.2f}", sqnr_null));
     if (bad) out += fmt::format("  non-finite outputs {}\n", acc["nonfinite_outputs"].dump());
+    if (acc.value("invalid_operands", uint64_t{0}) > 0)
+      out += fmt::format("  NaN/inf operands dropped by the integer/fixed accumulator {}\n",
+                         acc["invalid_operands"].dump());
     out += fmt::format("  overflow events {}\n", acc["overflows"].dump());
   }
   if (j.contains("cost")) {
@@ -75,7 +82,7 @@ void write_json(const ordered_json& j, const std::string& path) {
   if (path == "-") {
     std::cout << text;
   } else {
-    sweep::write_atomically(path, text);
+    io::write_file(path, text);
   }
 }
 

@@ -20,7 +20,7 @@ void add_cost(nlohmann::ordered_json& j, const Simulation& s);
 // A readable summary of a run or cost JSON.
 std::string table(const nlohmann::ordered_json& j);
 
-// Writes JSON to a file atomically ("-": stdout).
+// Writes JSON to a file by sim/io rules ("-": stdout).
 void write_json(const nlohmann::ordered_json& j, const std::string& path);
 
 }  // namespace qmac::run

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::run {
 
@@ -12,12 +13,51 @@ using nlohmann::ordered_json;
 
 namespace {
 
-workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis) {
-  if (spec.dist.kind == workload::DistKind::npy) return workload::load_npy(spec.dist.path, rows, cols);
-  return workload::generate(spec, rows, cols, axis);
+workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis,
+                         const num::Format& fmt, const char* name) {
+  workload::Tensor t = spec.dist.kind == workload::DistKind::npy ? workload::load_npy(spec.dist.path, rows, cols)
+                                                                : workload::generate(spec, rows, cols, axis);
+  check_finite(t, spec, fmt, name);
+  return t;
 }
 
 }  // namespace
+
+// A workload tensor (generated or loaded), checked for NaN/inf: by default
+// they are refused naming the tensor and the count (an integer format can
+// never take them); under `nonfinite: propagate` they go on as NaN/inf codes.
+void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, const num::Format& fmt,
+                  const char* name) {
+  size_t nan = 0, inf = 0;
+  for (double v : t.values) {
+    nan += std::isnan(v);
+    inf += std::isinf(v);
+  }
+  if (nan + inf == 0) return;
+  const bool npy = spec.dist.kind == workload::DistKind::npy;
+  const std::string where = std::string("workload.") + name + (npy ? " (" + spec.dist.path + ")" : "");
+  const std::string counts = std::to_string(nan + inf) + " of " + std::to_string(t.values.size()) + " values are " +
+                             (nan && inf ? std::to_string(nan) + " NaN and " + std::to_string(inf) + " inf"
+                              : nan      ? "NaN"
+                                         : "inf");
+  if (spec.nonfinite == workload::NonFinitePolicy::error)
+    throw InputError(where, counts + (npy ? "" : " (the distribution's values overflow double)") +
+                                "; expected finite values (workload." + name +
+                                ".nonfinite: propagate lets NaN/inf codes reach the array)");
+  if (fmt.is_int())
+    throw InputError(where, counts + "; the integer format " + fmt.name +
+                                " has no NaN or inf code to propagate them as; expected finite values");
+}
+
+// Quantisation errors (a scale the data cannot have) name the tensor.
+workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
+                                   workload::Axis axis, const char* name) {
+  try {
+    return workload::quantize(t, fmt, spec.granularity, spec.scale, axis);
+  } catch (const num::QuantizerError& e) {
+    throw InputError(std::string("workload.") + name, e.what());
+  }
+}
 
 ordered_json finite_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
 
@@ -26,10 +66,10 @@ Operands make_operands(const config::Config& cfg) {
   Operands o;
   // A is m x k with channels along rows (per token m); B is k x n with channels
   // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
-  o.a = operand(w.a, w.m, w.k, workload::Axis::rows);
-  o.b = operand(w.b, w.k, w.n, workload::Axis::cols);
-  o.qa = workload::quantize(o.a, cfg.mac.a, w.a.granularity, w.a.scale, workload::Axis::rows);
-  o.qb = workload::quantize(o.b, cfg.mac.b, w.b.granularity, w.b.scale, workload::Axis::cols);
+  o.a = operand(w.a, w.m, w.k, workload::Axis::rows, cfg.mac.a, "a");
+  o.b = operand(w.b, w.k, w.n, workload::Axis::cols, cfg.mac.b, "b");
+  o.qa = quantize_named(o.a, cfg.mac.a, w.a, workload::Axis::rows, "a");
+  o.qb = quantize_named(o.b, cfg.mac.b, w.b, workload::Axis::cols, "b");
   return o;
 }
 
@@ -90,6 +130,7 @@ ordered_json to_json(const Simulation& s) {
       {"sqnr_db_vs_dequantized", finite_or_null(s.vs_dequantized.sqnr_db)},
       {"max_abs_error_vs_dequantized", finite_or_null(s.vs_dequantized.max_abs_error)},
       {"nonfinite_outputs", s.vs_fp64.nonfinite},
+      {"nonfinite_reference", s.vs_fp64.nonfinite_reference},
       {"invalid_operands", r.stats.invalid},
   };
   const auto& a = r.activity;
@@ -108,9 +149,7 @@ ordered_json to_json(const Simulation& s) {
 }
 
 void save_tensors(const Simulation& s, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw RuntimeError("cannot create " + dir + ": " + ec.message());
+  io::make_output_dir(dir, "--save-tensors");
   workload::save_npy(dir + "/a.npy", s.qa.dequantized());
   workload::save_npy(dir + "/b.npy", s.qb.dequantized());
   workload::Tensor c;

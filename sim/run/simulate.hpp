@@ -30,6 +30,13 @@ struct Operands {
   workload::Quantized qa, qb;
 };
 
+// A tensor's NaN/inf: refused (InputError naming workload.NAME and the count)
+// unless spec.nonfinite is `propagate` and the format has NaN/inf codes.
+void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, const num::Format& fmt, const char* name);
+// workload::quantize with its errors (a scale the data cannot have) naming workload.NAME.
+workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
+                                   workload::Axis axis, const char* name);
+
 // The configured workload's operands: generated (or loaded from .npy), then
 // quantised as cfg.workload.{a,b}.quantization says.
 Operands make_operands(const config::Config& cfg);

@@ -1,6 +1,8 @@
 // Quantisation of workload tensors to codes + scales (see tensor.hpp).
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <limits>
 
 #include "models/numerics/codec.hpp"
 #include "models/numerics/qerror.hpp"
@@ -10,11 +12,36 @@ namespace qmac::workload {
 
 namespace {
 
-double choose_scale(const std::vector<double>& values, const num::Format& fmt, ScaleMethod method) {
-  if (method == ScaleMethod::best) return num::best_scale_for_data(fmt, values).scale;
+// The scale of a tensor or channel. Non-finite values (present only under
+// `nonfinite: propagate`) take no part in it.
+double choose_scale(const std::vector<double>& all, const num::Format& fmt, ScaleMethod method) {
+  std::vector<double> kept;
+  const std::vector<double>* values = &all;
+  if (!std::all_of(all.begin(), all.end(), [](double v) { return std::isfinite(v); })) {
+    for (double v : all)
+      if (std::isfinite(v)) kept.push_back(v);
+    values = &kept;
+  }
   double max_abs = 0;
-  for (double v : values) max_abs = std::max(max_abs, std::fabs(v));
-  return max_abs > 0 ? max_abs / fmt.max_finite() : 1.0;  // all zeros: any scale is exact
+  for (double v : *values) max_abs = std::max(max_abs, std::fabs(v));
+  if (max_abs == 0) return 1.0;  // all zeros (or nothing finite): any scale is exact
+  const double scale =
+      method == ScaleMethod::best ? num::best_scale_for_data(fmt, *values).scale : max_abs / fmt.max_finite();
+  // x / scale and scale * decode(code) must be ordinary doubles.
+  if (!(scale >= DBL_MIN && scale <= DBL_MAX / std::max(1.0, fmt.max_finite())))
+    throw num::QuantizerError("the data's largest magnitude, " + std::to_string(max_abs) +
+                              ", needs a scale outside double's normal range to map onto " + fmt.name +
+                              "; expected magnitudes roughly within 1e-290..1e290");
+  return scale;
+}
+
+// The code of a NaN or inf under `nonfinite: propagate`: the format's NaN or
+// inf, inf becoming NaN where the format has no inf (OCP OFP8's non-saturating
+// conversion). Integers have neither (refused before quantisation).
+uint32_t nonfinite_code(const num::Format& fmt, double x) {
+  if (fmt.is_int()) throw num::FormatError("integer format " + fmt.name + " has no NaN or inf code");
+  if (std::isinf(x) && fmt.f.has_inf()) return num::code_of(fmt, x);
+  return num::code_of(fmt, std::numeric_limits<double>::quiet_NaN());
 }
 
 }  // namespace
@@ -52,7 +79,9 @@ Quantized quantize(const Tensor& t, const num::Format& fmt, Granularity granular
   for (int r = 0; r < t.rows; ++r)
     for (int c = 0; c < t.cols; ++c)
       q.codes[size_t(r) * size_t(t.cols) + size_t(c)] =
-          num::encode(fmt, t.at(r, c) / q.scale_of(r, c), num::Rounding::rne, num::Overflow::saturate);
+          std::isfinite(t.at(r, c))
+              ? num::encode(fmt, t.at(r, c) / q.scale_of(r, c), num::Rounding::rne, num::Overflow::saturate)
+              : nonfinite_code(fmt, t.at(r, c));
   return q;
 }
 

@@ -38,7 +38,9 @@ std::vector<int> outlier_channels(const TensorSpec& spec, int channels);
 // Anything else -- missing file, bad magic/header, other dtype, other shape,
 // truncated data -- throws InputError naming the file.
 Tensor load_npy(const std::string& path, int rows, int cols);
-// float64, C order. RuntimeError when the file cannot be written.
+// The same checks without reading the data (header, dtype, shape, size).
+void check_npy(const std::string& path, int rows, int cols);
+// float64, C order, written by sim/io rules. RuntimeError when it cannot be written.
 void save_npy(const std::string& path, const Tensor& t);
 
 struct Quantized {

@@ -31,11 +31,21 @@ struct DistributionSpec {
 enum class Granularity { per_tensor, per_channel };  // per_channel: A per row (m), B per column (n)
 enum class ScaleMethod { max, best };                // best: the MSE-minimising scale
 
+// What a NaN or inf in the tensor's data does: `error` (the default) refuses
+// the run naming the tensor and the count; `propagate` quantises the finite
+// values as usual and encodes NaN/inf as the format's NaN/inf codes (formats
+// without inf take NaN, as OCP's non-saturating conversion does; integer
+// formats have neither, so propagation into them is refused), so they reach
+// the array and the report counts them (accuracy.invalid_operands,
+// accuracy.nonfinite_reference, accuracy.nonfinite_outputs).
+enum class NonFinitePolicy { error, propagate };
+
 struct TensorSpec {
   DistributionSpec dist;
   uint64_t seed = 0;
   Granularity granularity = Granularity::per_tensor;
   ScaleMethod scale = ScaleMethod::max;
+  NonFinitePolicy nonfinite = NonFinitePolicy::error;
 };
 
 }  // namespace qmac::workload

@@ -2,13 +2,10 @@
 // every layer is checked against before anything is allocated.
 #include "sim/workload/topology.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::workload {
 
@@ -33,17 +30,12 @@ void check_layer_limits(const Layer& L) {
 }
 
 Topology load_topology(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError(path, std::string("cannot read the topology (") + std::strerror(errno) +
-                                     "); expected a readable SCALE-Sim CSV or YAML topology");
-  std::stringstream ss;
-  ss << f.rdbuf();
+  const std::string text = io::read_file(path, io::kMaxTextInput, "topology");
   const std::filesystem::path p(path);
   const std::string ext = p.extension().string();
   std::string dir = p.parent_path().string();
   if (dir.empty()) dir = ".";
-  Topology t = (ext == ".yaml" || ext == ".yml") ? parse_topology_yaml(ss.str(), path, dir)
-                                                 : parse_scalesim_csv(ss.str(), path);
+  Topology t = (ext == ".yaml" || ext == ".yml") ? parse_topology_yaml(text, path, dir) : parse_scalesim_csv(text, path);
   t.base_dir = dir;
   return t;
 }

@@ -1,5 +1,5 @@
 // Bad shapes, options and buffer/accumulator combinations are rejected with a
-// num::FormatError that says what was expected.
+// num::SpecError or ArrayError that says what was expected.
 #include <gtest/gtest.h>
 
 #include "array_test_util.hpp"
@@ -12,7 +12,7 @@ const Env env;
 std::string error_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const num::FormatError& e) {
+  } catch (const ModelError& e) {
     return e.what();
   }
   return "";
@@ -42,10 +42,10 @@ TEST(ValidateRun, RejectsBadInputsWithAReason) {
   bad.b[5] = 0x100;  // a 9-bit code for an 8-bit format
   EXPECT_EQ(error_of([&] { validate_run(mc.spec, buf, 1, o, bad); }),
             "B code 256 at index 5 does not fit its 8-bit format");
-  EXPECT_THROW(parse_dataflow("rs"), num::FormatError);
-  EXPECT_THROW(parse_engine("slow"), num::FormatError);
+  EXPECT_THROW(parse_dataflow("rs"), ArrayError);
+  EXPECT_THROW(parse_engine("slow"), ArrayError);
   EXPECT_EQ(parse_dataflow("is"), Dataflow::is);
-  EXPECT_THROW(run_gemm(mc.spec, buf, 0, o, g, Engine::fast), num::FormatError);  // checked before forking
+  EXPECT_THROW(run_gemm(mc.spec, buf, 0, o, g, Engine::fast), ArrayError);  // checked before forking
 }
 
 }  // namespace

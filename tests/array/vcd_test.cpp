@@ -1,5 +1,8 @@
 // Waveforms: the VCD of a 2x2 GEMM, parsed here, shows the accumulator values
 // computed by hand cycle by cycle; gtkwave's vcd2fst accepts the file.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -65,21 +68,33 @@ Vcd read_vcd(const std::string& path) {
   return v;
 }
 
+// A waveform file for a test: run_gemm writes the VCD to an open descriptor.
+struct VcdFile {
+  std::string path;
+  int fd;
+  explicit VcdFile(const std::string& name) : path(std::string(QMAC_TEST_TMPDIR) + "/" + name + ".vcd") {
+    std::filesystem::create_directories(QMAC_TEST_TMPDIR);
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::runtime_error("cannot create " + path);
+  }
+  ~VcdFile() { ::close(fd); }
+};
+
 TEST(Vcd, TwoByTwoWsAccumulatorsMatchHandComputedValues) {
   const MacCase mc = mac_cases()[0];  // int8 x int8 -> int32
   Gemm g;
   g.m = g.k = g.n = 2;
   g.a = {1, 2, 3, 4};  // A = [[1,2],[3,4]]
   g.b = {5, 6, 7, 8};  // B = [[5,6],[7,8]]
-  std::filesystem::create_directories(QMAC_TEST_TMPDIR);
+  const VcdFile f("ws2x2");
   TraceOptions t;
-  t.vcd_path = std::string(QMAC_TEST_TMPDIR) + "/ws2x2";
+  t.vcd_fd = f.fd;
   t.pes = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
   const RunResult r = run_gemm(mc.spec, default_output_buffer(mc.spec), 1, array_of(2, 2, Dataflow::ws), g,
                                Engine::pe, &t);
   ASSERT_EQ(r.c[0].i, 19);
   ASSERT_EQ(r.c[3].i, 50);
-  const Vcd v = read_vcd(t.vcd_path + ".vcd");
+  const Vcd v = read_vcd(f.path);
   // Weight-stationary by hand: cycles 0-1 preload the weights; PE (i,j) adds
   // A[r][i]*B[i][j] to the partial sum from above in cycle 2 + r + i + j, and the
   // register shows it from the next edge (time = cycle + 1 ns):
@@ -111,16 +126,16 @@ TEST(Vcd, DoubleBufferedWeightsSwapAtEachFold) {
   g.n = 1;
   g.a = {1, 2, 3, 4};
   g.b = {5, 7};
+  const VcdFile f("ws1x1_db");
   TraceOptions t;
-  t.vcd_path = std::string(QMAC_TEST_TMPDIR) + "/ws1x1_db";
-  std::filesystem::create_directories(QMAC_TEST_TMPDIR);
+  t.vcd_fd = f.fd;
   ArrayOptions o = array_of(1, 1, Dataflow::ws);
   o.double_buffer = true;
   const RunResult r = run_gemm(mc.spec, default_output_buffer(mc.spec), 1, o, g, Engine::pe, &t);
   ASSERT_EQ(r.c[0].i, 1 * 5 + 2 * 7);
   ASSERT_EQ(r.c[1].i, 3 * 5 + 4 * 7);
   EXPECT_EQ(r.activity.cycles, 5u);  // R + 2 folds x (R + C + M - 2)
-  const Vcd v = read_vcd(t.vcd_path + ".vcd");
+  const Vcd v = read_vcd(f.path);
   const uint64_t swap[5] = {0, 1, 0, 1, 0}, load[5] = {1, 1, 0, 0, 0};
   for (uint64_t c = 0; c < 5; ++c) {
     EXPECT_EQ(v.at("swap", c), swap[c]) << "cycle " << c;
@@ -137,21 +152,21 @@ TEST(Vcd, DoubleBufferedWeightsSwapAtEachFold) {
 TEST(Vcd, Vcd2fstAcceptsTheFileAndTheWindowLimitsIt) {
   const MacCase mc = mac_cases()[6];
   const Gemm g = random_gemm(mc, 20, 9, 7, 3);
-  std::filesystem::create_directories(QMAC_TEST_TMPDIR);
+  const VcdFile f("os_window");
   TraceOptions t;
-  t.vcd_path = std::string(QMAC_TEST_TMPDIR) + "/os_window";
+  t.vcd_fd = f.fd;
   t.first_cycle = 10;
   t.last_cycle = 29;
   const RunResult r = run_gemm(mc.spec, default_output_buffer(mc.spec), 2, array_of(4, 4, Dataflow::os), g,
                                Engine::pe, &t);
   ASSERT_GT(r.cycles, 60u);
-  const std::string vcd = t.vcd_path + ".vcd";
+  const std::string vcd = f.path;
   const Vcd v = read_vcd(vcd);
   for (const auto& [name, changes] : v.changes)
     for (const auto& [time, value] : changes)
       EXPECT_TRUE(time == 0 || (time >= 10000 && time <= 31000)) << name << " changed at " << time;
   EXPECT_TRUE(v.changes.count("pe_3_3.acc"));  // a default corner PE
-  const std::string fst = t.vcd_path + ".fst";
+  const std::string fst = f.path + ".fst";
   std::filesystem::remove(fst);
   const std::string cmd = "vcd2fst '" + vcd + "' '" + fst + "' > /dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
@@ -161,13 +176,47 @@ TEST(Vcd, Vcd2fstAcceptsTheFileAndTheWindowLimitsIt) {
 TEST(Vcd, FastEngineRefusesToTrace) {
   const MacCase mc = mac_cases()[0];
   const Gemm g = random_gemm(mc, 2, 2, 2, 1);
+  const VcdFile f("unused");
   TraceOptions t;
-  t.vcd_path = "unused";
+  t.vcd_fd = f.fd;
   EXPECT_THROW(run_gemm(mc.spec, default_output_buffer(mc.spec), 1, array_of(2, 2, Dataflow::ws), g, Engine::fast, &t),
-               num::FormatError);
+               ArrayError);
   t.pes = {{2, 0}};
   EXPECT_THROW(run_gemm(mc.spec, default_output_buffer(mc.spec), 1, array_of(2, 2, Dataflow::ws), g, Engine::pe, &t),
-               num::FormatError);
+               ArrayError);
+}
+
+// SystemC's VCD writer does not check its writes; qmac does. A destination
+// that refuses the bytes (a full device) fails the run with a clear message
+// instead of exiting 0 with a truncated waveform (it used to be SIGFPE for
+// an unwritable path).
+TEST(Vcd, AFailedWaveformWriteFailsTheRun) {
+  const MacCase mc = mac_cases()[0];
+  const Gemm g = random_gemm(mc, 8, 8, 8, 1);
+  const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(full, 0);
+  TraceOptions t;
+  t.vcd_fd = full;
+  try {
+    run_gemm(mc.spec, default_output_buffer(mc.spec), 1, array_of(2, 2, Dataflow::ws), g, Engine::pe, &t);
+    ADD_FAILURE() << "a waveform written to /dev/full succeeded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("waveform"), std::string::npos) << e.what();
+  }
+  ::close(full);
+}
+
+// The pe engine elaborates a module per PE: arrays beyond its stated limit
+// are refused before anything is allocated.
+TEST(PeEngine, RefusesArraysBeyondItsLimit) {
+  const MacCase mc = mac_cases()[0];
+  const Gemm g = random_gemm(mc, 1, 1, 1, 1);
+  try {
+    run_gemm(mc.spec, default_output_buffer(mc.spec), 1, array_of(257, 256, Dataflow::ws), g, Engine::pe);
+    ADD_FAILURE() << "257 x 256 accepted";
+  } catch (const ArrayError& e) {
+    EXPECT_NE(std::string(e.what()).find("65536"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

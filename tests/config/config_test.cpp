@@ -7,6 +7,7 @@
 
 #include "config_test_util.hpp"
 #include "sim/config/config.hpp"
+#include "sim/workload/tensor.hpp"
 
 namespace qmac::config {
 namespace {
@@ -118,22 +119,27 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"workload.b={distribution: outliers, std: 2, fraction: 0.05, magnitude: 20}"},
         std::vector<std::string>{"workload.b.quantization.granularity=per_channel"},
         std::vector<std::string>{"workload.a.quantization.scale=best"},
-        std::vector<std::string>{"cost.gate_library=other_lib"}, std::vector<std::string>{"cost.technology=7nm"},
+        std::vector<std::string>{"cost.gate_library=nangate45"},
+        std::vector<std::string>{"workload.a.nonfinite=propagate"}, std::vector<std::string>{"cost.technology=7nm"},
         std::vector<std::string>{"trace.vcd=/tmp/wave.vcd"}, std::vector<std::string>{"trace.pes=[[0, 1], [15, 3]]"},
         std::vector<std::string>{"trace.cycles=[5, 50]"}, std::vector<std::string>{"engine=pe"}));
 
 TEST(Config_EveryKey, PathsResolveAgainstTheFileAndRoundTrip) {
-  const std::string npy = temp_file("x.npy", "not parsed by the config");
-  const std::string tech = temp_file("tech_test.yaml", "name: test\n");
+  // The config checks the files it names (so `qmac validate` refuses what
+  // `qmac run` would): a real .npy of A's shape and real gate/tech files.
+  const std::string npy = temp_file("x.npy", "");
+  workload::save_npy(npy, workload::Tensor{64, 64, std::vector<double>(64 * 64, 0.5)});
+  const std::string tech = temp_file("tech_test.yaml", test::slurp(std::string(QMAC_SOURCE_DIR) + "/configs/tech/45nm.yaml"));
+  const std::string lib = temp_file("lib_test.yaml", test::slurp(std::string(QMAC_SOURCE_DIR) + "/configs/gates/paper.yaml"));
   // Relative paths inside a config file are relative to the file's directory.
   const std::string cfg = temp_file("paths.yaml",
                                     "workload:\n  a: {distribution: npy, path: x.npy}\n"
-                                    "cost:\n  technology: tech_test.yaml\n  gate_library: ./tech_test.yaml\n");
+                                    "cost:\n  technology: tech_test.yaml\n  gate_library: ./lib_test.yaml\n");
   const Config c = load(cfg);
   EXPECT_EQ(c.workload.a.dist.kind, workload::DistKind::npy);
   EXPECT_EQ(c.workload.a.dist.path, npy);
   EXPECT_EQ(c.cost.technology, tech);
-  EXPECT_EQ(c.cost.gate_library, tech);
+  EXPECT_EQ(c.cost.gate_library, lib);
   EXPECT_EQ(load_string(to_yaml(c), "printed.yaml"), c);
 }
 

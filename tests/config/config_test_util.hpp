@@ -26,6 +26,11 @@ inline std::string error_of(const std::string& yaml, const std::vector<std::stri
 }
 
 // A file under the suite's temporary directory with `content`; returns its absolute path.
+inline std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
 inline std::string temp_file(const std::string& name, const std::string& content) {
   std::filesystem::create_directories(QMAC_TEST_TMPDIR);
   const std::string path = std::filesystem::absolute(std::string(QMAC_TEST_TMPDIR) + "/" + name).lexically_normal().string();

@@ -94,21 +94,21 @@ TEST(ConfigErrors_Combination, IntegerAccumulatorNarrowerThanTheProduct) {
 TEST(ConfigErrors_Combination, IntegerAccumulatorWithFloatOperands) {
   EXPECT_EQ(error_of("mac:\n  a: fp8_e4m3\n  accumulator:\n    type: int\n"),
             "cfg.yaml:4:11: mac.accumulator.type: an integer accumulator cannot add the products of fp8_e4m3 x int8; "
-            "expected type float or fixed with floating-point operands");
+            "expected a float or fixed accumulator for floating-point operands");
   // No accumulator in the file: the operand that made it impossible is named.
   EXPECT_EQ(error_of("mac:\n  accumulator: {width: 32}\n  b: fp8_e5m2\n"),
             "cfg.yaml:2:17: mac.accumulator.width: does not apply to a float accumulator; expected it only with type "
             "int or fixed");
   EXPECT_EQ(error_of("mac:\n  accumulator: {type: int}\n", {"mac.b=bf16"}),
             "cfg.yaml:2:23: mac.accumulator.type: an integer accumulator cannot add the products of int8 x bf16; "
-            "expected type float or fixed with floating-point operands");
+            "expected a float or fixed accumulator for floating-point operands");
 }
 
 TEST(ConfigErrors_Combination, FixedAndFloatAccumulators) {
   // E4M3 x E4M3 products need 37 bits and 18 fraction bits (see config_test.cpp).
   EXPECT_EQ(error_of("mac:\n  a: fp8_e4m3\n  b: fp8_e4m3\n  accumulator: {type: fixed, width: 36}\n"),
             "cfg.yaml:4:37: mac.accumulator.width: a fixed accumulator of 36 bits is narrower than one product of "
-            "fp8_e4m3 x fp8_e4m3; expected a width of at least 37 (the paper's sizing adds 12 carry bits)");
+            "fp8_e4m3 x fp8_e4m3; expected a width of at least 37 (the paper's sizing adds 12 carry bits: 49)");
   EXPECT_EQ(error_of("mac:\n  a: fp8_e4m3\n  b: fp8_e4m3\n  accumulator: {type: fixed, frac_bits: 17}\n"),
             "cfg.yaml:4:41: mac.accumulator.frac_bits: 17 fraction bits cannot hold the products of fp8_e4m3 x "
             "fp8_e4m3 exactly; expected at least 18");

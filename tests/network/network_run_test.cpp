@@ -201,7 +201,7 @@ TEST(NetworkRun_Errors, LayerOverridesPointIntoTheTopology) {
                                       "    set: {mac.accumulator.type: int, mac.a: fp8_e4m3}\n");
   EXPECT_EQ(run_error("--topology " + topo3),
             "qmac run: error: " + topo3 + ":4:33: mac.accumulator.type: an integer accumulator cannot add the "
-            "products of fp8_e4m3 x int8; expected type float or fixed with floating-point operands (in layer 'y', " +
+            "products of fp8_e4m3 x int8; expected a float or fixed accumulator for floating-point operands (in layer 'y', " +
                 topo3 + ":2)");
   // A CSV's bad row, through qmac run.
   const std::string csv = temp_file("bad.csv", "Layer, M, N, K,\nfc,4,4,8,\nfc2,4,x,8,\n");

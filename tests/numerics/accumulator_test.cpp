@@ -360,19 +360,19 @@ TEST(IntAcc_Boundary, ExactOverflowEdge) {
 TEST(IntAcc_Validation, NarrowerThanProductIsRejectedWithReason) {
   try {
     Mac mac(int_mac("int8", "int8", 15, IntOverflow::wrap));
-    FAIL() << "expected FormatError";
-  } catch (const FormatError& e) {
-    EXPECT_NE(std::string(e.what()).find("needs 16 bits"), std::string::npos) << e.what();
+    FAIL() << "expected SpecError";
+  } catch (const SpecError& e) {
+    EXPECT_NE(std::string(e.what()).find("at least 16"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Mac(int_mac("fp8_e4m3", "int8", 32, IntOverflow::wrap)), FormatError);
+  EXPECT_THROW(Mac(int_mac("fp8_e4m3", "int8", 32, IntOverflow::wrap)), SpecError);
   EXPECT_NO_THROW(Mac(int_mac("int8", "int8", 16, IntOverflow::wrap)));
   // 255^2 = 65025 needs 16 magnitude bits; the register is two's complement
   // (int16 holds at most 32767), so it needs a 17th, sign bit.
   try {
     Mac mac(int_mac("uint8", "uint8", 16, IntOverflow::wrap));
-    FAIL() << "expected FormatError";
-  } catch (const FormatError& e) {
-    EXPECT_NE(std::string(e.what()).find("needs 17 bits"), std::string::npos) << e.what();
+    FAIL() << "expected SpecError";
+  } catch (const SpecError& e) {
+    EXPECT_NE(std::string(e.what()).find("at least 17"), std::string::npos) << e.what();
   }
   {
     const Mac mac(int_mac("uint8", "uint8", 17, IntOverflow::saturate));
@@ -384,7 +384,7 @@ TEST(IntAcc_Validation, NarrowerThanProductIsRejectedWithReason) {
   }
   EXPECT_EQ(kulisch_for(parse_format("uint8"), parse_format("uint8"), 12).width, 16 + 1 + 12);
   EXPECT_NO_THROW(Mac(int_mac("uint8", "int8", 16, IntOverflow::wrap)));  // 255*-128 = -32640 fits 16 bits
-  EXPECT_THROW(Mac(int_mac("uint8", "int8", 15, IntOverflow::wrap)), FormatError);
+  EXPECT_THROW(Mac(int_mac("uint8", "int8", 15, IntOverflow::wrap)), SpecError);
 }
 
 // ---------------------------------------------------------------- Kulisch
@@ -447,10 +447,10 @@ TEST(Kulisch, TooNarrowIsRejected) {
   s.a = s.b = parse_format("fp8_e4m3");
   s.acc = kulisch_for(s.a, s.b);
   s.acc.width = 30;
-  EXPECT_THROW(validate(s), FormatError);
+  EXPECT_THROW(validate(s), SpecError);
   s.acc = kulisch_for(parse_format("bf16"), parse_format("bf16"));
   s.a = s.b = parse_format("bf16");
-  EXPECT_THROW(validate(s), FormatError);  // hundreds of bits: beyond 126
+  EXPECT_THROW(validate(s), SpecError);  // hundreds of bits: beyond 126
 }
 
 // ---------------------------------------------------------------- mixed

@@ -60,7 +60,7 @@ TEST(Distribution_Parse, RejectsBadTextSayingWhatIsExpected) {
     try {
       parse_distribution(s);
       ADD_FAILURE() << "accepted '" << s << "'";
-    } catch (const FormatError& e) {
+    } catch (const DistributionError& e) {
       EXPECT_NE(std::string(e.what()).find("expected"), std::string::npos) << e.what();
     }
   }

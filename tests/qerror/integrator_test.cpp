@@ -81,7 +81,7 @@ TEST_P(QuantizerCells_Format, NormalExpectationMatchesClosedForm) {
 INSTANTIATE_TEST_SUITE_P(EightBit, QuantizerCells_Format, ::testing::ValuesIn(kEightBit));
 
 TEST(QuantizerCells_Limits, WiderThan16BitsIsRefused) {
-  EXPECT_THROW(quantizer_cells(parse_format("fp32")), FormatError);
+  EXPECT_THROW(quantizer_cells(parse_format("fp32")), QuantizerError);
   EXPECT_NO_THROW(quantizer_cells(parse_format("fp16")));
 }
 
@@ -173,7 +173,7 @@ TEST(QerrorIntegrate_ScaleMax, RefusedForUnboundedDistributions) {
     try {
       qerror_integrate(parse_format("int8"), parse_distribution(dname), ScaleRule::max);
       ADD_FAILURE() << dname;
-    } catch (const FormatError& e) {
+    } catch (const QuantizerError& e) {
       EXPECT_NE(std::string(e.what()).find("unbounded"), std::string::npos) << e.what();
     }
   }

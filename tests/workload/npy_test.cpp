@@ -72,11 +72,11 @@ TEST(Npy_Errors, BadFilesAreRejectedNamingTheFile) {
   expect_rejected(tmp("does_not_exist.npy"), 2, 2, "cannot open");
   {
     std::ofstream(tmp("garbage.npy")) << "this is not numpy at all";
-    expect_rejected(tmp("garbage.npy"), 2, 2, "not a valid .npy");
+    expect_rejected(tmp("garbage.npy"), 2, 2, "not a .npy file");
   }
   {
     std::ofstream(tmp("empty.npy"));
-    expect_rejected(tmp("empty.npy"), 2, 2, "not a valid .npy");
+    expect_rejected(tmp("empty.npy"), 2, 2, "not a .npy file");
   }
   Tensor t{3, 4, std::vector<double>(12, 1.5)};
   save_npy(tmp("ok.npy"), t);
