@@ -5,6 +5,7 @@
 #include "sim/cli.hpp"
 #include "sim/cli_options.hpp"
 #include "sim/config/config.hpp"
+#include "sim/run/network_cli.hpp"
 
 namespace qmac::cli {
 namespace {
@@ -21,7 +22,9 @@ int run_validate(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_args(args, desc, vm, "qmac validate [CONFIG.yaml] [--set KEY=VALUE ...]", &pos)) return 0;
   const config::Config c = path.empty() ? config::load_default(sets) : config::load(path, sets);
-  std::cout << (path.empty() ? "<default>" : path) << ": ok: " << config::summary(c) << "\n";
+  // A network: the topology and every layer's config (with every policy rule that may apply).
+  const std::string layers = c.workload.topology.empty() ? "" : validate_network(path, sets, c);
+  std::cout << (path.empty() ? "<default>" : path) << ": ok: " << config::summary(c) << layers << "\n";
   return 0;
 }
 

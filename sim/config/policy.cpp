@@ -104,8 +104,9 @@ Policy parse_policy(const Cursor& at, const std::string& base_dir) {
     if (r.has("layers")) rule.layers = r["layers"].string("a glob on layer names, e.g. \"*.ffn_down\"");
     if (r.has("when")) rule.when = parse_condition(r["when"]);
     const Cursor set = r["set"];
-    if (!set.present() || !set.node().IsMap() || set.node().size() == 0)
-      set.fail("is missing or empty; expected set: {KEY: VALUE, ...} with the dotted config keys this rule changes");
+    const std::string set_expected = "expected set: {KEY: VALUE, ...} with the dotted config keys this rule changes";
+    if (!set.present()) r.fail("has no set; " + set_expected);
+    if (!set.node().IsMap() || set.node().size() == 0) set.fail("is not a mapping or empty; " + set_expected);
     for (auto it = set.node().begin(); it != set.node().end(); ++it) {
       const YAML::Node key = it->first;
       const std::string k = key.IsScalar() ? key.Scalar() : "";

@@ -3,6 +3,7 @@
 // total is formed).
 #include "sim/run/network.hpp"
 
+#include <fnmatch.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -192,7 +193,8 @@ workload::Topology check_network(const config::Recipe& recipe, const config::Con
   workload::Topology t = workload::load_topology(cfg.workload.topology);
   for (size_t i = 0; i < t.layers.size(); ++i) {
     layer_config(recipe, t, i);
-    for (const auto& rule : cfg.policy.rules) layer_config(recipe, t, i, rule.set);
+    for (const auto& rule : cfg.policy.rules)  // every rule that may switch the layer must make a valid config
+      if (fnmatch(rule.layers.c_str(), t.layers[i].name.c_str(), 0) == 0) layer_config(recipe, t, i, rule.set);
   }
   return t;
 }

@@ -46,4 +46,11 @@ int run_topology(config::Recipe recipe, const config::Config& cfg, const std::st
   return 0;
 }
 
+std::string validate_network(const std::string& path, const std::vector<std::string>& sets, const config::Config& cfg) {
+  const workload::Topology t = run::check_network(config::read_recipe(path, sets), cfg);
+  uint64_t macs = 0;
+  for (const auto& L : t.layers) macs += L.macs() * L.repeat;
+  return ", " + std::to_string(t.layers.size()) + " layers, " + std::to_string(macs) + " MACs";
+}
+
 }  // namespace qmac::cli

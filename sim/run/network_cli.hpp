@@ -18,4 +18,8 @@ void add_topology_sets(const std::string& topology, std::vector<std::string>& se
 int run_topology(config::Recipe recipe, const config::Config& cfg, const std::string& engine,
                  const std::string& json_path, const std::string& vcd, const std::string& tensors_dir);
 
+// `qmac validate` of a network config: loads the topology and derives every
+// layer's config; returns ", N layers" for the summary line.
+std::string validate_network(const std::string& path, const std::vector<std::string>& sets, const config::Config& cfg);
+
 }  // namespace qmac::cli

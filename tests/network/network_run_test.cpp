@@ -208,3 +208,17 @@ TEST(NetworkRun_Errors, LayerOverridesPointIntoTheTopology) {
   EXPECT_EQ(run_error("--topology " + csv),
             "qmac run: error: " + csv + ":3:7: column 'N' (3): 'x' is not an integer; expected a positive integer");
 }
+
+TEST(NetworkRun_Validate, ChecksEveryLayerWithoutRunning) {
+  const auto ok = run_qmac("validate --set workload.topology=" + std::string(QMAC_SOURCE_DIR) +
+                           "/configs/networks/resnet50.yaml");
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  // He et al. 2016, Table 1: ResNet-50 is 3.8 x 10^9 multiply-adds (convolutions and the fc).
+  EXPECT_NE(ok.out.find(", 54 layers, 3857973248 MACs"), std::string::npos) << ok.out;
+  const std::string topo = temp_file("val_bad.yaml",
+                                     "layers:\n  - {name: a, gemm: {m: 4, k: 4, n: 4}}\n"
+                                     "  - {name: b, gemm: {m: 4, k: 4, n: 4}, set: {mac.b: e4m3x}}\n");
+  const auto bad = run_qmac("validate --set workload.topology=" + topo);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err.rfind("qmac validate: error: " + topo + ":3:54: mac.b: unknown format 'e4m3x'", 0), 0u) << bad.err;
+}
