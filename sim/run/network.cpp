@@ -159,33 +159,46 @@ double LayerResult::sqnr_db_vs_dequantized() const {
   return group_dequantized.size() == 1 ? group_dequantized[0].sqnr_db : sqnr_from(signal, noise_dequantized, nonfinite);
 }
 
+namespace {
+
+// Adds one group's simulation (an m x k x n GEMM) to a layer's result.
+void add_group(LayerResult& r, const Simulation& s, int m, int k, int n) {
+  const long double outputs = (long double)m * n;
+  r.cycles += s.result.cycles;
+  r.folds += s.result.folds;
+  r.macs += uint64_t(m) * uint64_t(k) * uint64_t(n);
+  r.activity += s.result.activity;
+  r.overflows += s.result.stats.overflows;
+  r.invalid += s.result.stats.invalid;
+  r.nonfinite += s.vs_fp64.nonfinite;
+  r.group_fp64.push_back(s.vs_fp64);
+  r.group_dequantized.push_back(s.vs_dequantized);
+  // compare() keeps rms over the finite outputs; with none non-finite that is all of them.
+  r.signal += (long double)s.vs_fp64.signal_rms * s.vs_fp64.signal_rms * outputs;
+  if (s.vs_fp64.nonfinite == 0) {
+    r.noise += (long double)s.vs_fp64.rms_error * s.vs_fp64.rms_error * outputs;
+    r.noise_dequantized += (long double)s.vs_dequantized.rms_error * s.vs_dequantized.rms_error * outputs;
+    r.max_abs_error = std::max(r.max_abs_error, s.vs_fp64.max_abs_error);
+    r.max_abs_error_dequantized = std::max(r.max_abs_error_dequantized, s.vs_dequantized.max_abs_error);
+  } else {
+    r.max_abs_error = r.max_abs_error_dequantized = std::numeric_limits<double>::infinity();
+  }
+}
+
+}  // namespace
+
 LayerResult run_layer(const config::Config& cfg, const workload::Layer& L, const LayerData& d) {
   LayerResult r;
   r.config = cfg;
   const LayerOperands q = quantize_layer(cfg, d);
-  for (int g = 0; g < L.groups; ++g) {
-    const Simulation s = simulate(cfg, group_operands(d, q, L, g), nullptr);
-    const long double outputs = (long double)L.m * L.n;
-    r.cycles += s.result.cycles;
-    r.folds += s.result.folds;
-    r.macs += uint64_t(L.m) * uint64_t(L.k) * uint64_t(L.n);
-    r.activity += s.result.activity;
-    r.overflows += s.result.stats.overflows;
-    r.invalid += s.result.stats.invalid;
-    r.nonfinite += s.vs_fp64.nonfinite;
-    r.group_fp64.push_back(s.vs_fp64);
-    r.group_dequantized.push_back(s.vs_dequantized);
-    // compare() keeps rms over the finite outputs; with none non-finite that is all of them.
-    r.signal += (long double)s.vs_fp64.signal_rms * s.vs_fp64.signal_rms * outputs;
-    if (s.vs_fp64.nonfinite == 0) {
-      r.noise += (long double)s.vs_fp64.rms_error * s.vs_fp64.rms_error * outputs;
-      r.noise_dequantized += (long double)s.vs_dequantized.rms_error * s.vs_dequantized.rms_error * outputs;
-      r.max_abs_error = std::max(r.max_abs_error, s.vs_fp64.max_abs_error);
-      r.max_abs_error_dequantized = std::max(r.max_abs_error_dequantized, s.vs_dequantized.max_abs_error);
-    } else {
-      r.max_abs_error = r.max_abs_error_dequantized = std::numeric_limits<double>::infinity();
-    }
-  }
+  for (int g = 0; g < L.groups; ++g) add_group(r, simulate(cfg, group_operands(d, q, L, g), nullptr), L.m, L.k, L.n);
+  return r;
+}
+
+LayerResult run_single(const config::Config& cfg) {
+  LayerResult r;
+  r.config = cfg;
+  add_group(r, simulate(cfg, nullptr), cfg.workload.m, cfg.workload.k, cfg.workload.n);
   return r;
 }
 

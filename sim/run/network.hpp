@@ -76,6 +76,8 @@ struct LayerResult {
 
 // Simulates every group of a layer with cfg on d's data.
 LayerResult run_layer(const config::Config& cfg, const workload::Layer& layer, const LayerData& d);
+// The config's own single GEMM (its workload, as `qmac run` without a topology), as a LayerResult.
+LayerResult run_single(const config::Config& cfg);
 
 struct NetworkOptions {
   bool progress = false;             // one line per layer on stderr
