@@ -66,7 +66,8 @@ const char* measure_name(Measure m) {
 
 Policy parse_policy(const Cursor& at, const std::string& base_dir) {
   Policy p;
-  if (!at.present() || at.node().IsNull()) return p;
+  // No policy: absent, null, or `none` (a sweep axis value; a file named none is ./none).
+  if (!at.present() || at.node().IsNull() || (at.node().IsScalar() && at.node().Scalar() == "none")) return p;
   // A file: parse it with its own Source, so errors name it.
   std::optional<Source> file_src;
   YAML::Node root = at.node();

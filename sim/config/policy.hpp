@@ -3,7 +3,7 @@
 // wider accumulator, ...) by layer-name pattern and/or by a statistic measured on
 // the layer itself. sim/run/network_policy.cpp applies them.
 //
-//   policy:                               # or: policy: FILE.yaml holding this mapping
+//   policy:                               # or: policy: FILE.yaml holding this mapping; none: no policy
 //     name: w8a16_where_int8_hurts        # a label for reports (default: the file's stem, or "custom")
 //     rules:                              # tried in order; the first that matches a layer applies
 //       - layers: "*.ffn_down"            # glob on the layer name (fnmatch); default "*"

@@ -89,7 +89,7 @@ void add_totals(ordered_json& out, const std::vector<const workload::Layer*>& la
   bool any_exact = false;
   double worst = std::numeric_limits<double>::infinity();
   std::string worst_name;
-  double mac_gates = 0, pe_gates = 0, array_gates = 0, area = 0, separate_area = 0;
+  double mac_gates = 0, pe_gates = 0, array_gates = 0, area = 0, separate_area = 0, acc_bits = 0;
   std::map<std::string, double> distinct_arrays;  // MAC + array shape -> area
   for (size_t i = 0; i < results.size(); ++i) {
     const LayerResult& r = results[i];
@@ -115,6 +115,7 @@ void add_totals(ordered_json& out, const std::vector<const workload::Layer*>& la
     pe_gates = std::max(pe_gates, cost["pe_gates"].get<double>());
     array_gates = std::max(array_gates, cost["array_gates"].get<double>());
     area = std::max(area, cost["area_um2"].get<double>());
+    acc_bits = std::max(acc_bits, cost["accumulator_bits"].get<double>());
     const std::string key = fmt::format("{}x{} {} x {} -> {}", c.array.rows, c.array.cols, c.mac.a.name, c.mac.b.name,
                                         c.mac.acc.describe());
     distinct_arrays[key] = cost["area_um2"].get<double>();
@@ -144,6 +145,7 @@ void add_totals(ordered_json& out, const std::vector<const workload::Layer*>& la
   cost["energy_pj"] = energy;
   cost["pj_per_mac"] = macs ? energy / double(macs) : 0.0;
   cost["tops_per_w"] = energy > 0 ? 2.0 * double(macs) / energy : 0.0;
+  cost["accumulator_bits"] = int(acc_bits);  // the widest layer's
   cost["seconds"] = seconds;
   cost["edp_pj_s"] = energy * seconds;
   cost["distinct_macs"] = distinct_arrays.size();
