@@ -63,7 +63,22 @@ uint64_t layer_seed(uint64_t seed, size_t index) {
 LayerOverrides layer_overrides(const workload::Topology& t, size_t index, const std::vector<config::FileOverride>& rule) {
   const workload::Layer& L = t.layers.at(index);
   LayerOverrides o;
-  o.before_sets = config::overrides_from(t.defaults, t.path, t.base_dir);
+  // The data model (the layer's, else the topology's, per tensor): the distribution
+  // and its parameters replace the config's; its other keys (quantization) stay.
+  for (const char* tensor : {"a", "b"}) {
+    const YAML::Node d = L.data.IsMap() && L.data[tensor] ? L.data[tensor]
+                         : t.data.IsMap() && t.data[tensor] ? t.data[tensor]
+                                                            : YAML::Node();
+    if (!d.IsMap()) continue;
+    const std::string prefix = std::string("workload.") + tensor + ".";
+    for (const char* p : {"distribution", "low", "high", "mean", "std", "scale", "nu", "fraction", "magnitude", "path"})
+      o.before_sets.push_back({prefix + p, YAML::Node(YAML::NodeType::Null), t.path, t.base_dir, d.Mark()});
+    for (auto& x : config::overrides_from(d, t.path, t.base_dir)) {
+      x.key = prefix + x.key;
+      o.before_sets.push_back(std::move(x));
+    }
+  }
+  for (auto& x : config::overrides_from(t.defaults, t.path, t.base_dir)) o.before_sets.push_back(std::move(x));
   for (auto& x : config::overrides_from(L.set, t.path, t.base_dir)) o.before_sets.push_back(std::move(x));
   o.after_sets = rule;
   // The layer's shape replaces the network: one group's GEMM, no topology or policy of its own.

@@ -73,6 +73,7 @@ struct Layer {
   int groups = 1;                   // independent GEMMs of that shape
   uint64_t repeat = 1;              // the layer occurs this many times in the network (simulated once)
   YAML::Node set;                   // YAML topologies: per-layer overrides, dotted key -> value (a mapping)
+  YAML::Node data;                  // YAML topologies: the data model, {a: {distribution: ..., params}, b: ...}
 
   uint64_t macs() const { return uint64_t(m) * uint64_t(k) * uint64_t(n) * uint64_t(groups); }
 };
@@ -86,6 +87,7 @@ struct Topology {
   TopologyFormat format = TopologyFormat::yaml;
   std::string base_dir;             // relative paths in overrides resolve against it
   YAML::Node defaults;              // YAML `defaults`: overrides applied to every layer (a mapping)
+  YAML::Node data;                  // YAML `data`: every layer's data model (a layer's own replaces it per tensor)
   std::vector<Layer> layers;
 };
 

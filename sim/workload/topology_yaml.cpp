@@ -3,6 +3,7 @@
 //   name: resnet18                      # optional (default: the file's stem)
 //   source: He et al. 2016, Table 1     # optional free text: where the shapes come from
 //   defaults: {KEY: VALUE, ...}         # optional overrides of config keys for every layer
+//   data: {a: {distribution: normal}, b: {distribution: normal}}  # optional data model of every layer
 //   layers:
 //     - name: conv1
 //       conv: {ifmap: 224, channels: 3, filter: 7, filters: 64, stride: 2, padding: 3}
@@ -10,7 +11,12 @@
 //       gemm: {m: 128, k: 64, n: 128}
 //       groups: 12                      # independent GEMMs of this shape (heads; conv: channel groups)
 //       repeat: 12                      # occurs 12 times in the network, simulated once
-//       set: {workload.a: {distribution: normal}}   # overrides of config keys (dotted, as --set)
+//       data: {a: {distribution: outliers, fraction: 0.01, magnitude: 20}}  # this layer's data model
+//       set: {mac.a: fp16}              # overrides of config keys (dotted, as --set)
+//
+// `data` sets a tensor's distribution and its parameters (and optionally its
+// seed) and nothing else: the config's other workload.a/b keys (quantization)
+// stay, and parameters of the config's own distribution are dropped with it.
 //
 // conv keys: ifmap, filter, stride, dilation: N or [h, w]; padding: N, [h, w] or
 // [top, bottom, left, right]; channels, filters; rounding: floor | scalesim.
@@ -89,6 +95,21 @@ bool forbidden_key(const std::string& key, std::string& why) {
   return false;
 }
 
+// {a: {...}, b: {...}}: each a distribution with its parameters (checked by the
+// config parser when a layer's config is made).
+YAML::Node parse_data(const Cursor& c) {
+  if (!c.present() || c.node().IsNull()) return YAML::Node(YAML::NodeType::Map);
+  c.expect_map({"a", "b"});
+  for (const char* t : {"a", "b"}) {
+    const Cursor x = c[t];
+    if (!x.present()) continue;
+    x.expect_map({"distribution", "low", "high", "mean", "std", "scale", "nu", "fraction", "magnitude", "path", "seed"});
+    if (!x.has("distribution"))
+      x.fail("has no distribution; expected {distribution: NAME, its parameters} (docs/config.md, workload keys)");
+  }
+  return c.node();
+}
+
 YAML::Node parse_overrides(const Cursor& c) {
   if (!c.present() || c.node().IsNull()) return YAML::Node(YAML::NodeType::Map);
   if (!c.node().IsMap()) c.fail("is not a mapping; expected {KEY: VALUE, ...} with dotted config keys");
@@ -107,7 +128,7 @@ YAML::Node parse_overrides(const Cursor& c) {
 }
 
 Layer parse_layer(const Cursor& c) {
-  c.expect_map({"name", "gemm", "conv", "groups", "repeat", "set"});
+  c.expect_map({"name", "gemm", "conv", "groups", "repeat", "data", "set"});
   Layer L;
   L.line = c.node().Mark().line + 1;
   if (!c.has("name")) c.fail("has no name; expected name: and one of gemm: or conv:");
@@ -116,6 +137,7 @@ Layer parse_layer(const Cursor& c) {
   if (c.has("groups")) L.groups = int(c["groups"].integer(1, kMaxDim));
   if (c.has("repeat")) L.repeat = c["repeat"].integer(1, (long long)kMaxRepeat);
   L.set = parse_overrides(c["set"]);
+  L.data = parse_data(c["data"]);
   if (c.has("gemm")) {
     const Cursor g = c["gemm"];
     g.expect_map({"m", "k", "n"});
@@ -156,7 +178,7 @@ Topology parse_topology_yaml(const std::string& text, const std::string& name, c
   }
   const Source src(name);
   const Cursor top(src, "", root);
-  top.expect_map({"name", "source", "defaults", "layers"});
+  top.expect_map({"name", "source", "defaults", "data", "layers"});
   Topology t;
   t.path = name;
   t.format = TopologyFormat::yaml;
@@ -164,6 +186,7 @@ Topology parse_topology_yaml(const std::string& text, const std::string& name, c
   t.name = top.has("name") ? top["name"].string("the network's name") : std::filesystem::path(name).stem().string();
   if (top.has("source")) top["source"].string("where the shapes come from (free text)");
   t.defaults = parse_overrides(top["defaults"]);
+  t.data = parse_data(top["data"]);
   const Cursor layers = top["layers"];
   if (!layers.present() || !layers.node().IsSequence() || layers.node().size() == 0)
     layers.fail("is missing or not a list; expected layers: a list of {name, gemm or conv, ...}");

@@ -222,3 +222,25 @@ TEST(NetworkRun_Validate, ChecksEveryLayerWithoutRunning) {
   EXPECT_EQ(bad.code, 2);
   EXPECT_EQ(bad.err.rfind("qmac validate: error: " + topo + ":3:54: mac.b: unknown format 'e4m3x'", 0), 0u) << bad.err;
 }
+
+TEST(NetworkRun_Data, TheTopologysDataModelReplacesTheDistributionNotTheQuantization) {
+  const std::string topo = temp_file("data.yaml",
+                                     "data: {a: {distribution: uniform, low: -1, high: 1}}\n"
+                                     "layers:\n"
+                                     "  - {name: u, gemm: {m: 8, k: 8, n: 8}}\n"
+                                     "  - name: o\n"
+                                     "    gemm: {m: 8, k: 8, n: 8}\n"
+                                     "    data: {a: {distribution: outliers, fraction: 0.25, magnitude: 5, seed: 9}}\n");
+  const std::string cfg = temp_file("data_cfg.yaml",
+                                    "workload:\n  a: {distribution: normal, mean: 0.5, std: 2, quantization: {scale: best}}\n");
+  const json j = run_json(cfg + " " + kArray + "--topology " + topo);
+  const json& u = j["layers"][0]["data"]["a"];
+  const json& o = j["layers"][1]["data"]["a"];
+  EXPECT_EQ(u["distribution"], "uniform");
+  EXPECT_FALSE(u.contains("mean"));  // the config's normal parameters went with its distribution
+  EXPECT_EQ(u["quantization"]["scale"], "best");  // its quantisation stayed
+  EXPECT_EQ(o["distribution"], "outliers");
+  EXPECT_EQ(o["magnitude"], 5.0);
+  EXPECT_EQ(o["quantization"]["scale"], "best");
+  EXPECT_EQ(o["seed"], qmac::run::layer_seed(9, 1));  // a layer's seed is mixed with its index too
+}

@@ -91,7 +91,7 @@ TEST(TopologyYaml_Errors, PointAtTheOffendingKey) {
             "workload.a.seed");
   EXPECT_EQ(error_of("layers:\n  - name: a\n    gemm: {m: 4, k: 4, n: 4}\n    sett: {}\n"),
             "net.yaml:4:5: layers[0].sett: unknown key 'sett'; did you mean 'set'? expected one of: name, gemm, conv, "
-            "groups, repeat, set");
+            "groups, repeat, data, set");
   EXPECT_EQ(error_of("layers: []\n"),
             "net.yaml:1:9: layers: is missing or not a list; expected layers: a list of {name, gemm or conv, ...}");
   EXPECT_EQ(error_of("layers:\n  - name: a\n    gemm: {m: 1048576, k: 1048576, n: 4}\n"),
