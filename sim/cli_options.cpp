@@ -1,5 +1,6 @@
 #include "sim/cli_options.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
@@ -46,6 +47,22 @@ bool parse_args(const std::vector<std::string>& args, const po::options_descript
       return false;
     }
     po::notify(vm);
+    // An empty value is never meaningful ('' as a config, an output, a
+    // format): an error naming the argument, not a silent default.
+    for (const auto& [name, value] : vm) {
+      const auto* text = boost::any_cast<std::string>(&value.value());
+      if (!text || !text->empty()) continue;
+      const po::option_description* d = all.find_nothrow(name, false);
+      if (d && d->semantic()->max_tokens() == 0) continue;  // a switch (--list, --resume) has no value
+      bool is_positional = false;
+      if (positional)
+        for (unsigned i = 0; i < positional->max_total_count() && i < 16; ++i)
+          is_positional |= positional->name_for_position(i) == name;
+      std::string shown = name;
+      if (is_positional)
+        for (char& c : shown) c = char(std::toupper(static_cast<unsigned char>(c)));
+      throw InputError("argument " + (is_positional ? shown : "--" + name), "is empty; expected a value");
+    }
   } catch (const po::error& e) {
     throw InputError("arguments", std::string(e.what()) + "\nusage: " + usage_line);
   }
@@ -69,9 +86,11 @@ double parse_double(const std::string& text, const std::string& what) {
 }
 
 long long parse_integer(const std::string& text, const std::string& what) {
+  // Decimal, or hex with 0x (never octal: "010" is ten).
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
   errno = 0;
   char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 0);
+  const long long v = std::strtoll(text.c_str(), &end, hex ? 16 : 10);
   if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE)
     throw InputError(what, "'" + text + "' is not an integer");
   return v;

@@ -27,7 +27,7 @@ config::Config load_config_argument(const po::variables_map& vm, const std::stri
                                     const std::vector<std::string>& sets);
 
 // Strict numeric parsing for argument values: the whole string must be a number
-// (as strtod/strtoll accept it). Throws InputError naming `what`.
+// (strtod; integers decimal or 0x hex). Throws InputError naming `what`.
 double parse_double(const std::string& text, const std::string& what);
 long long parse_integer(const std::string& text, const std::string& what);
 

@@ -272,7 +272,9 @@ Mac::Mac(const MacSpec& spec) : spec_(spec), acc_((validate(spec), spec.acc)), r
   }
   if (spec.acc.kind == AccKind::floating) {
     const FloatFormat& f = spec.acc.format.f;
-    float_fast_ = spec.fused && spec.acc.rounding == Rounding::rne;
+    // (round_fast's tie rule reads the double's exponent parity when the
+    // format has no mantissa bits; those take the exact path.)
+    float_fast_ = spec.fused && spec.acc.rounding == Rounding::rne && f.man_bits > 0;
     shift_ = 52 - f.man_bits;
     low_mask_ = (uint64_t{1} << shift_) - 1;
     half_ = uint64_t{1} << (shift_ - 1);

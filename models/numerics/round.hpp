@@ -105,8 +105,12 @@ inline double round_to_precision(double hi, double lo, const FloatLimits& f, Rou
   switch (mode) {
     case Rounding::rne: {
       // The quantum's bit is in the fraction field, or (shift == 52) it is the
-      // implicit leading 1 of a normal double, which is always odd.
-      const bool odd = shift == 52 || ((kept >> shift) & 1);
+      // implicit leading 1 of a normal double: odd for a subnormal result (one
+      // quantum), while a format without mantissa bits steps its code by one
+      // per binade, so there the kept value's code is even when its biased
+      // exponent E + bias = E - emin + 1 is.
+      const bool odd = shift == 52 ? (f.man_bits != 0 || E < emin || ((E - emin + 1) & 1))
+                                   : ((kept >> shift) & 1) != 0;
       if (rem > half || (rem == half && (lo_rel > 0 || (lo_rel == 0 && odd)))) kept += uint64_t{1} << shift;
       break;
     }

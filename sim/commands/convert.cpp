@@ -14,16 +14,33 @@
 namespace qmac::cli {
 namespace {
 
+// The longest stdin line convert takes: a number never needs more; a stream
+// without newlines (a binary file, /dev/zero) is an error, not unbounded memory.
+constexpr size_t kMaxLine = 4096;
+
+// std::getline with a length limit.
+bool read_line(std::istream& in, std::string& line, const std::string& where) {
+  line.clear();
+  std::streambuf* buf = in.rdbuf();
+  for (int c; (c = buf->sbumpc()) != std::char_traits<char>::eof();) {
+    if (c == '\n') return true;
+    if (line.size() == kMaxLine)
+      throw InputError(where, "is longer than " + std::to_string(kMaxLine) + " bytes; expected one number per line");
+    line.push_back(char(c));
+  }
+  return !line.empty();
+}
+
 int run_convert(const std::vector<std::string>& args) {
   po::options_description desc("convert options");
   std::string format_name, overflow_name = "nonsat", rounding_name = "rne";
   std::vector<std::string> inputs;
-  unsigned long long seed = 0;
+  std::string seed_text = "0";
   desc.add_options()
     ("format,f", po::value(&format_name)->required(), "target format (see `qmac formats`)")
     ("overflow", po::value(&overflow_name), "saturate | nonsat (default: nonsat, OCP non-saturating)")
     ("rounding", po::value(&rounding_name), "rne | rtz | stochastic (default: rne)")
-    ("seed", po::value(&seed), "seed of the generator for --rounding stochastic (default 0)")
+    ("seed", po::value(&seed_text), "seed of the generator for --rounding stochastic (default 0)")
     ("decode", "read codes (decimal or 0x hex) and print their values")
     ("value", po::value(&inputs), "values (or codes with --decode); one per line on stdin when none");
   po::positional_options_description pos;
@@ -37,7 +54,9 @@ int run_convert(const std::vector<std::string>& args) {
   const num::Overflow overflow = parse_arg("--overflow", [&] { return num::parse_overflow(overflow_name); });
   const num::Rounding rounding = parse_arg("--rounding", [&] { return num::parse_rounding(rounding_name); });
   const bool decode_mode = vm.count("decode") > 0;
-  std::mt19937_64 rng(seed);
+  const long long seed = parse_integer(seed_text, "argument --seed");
+  if (seed < 0) throw InputError("argument --seed", "expected a non-negative integer, got '" + seed_text + "'");
+  std::mt19937_64 rng(static_cast<uint64_t>(seed));
 
   // One input -> one output line (throws InputError naming `where`).
   auto handle = [&](const std::string& text, const std::string& where) -> std::string {
@@ -68,7 +87,7 @@ int run_convert(const std::vector<std::string>& args) {
     std::cout << out;
   } else {
     std::string line;
-    for (size_t n = 1; std::getline(std::cin, line); ++n) {
+    for (size_t n = 1; read_line(std::cin, line, "stdin line " + std::to_string(n)); ++n) {
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
       size_t start = line.find_first_not_of(" \t");
       if (start == std::string::npos) continue;  // blank line

@@ -44,7 +44,7 @@ int run_cost(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_args(args, desc, vm, "qmac cost [CONFIG.yaml] [--set KEY=VALUE ...] [--json FILE|-] [--calibrate]", &pos))
     return 0;
-  const config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  const config::Config cfg = load_config_argument(vm, path, sets);
   if (vm.count("calibrate")) return calibrate(cfg.cost.gate_library);
   nlohmann::ordered_json j;
   j["config"] = config::to_json(cfg);

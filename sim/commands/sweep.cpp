@@ -62,12 +62,13 @@ int run_sweep_command(const std::vector<std::string>& args) {
   if (!parse_args(args, desc, vm, "qmac sweep SWEEP.yaml -o OUT.csv [-j N] [--resume [--retry-failed]] [--shard I/N] [--list]", &pos))
     return 0;
   sweep::SweepOptions opt;
-  if (!shard.empty()) parse_shard(shard, opt.shard_index, opt.shard_count);
+  if (vm.count("shard")) parse_shard(shard, opt.shard_index, opt.shard_count);  // --shard '' is an error, not "all"
   if (jobs < 1) throw InputError("argument --jobs", "must be at least 1");
   const sweep::SweepFile sw = sweep::load_sweep_file(file);
   opt.qmac_exe = vm.count("exe") ? std::filesystem::absolute(vm["exe"].as<std::string>()).string() : self_exe();
 
   if (vm.count("list")) {
+    sweep::validate_points(sw, sweep::shard_points(sw, opt.shard_index, opt.shard_count));
     for (const auto* p : sweep::shard_points(sw, opt.shard_index, opt.shard_count)) {
       const auto argv = sweep::point_command(sw, *p, opt.qmac_exe, "");
       std::string line;
@@ -76,7 +77,9 @@ int run_sweep_command(const std::vector<std::string>& args) {
     }
     return 0;
   }
-  if (out.empty()) throw InputError("argument -o", "the results CSV is required (-o OUT.csv)");
+  if (out.empty())
+    throw InputError("argument -o", vm.count("output") ? "is empty; expected the results CSV path"
+                                                       : "the results CSV is required (-o OUT.csv)");
   opt.out_csv = out;
   opt.jobs = jobs;
   opt.retry_failed = vm.count("retry-failed") > 0;

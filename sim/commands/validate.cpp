@@ -24,9 +24,10 @@ int run_validate(const std::vector<std::string>& args) {
   if (!parse_args(args, desc, vm, "qmac validate [CONFIG.yaml] [--set KEY=VALUE ...] [--topology FILE]", &pos))
     return 0;
   if (!topology.empty()) add_topology_sets(topology, sets);
-  const config::Config c = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  const config::Config c = load_config_argument(vm, path, sets);
   // A network: the topology and every layer's config (with every policy rule that may apply).
-  const std::string layers = c.workload.topology.empty() ? "" : validate_network(path, sets, c);
+  const std::string layers =
+      c.workload.topology.empty() ? "" : validate_network(vm.count("config") ? path : "", sets, c);
   std::cout << (path.empty() ? "<default>" : path) << ": ok: " << config::summary(c) << layers << "\n";
   return 0;
 }

@@ -36,7 +36,7 @@ std::string node_kind(const YAML::Node& n) {
 }
 
 // The mapping that holds the last part of `key` (creating mappings on the way);
-// `where`/`what` name the override in the error when a part is not a mapping.
+// `where` names the override in the error when a part is not a mapping.
 YAML::Node parent_of(YAML::Node& root, const std::vector<std::string>& parts, const std::string& where) {
   YAML::Node cur = root;  // shares root's node
   std::string path;
@@ -56,13 +56,14 @@ YAML::Node parent_of(YAML::Node& root, const std::vector<std::string>& parts, co
 }
 
 // Sets root[key] = value by dotted path, creating mappings on the way.
-void apply_set(YAML::Node& root, const std::string& text, Source& src) {
-  auto [key, value] = parse_set(text);
+void apply_set(YAML::Node& root, const Override& set, Source& src) {
+  auto [key, value] = parse_set(set.text, set.where);
   const std::vector<std::string> parts = split_key(key);
-  parent_of(root, parts, "--set " + text)[parts.back()] = value;
-  src.add_override(key, text);
+  parent_of(root, parts, set.where)[parts.back()] = value;
+  src.add_override(key, set.where);
 }
 
+// An override from another YAML file (a topology, a policy): a null value removes the key.
 void apply_file_override(YAML::Node& root, const FileOverride& o, Source& src) {
   const std::vector<std::string> parts = split_key(o.key);
   const std::string where = o.value.IsDefined() && !o.value.Mark().is_null()
@@ -88,7 +89,7 @@ YAML::Node parse_text(const std::string& text, const std::string& source_name) {
   }
 }
 
-Config load_tree(YAML::Node root, const std::string& source_name, const std::vector<std::string>& sets,
+Config load_tree(YAML::Node root, const std::string& source_name, const std::vector<Override>& sets,
                  const std::string& base_dir, const std::vector<FileOverride>& before_sets = {},
                  const std::vector<FileOverride>& after_sets = {}) {
   Source src(source_name);
@@ -119,8 +120,14 @@ bool same(const workload::TensorSpec& x, const workload::TensorSpec& y) {
 
 }  // namespace
 
-std::pair<std::string, YAML::Node> parse_set(const std::string& text) {
-  const std::string where = "--set " + text;
+std::vector<Override> cli_overrides(const std::vector<std::string>& sets) {
+  std::vector<Override> out;
+  for (const auto& s : sets) out.push_back({s, "--set " + s});
+  return out;
+}
+
+std::pair<std::string, YAML::Node> parse_set(const std::string& text, const std::string& where_given) {
+  const std::string where = where_given.empty() ? "--set " + text : where_given;
   const size_t eq = text.find('=');
   if (eq == std::string::npos) throw InputError(where, "no '='; expected KEY=VALUE, e.g. array.rows=32");
   const std::string key = text.substr(0, eq);
@@ -131,7 +138,7 @@ std::pair<std::string, YAML::Node> parse_set(const std::string& text) {
       throw InputError(where, "'" + key + "' is not a dotted key; expected KEY=VALUE with KEY like mac.accumulator.width");
   }
   try {
-    return {key, YAML::Load(text.substr(eq + 1))};
+    return {key, load_single_document(text.substr(eq + 1), where)};
   } catch (const YAML::Exception& e) {
     throw InputError(where, key + ": the value is not valid YAML (" + e.msg +
                                 "); expected a scalar or a flow node such as [1, 2] or {a: 1}");
@@ -142,9 +149,24 @@ Config from_yaml(const YAML::Node& root, const std::string& source_name, const s
   return parse_tree(root, Source(source_name), base_dir);
 }
 
+Config load_string_with(const std::string& yaml_text, const std::string& source_name,
+                        const std::vector<Override>& sets, const std::string& base_dir) {
+  return load_tree(parse_text(yaml_text, source_name), source_name, sets, base_dir);
+}
+
 Config load_string(const std::string& yaml_text, const std::string& source_name, const std::vector<std::string>& sets,
                    const std::string& base_dir) {
-  return load_tree(parse_text(yaml_text, source_name), source_name, sets, base_dir);
+  return load_string_with(yaml_text, source_name, cli_overrides(sets), base_dir);
+}
+
+Config load_with(const std::string& path, const std::vector<Override>& sets) {
+  const std::string text = io::read_file(path, io::kMaxTextInput, "config file");
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return load_string_with(text, path, sets, dir.empty() ? "." : dir);
+}
+
+Config load(const std::string& path, const std::vector<std::string>& sets) {
+  return load_with(path, cli_overrides(sets));
 }
 
 Recipe read_recipe(const std::string& path, const std::vector<std::string>& sets) {
@@ -162,14 +184,14 @@ Recipe read_recipe(const std::string& path, const std::vector<std::string>& sets
 }
 
 Config load(const Recipe& r, const std::vector<FileOverride>& before_sets, const std::vector<FileOverride>& after_sets) {
-  return load_tree(parse_text(r.text, r.source_name), r.source_name, r.sets, r.base_dir, before_sets, after_sets);
+  return load_tree(parse_text(r.text, r.source_name), r.source_name, cli_overrides(r.sets), r.base_dir, before_sets,
+                   after_sets);
 }
 
-Config load(const std::string& path, const std::vector<std::string>& sets) { return load(read_recipe(path, sets)); }
-
 Config load_default(const std::vector<std::string>& sets) { return load_string("", "<default>", sets, "."); }
+Config load_default_with(const std::vector<Override>& sets) { return load_string_with("", "<default>", sets, "."); }
 
-Config default_config() { return load_default({}); }
+Config default_config() { return load_default(std::vector<std::string>{}); }
 
 bool operator==(const Config& x, const Config& y) {
   return x.array.rows == y.array.rows && x.array.cols == y.array.cols && x.array.dataflow == y.array.dataflow &&

@@ -67,15 +67,29 @@ inline bool operator!=(const Config& x, const Config& y) { return !(x == y); }
 // normal data (A seed 1, B seed 2), fast engine.
 Config default_config();
 
+// One override: "KEY=VALUE" (KEY a dotted path, VALUE YAML text) and where it
+// came from, for error messages: "--set KEY=VALUE" for the command line, a
+// sweep file's file:line:column for its axes and `set:`.
+struct Override {
+  std::string text;
+  std::string where;
+};
+// The command line's --set arguments as overrides.
+std::vector<Override> cli_overrides(const std::vector<std::string>& sets);
+
 // Reads a config file and applies `sets` ("KEY=VALUE", in order, later wins) on
 // top of it. Relative paths inside the file are relative to the file's directory.
 Config load(const std::string& path, const std::vector<std::string>& sets = {});
+Config load_with(const std::string& path, const std::vector<Override>& sets);
 // The built-in default with `sets` applied (`qmac run` without a CONFIG).
 Config load_default(const std::vector<std::string>& sets = {});
+Config load_default_with(const std::vector<Override>& sets);
 // The same from YAML text; `source_name` names it in error messages, relative paths
 // in it are relative to `base_dir`.
 Config load_string(const std::string& yaml_text, const std::string& source_name,
                    const std::vector<std::string>& sets = {}, const std::string& base_dir = ".");
+Config load_string_with(const std::string& yaml_text, const std::string& source_name,
+                        const std::vector<Override>& sets, const std::string& base_dir = ".");
 // From an already parsed tree (no overrides).
 Config from_yaml(const YAML::Node& root, const std::string& source_name, const std::string& base_dir = ".");
 
@@ -96,8 +110,8 @@ Config load(const Recipe& recipe, const std::vector<FileOverride>& before_sets =
             const std::vector<FileOverride>& after_sets = {});
 
 // Splits "KEY=VALUE" (KEY a dotted path, VALUE a YAML scalar or flow node);
-// throws InputError naming the argument when malformed.
-std::pair<std::string, YAML::Node> parse_set(const std::string& text);
+// throws InputError naming `where` (default "--set KEY=VALUE") when malformed.
+std::pair<std::string, YAML::Node> parse_set(const std::string& text, const std::string& where = "");
 
 // The resolved config as YAML (what `qmac run --print-config` prints) and as the
 // "config" object of the run JSON (same keys, same nesting).

@@ -38,8 +38,8 @@ void Source::record(const std::string& path, Origin o) {
   overrides_[path] = std::move(o);
 }
 
-void Source::add_override(const std::string& path, const std::string& text) {
-  record(path, {true, text, "", YAML::Mark::null_mark()});
+void Source::add_override(const std::string& path, const std::string& where) {
+  record(path, {true, where, "", YAML::Mark::null_mark()});
 }
 
 void Source::add_file_override(const std::string& path, const std::string& file, const std::string& base_dir,
@@ -87,9 +87,9 @@ std::string Source::where(const std::string& path, const YAML::Mark& mark) const
     if (has_mark) return at_mark(o.text, mark);
     return !o.mark.is_null() && o.mark.line >= 0 ? at_mark(o.text, o.mark) : o.text;
   };
-  if (const Origin* o = override_for(path, false)) return o->command_line ? "--set " + o->text : file_where(*o);
+  if (const Origin* o = override_for(path, false)) return o->command_line ? o->text : file_where(*o);
   if (has_mark) return at_mark(name_, mark);
-  if (const Origin* o = override_for(path, true)) return o->command_line ? "--set " + o->text : file_where(*o);
+  if (const Origin* o = override_for(path, true)) return o->command_line ? o->text : file_where(*o);
   return name_;
 }
 

@@ -23,8 +23,9 @@ class Source {
   explicit Source(std::string name) : name_(std::move(name)) {}
   const std::string& name() const { return name_; }
 
-  // Records that `path` (dotted) was set by the command-line text `text` ("KEY=VALUE").
-  void add_override(const std::string& path, const std::string& text);
+  // Records that `path` (dotted) was set by an override; `where` names it in
+  // errors ("--set KEY=VALUE", or a sweep file's file:line:column).
+  void add_override(const std::string& path, const std::string& where);
   // Records that `path` was set from another YAML file (a topology's layer
   // overrides, a policy rule): errors there report that file with the value's own
   // line:column, and relative paths in it resolve against `base_dir`.
@@ -47,7 +48,7 @@ class Source {
 
  private:
   struct Origin {
-    bool command_line = true;  // --set KEY=VALUE (text), else a file override (text = the file)
+    bool command_line = true;  // an override (text: where it came from), else a file override (text = the file)
     std::string text, base_dir;
     YAML::Mark mark = YAML::Mark::null_mark();
   };

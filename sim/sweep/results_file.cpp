@@ -14,17 +14,13 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 
 namespace qmac::sweep {
 
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+std::string read_all(const std::string& path) { return io::read_file(path, io::kMaxResultsInput, "results file"); }
 
 std::vector<std::string> complete_lines(std::string text) {
   std::vector<std::string> lines;
@@ -99,54 +95,59 @@ void append_line(const std::string& path, const std::string& line) {
   while (done < line.size()) {
     const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
+    if (n <= 0) {
+      const int err = n < 0 ? errno : EIO;
       ::close(fd);
-      throw RuntimeError("cannot write " + path + ": " + std::strerror(errno));
+      throw RuntimeError("cannot write " + path + ": " + std::strerror(err));
     }
     done += size_t(n);
   }
-  ::fsync(fd);
-  ::close(fd);
-}
-
-void write_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << content;
-    f.flush();
-    if (!f) throw RuntimeError("cannot write " + tmp);
-  }
-  const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
+  // The row is the commit point of a finished point: it must be on disk.
+  if (::fsync(fd) != 0) {
+    const int err = errno;
     ::close(fd);
+    throw RuntimeError("cannot write " + path + ": sync: " + std::strerror(err));
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw RuntimeError("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  if (::close(fd) != 0) throw RuntimeError("cannot write " + path + ": close: " + std::strerror(errno));
 }
 
-std::set<size_t> recover_csv(const std::string& path, const std::string& header_line, bool drop_failed) {
+std::set<size_t> recover_csv(const std::string& path, const std::string& header_line,
+                             const std::map<size_t, std::vector<std::string>>& expected, bool drop_failed) {
   std::set<size_t> ids;
   if (!std::filesystem::exists(path)) {
-    write_atomically(path, header_line);
+    io::write_file(path, header_line);
     return ids;
   }
   const std::string text = read_all(path);
   const auto lines = complete_lines(text);
   const std::string header = header_line.substr(0, header_line.size() - 1);
   if (lines.empty() || lines[0] != header)
-    throw InputError(path, "exists but its header is not this sweep's (different axes or command); "
-                           "use another -o file");
+    throw InputError(path + ":1", "exists but its header is not this sweep's (different axes or command); "
+                                  "use another -o file");
+  const size_t fields = parse_csv_line(header).size();
   std::string kept = header_line;
   for (size_t i = 1; i < lines.size(); ++i) {
+    const std::string at = path + ":" + std::to_string(i + 1);
+    const auto row = parse_csv_line(lines[i]);
+    if (row.size() != fields)
+      throw InputError(at, "a row with " + std::to_string(row.size()) + " fields under a header of " +
+                               std::to_string(fields) + "; expected a results file written by qmac sweep");
     const size_t id = point_of_csv(lines[i], path);
-    if (drop_failed && parse_csv_line(lines[i]).back() != "ok") continue;  // to be run again
-    if (!ids.insert(id).second) continue;  // never keep a point twice
+    const auto it = expected.find(id);
+    if (it == expected.end())
+      throw InputError(at, "point " + std::to_string(id) +
+                               " is not a point of this sweep (or of this --shard); the file holds other results: "
+                               "use another -o file");
+    for (size_t c = 0; c < it->second.size(); ++c)
+      if (row[1 + c] != it->second[c])
+        throw InputError(at, "point " + std::to_string(id) + " has '" + row[1 + c] + "' where this sweep's point has '" +
+                                 it->second[c] + "': the sweep's definition changed since the row was written; "
+                                 "use another -o file");
+    if (drop_failed && row.back() != "ok") continue;  // to be run again
+    if (!ids.insert(id).second) continue;             // never keep a point twice
     kept += lines[i] + "\n";
   }
-  if (kept != text) write_atomically(path, kept);  // drop a torn last line, duplicates (or failed rows)
+  if (kept != text) io::write_file(path, kept);  // drop a torn last line, duplicates (or failed rows)
   return ids;
 }
 
@@ -154,14 +155,18 @@ void recover_jsonl(const std::string& path, const std::set<size_t>& keep) {
   if (!std::filesystem::exists(path)) return;
   std::set<size_t> seen;
   std::string kept;
-  for (const auto& line : complete_lines(read_all(path))) {
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("point")) continue;
+  const auto lines = complete_lines(read_all(path));  // a torn last line (no newline) is dropped
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto j = nlohmann::json::parse(lines[i], nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("point") || !j["point"].is_number_unsigned())
+      throw InputError(path + ":" + std::to_string(i + 1),
+                       "not a results line (a JSON object with a \"point\" id); expected the JSON lines qmac sweep "
+                       "writes beside its CSV");
     const size_t id = j["point"].get<size_t>();
     if (!keep.count(id) || !seen.insert(id).second) continue;
-    kept += line + "\n";
+    kept += lines[i] + "\n";
   }
-  write_atomically(path, kept);
+  io::write_file(path, kept);
 }
 
 void sort_csv_by_point(const std::string& path) {
@@ -171,7 +176,7 @@ void sort_csv_by_point(const std::string& path) {
   for (size_t i = 1; i < lines.size(); ++i) rows.emplace(point_of_csv(lines[i], path), lines[i]);
   std::string out = lines[0] + "\n";
   for (const auto& [id, row] : rows) out += row + "\n";
-  write_atomically(path, out);
+  io::write_file(path, out);
 }
 
 void sort_jsonl_by_point(const std::string& path) {
@@ -183,7 +188,7 @@ void sort_jsonl_by_point(const std::string& path) {
   }
   std::string out;
   for (const auto& [id, row] : rows) out += row + "\n";
-  write_atomically(path, out);
+  io::write_file(path, out);
 }
 
 }  // namespace qmac::sweep

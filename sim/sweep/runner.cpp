@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/errors.hpp"
+#include "sim/io/files.hpp"
 #include "sim/sweep/results_file.hpp"
 
 extern char** environ;
@@ -42,7 +43,7 @@ std::vector<std::string> point_command(const SweepFile& sw, const Point& p, cons
   if (sw.command == "qerror") {
     // qerror takes options, not config keys: every key is an option name.
     for (const auto* list : {&sw.fixed, &p.overrides})
-      for (const auto& o : *list) argv.insert(argv.end(), {"--" + o.key, o.value});
+      for (const auto& o : *list) argv.insert(argv.end(), {"--" + o.key, option_text(o)});
   } else {
     if (!sw.base.empty()) argv.push_back(sw.base);
     for (const auto& o : sw.fixed) argv.insert(argv.end(), {"--set", o.key + "=" + o.value});
@@ -71,6 +72,12 @@ const std::vector<std::string>& result_columns(const std::string& command) {
 std::string jsonl_path_for(const std::string& csv_path) {
   fs::path p(csv_path);
   p.replace_extension(".jsonl");
+  return p.string();
+}
+
+std::string definition_path_for(const std::string& csv_path) {
+  fs::path p(csv_path);
+  p.replace_extension(".sweep.json");
   return p.string();
 }
 
@@ -103,6 +110,18 @@ std::string last_line(const std::string& path) {
   while (std::getline(f, line))
     if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
   return last;
+}
+
+// A point's value of each swept column (empty where its axes do not set it).
+std::vector<std::string> swept_values(const SweepFile& sw, const Point& p) {
+  std::vector<std::string> out;
+  for (const auto& col : sw.columns) {
+    std::string v;
+    for (const auto& o : p.overrides)
+      if (o.key == col) v = o.value;
+    out.push_back(v);
+  }
+  return out;
 }
 
 struct Running {
@@ -155,20 +174,11 @@ class Progress {
   bool tty_;
 };
 
-std::string host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
-  std::string h(buf);
-  for (char& c : h)
-    if (c == '/' || c == '.') c = '_';  // one path component, no dots (the name is split at the last one)
-  return h;
-}
-
 // The scratch folder of this run: OUT.work.HOST.PID (HOST: a sweep may share
 // OUT's folder with runs on other machines of a cluster).
 fs::path work_dir_for(const std::string& out_csv) {
   return fs::path(out_csv).parent_path() /
-         (fs::path(out_csv).filename().string() + ".work." + host_name() + "." + std::to_string(::getpid()));
+         (fs::path(out_csv).filename().string() + ".work." + io::host_name() + "." + std::to_string(::getpid()));
 }
 
 // Scratch folders OUT.work.HOST.PID of sweeps on the same OUT, on this host,
@@ -177,7 +187,7 @@ fs::path work_dir_for(const std::string& out_csv) {
 // this version did not write are left alone. Best effort: never fails the sweep.
 void remove_stale_work_dirs(const std::string& out_csv) {
   const fs::path dir = fs::absolute(out_csv).parent_path();
-  const std::string prefix = fs::path(out_csv).filename().string() + ".work." + host_name() + ".";
+  const std::string prefix = fs::path(out_csv).filename().string() + ".work." + io::host_name() + ".";
   try {
     for (const auto& e : fs::directory_iterator(dir)) {
       const std::string name = e.path().filename().string();
@@ -205,11 +215,50 @@ int run_sweep(const SweepFile& sw, const SweepOptions& opt) {
   const std::string header_line = csv_line(header);
   const std::string jsonl = jsonl_path_for(opt.out_csv);
 
-  std::set<size_t> done;
-  if (fs::exists(opt.out_csv) && !opt.resume)
+  // OUT must be a regular file (rows are appended to it and it is sorted in
+  // place) in an existing folder.
+  std::error_code ec;
+  const fs::file_status st = fs::status(opt.out_csv, ec);
+  if (fs::exists(st) && !fs::is_regular_file(st))
+    throw InputError("-o " + opt.out_csv, "is not a regular file; expected the path of a results CSV");
+  const fs::path out_dir = fs::path(opt.out_csv).parent_path().empty() ? fs::path(".") : fs::path(opt.out_csv).parent_path();
+  if (!fs::is_directory(out_dir, ec))
+    throw InputError("-o " + opt.out_csv, "its folder " + out_dir.string() + " does not exist; qmac does not create it");
+  if (fs::exists(st) && !opt.resume)
     throw InputError("-o " + opt.out_csv, "exists; pass --resume to continue that sweep, or choose another file "
                                            "(qmac never overwrites results)");
-  done = recover_csv(opt.out_csv, header_line, opt.retry_failed);
+
+  // Every point is checked before the first one runs: a typo in an axis is
+  // exit 2 at its file:line:column, not a sweep of failed points.
+  validate_points(sw, points);
+
+  // The definition's fingerprint lives beside the results: --resume refuses
+  // results of a different definition (axes, set, base config, command).
+  const std::string definition = definition_path_for(opt.out_csv);
+  const std::string print = fingerprint(sw);
+  if (fs::exists(st)) {
+    std::string stored;
+    if (fs::exists(definition)) {
+      const auto d = json::parse(io::read_file(definition, io::kMaxTextInput, "sweep definition file"), nullptr, false);
+      if (!d.is_discarded() && d.is_object() && d.contains("fingerprint") && d["fingerprint"].is_string())
+        stored = d["fingerprint"].get<std::string>();
+    }
+    if (stored.empty())
+      throw InputError(definition, "missing or unreadable: the results in " + opt.out_csv +
+                                       " cannot be matched to this sweep's definition; use another -o file");
+    if (stored != print)
+      throw InputError(opt.out_csv, "holds results of a different sweep definition (fingerprint " + stored + ", " +
+                                        sw.path + " is now " + print + ": its axes, set, base config or command "
+                                        "changed); use another -o file");
+  }
+  std::map<size_t, std::vector<std::string>> expected;
+  for (const Point* p : points) expected[p->id] = swept_values(sw, *p);
+  const std::set<size_t> done = recover_csv(opt.out_csv, header_line, expected, opt.retry_failed);
+  if (!fs::exists(definition)) {
+    json d{{"fingerprint", print}, {"sweep", sw.path}, {"command", sw.command}, {"base", sw.base},
+           {"points", sw.points.size()}};
+    io::write_file(definition, d.dump(2) + "\n");
+  }
   recover_jsonl(jsonl, done);
   remove_stale_work_dirs(opt.out_csv);
 
@@ -258,12 +307,7 @@ int run_sweep(const SweepFile& sw, const SweepOptions& opt) {
                                        : msg);
     }
     std::vector<std::string> row{std::to_string(r.point->id)};
-    for (const auto& col : sw.columns) {
-      std::string v;
-      for (const auto& o : r.point->overrides)
-        if (o.key == col) v = o.value;
-      row.push_back(v);
-    }
+    for (auto& v : swept_values(sw, *r.point)) row.push_back(std::move(v));
     for (const auto& k : keys) row.push_back(state == "ok" ? value_at(result, k) : "");
     row.push_back(state);
 
@@ -277,11 +321,9 @@ int run_sweep(const SweepFile& sw, const SweepOptions& opt) {
     append_line(jsonl, line.dump() + "\n");
     append_line(opt.out_csv, csv_line(row));
     progress.finished(*r.point, state == "ok", seconds, state);
-    std::error_code ec;
     fs::remove(r.json_path, ec);
     fs::remove(r.err_path, ec);
   }
-  std::error_code ec;
   fs::remove_all(work, ec);
   sort_csv_by_point(opt.out_csv);
   sort_jsonl_by_point(jsonl);

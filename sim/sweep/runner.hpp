@@ -31,6 +31,8 @@ const std::vector<std::string>& result_columns(const std::string& command);
 
 // The JSON-lines path beside a CSV path (results.csv -> results.jsonl).
 std::string jsonl_path_for(const std::string& csv_path);
+// The sweep definition's fingerprint beside a CSV path (results.sweep.json).
+std::string definition_path_for(const std::string& csv_path);
 
 // Runs the sweep; returns the exit code (0 all ok, 1 some points failed).
 int run_sweep(const SweepFile& sw, const SweepOptions& opt);

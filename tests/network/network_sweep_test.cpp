@@ -64,6 +64,7 @@ TEST(NetworkSweep, PointsAreWholeNetworksAndResumeIsExact) {
   const std::string part = dir + "/part.csv";
   std::ofstream(part) << rows[0] << "\n" << rows[1] << "\n" << rows[2].substr(0, 10);
   std::ofstream(dir + "/part.jsonl") << jl[0] << "\n";
+  std::filesystem::copy_file(dir + "/full.sweep.json", dir + "/part.sweep.json");  // the sweep's definition
   r = run_qmac("sweep " + sweep + " -o " + part + " -j 2 --resume");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(slurp(part), slurp(full));

@@ -35,6 +35,10 @@ const Case kFormats[] = {
     {"e1m6_fnuz", {"e1m6_fnuz", 1, 6, 0, oracle::Conv::fnuz}},
     {"e2m5_ieee", {"e2m5_ieee", 2, 5, 1, oracle::Conv::ieee}},
     {"e4m3_b-2_fn", {"e4m3_b-2_fn", 4, 3, -2, oracle::Conv::fn}},
+    // No mantissa bits (powers of two only, like OCP MX's E8M0): ties go to the
+    // even code, i.e. the even biased exponent.
+    {"e7m0_fn", {"e7m0_fn", 7, 0, 63, oracle::Conv::fn}},
+    {"e7m0_b60_fnuz", {"e7m0_b60_fnuz", 7, 0, 60, oracle::Conv::fnuz}},
 };
 
 class Decode8 : public ::testing::TestWithParam<Case> {};

@@ -33,6 +33,10 @@ const Case kFormats[] = {
     {"fp8_e2m5", {"e2m5", 2, 5, 1, oracle::Conv::fnuz}},
     {"e3m4_fn", {"e3m4_fn", 3, 4, 3, oracle::Conv::fn}},
     {"e6m1_fn", {"e6m1_fn", 6, 1, 31, oracle::Conv::fn}},
+    // No mantissa bits (powers of two only, like OCP MX's E8M0): ties go to the
+    // even code, i.e. the even biased exponent.
+    {"e7m0_fn", {"e7m0_fn", 7, 0, 63, oracle::Conv::fn}},
+    {"e7m0_b60_fnuz", {"e7m0_b60_fnuz", 7, 0, 60, oracle::Conv::fnuz}},
 };
 
 class Encode8 : public ::testing::TestWithParam<Case> {

@@ -28,8 +28,10 @@ struct Files {
   std::string dir, fake, sweep;
 };
 
-// A fresh folder with the fake runner and a 40-point sweep (x 0..9 times y 1..4);
-// points with x = 7 fail while the folder holds a file `fail7`.
+// A fresh folder with the fake runner and a 40-point sweep (x = workload.a.seed
+// 0..9 times y = workload.b.seed 1..4: real keys, since every point is
+// validated as a qmac config before any runs); points with x = 7 fail while the
+// folder holds a file `fail7`.
 Files setup(const std::string& name) {
   Files f;
   f.dir = std::string(QMAC_TEST_TMPDIR) + "/" + name;
@@ -40,7 +42,8 @@ Files setup(const std::string& name) {
                            "json=''; x=''; y=''\n"
                            "while [ $# -gt 0 ]; do case \"$1\" in\n"
                            "  --json) json=\"$2\"; shift 2;;\n"
-                           "  --set) case \"$2\" in x=*) x=\"${2#x=}\";; y=*) y=\"${2#y=}\";; esac; shift 2;;\n"
+                           "  --set) case \"$2\" in workload.a.seed=*) x=\"${2#workload.a.seed=}\";;\n"
+                           "                    workload.b.seed=*) y=\"${2#workload.b.seed=}\";; esac; shift 2;;\n"
                            "  *) shift;; esac; done\n"
                            "sleep 0.03\n"
                            "if [ \"$x\" = 7 ] && [ -e \"$(dirname \"$0\")/fail7\" ]; then\n"
@@ -50,7 +53,7 @@ Files setup(const std::string& name) {
   fs::permissions(f.fake, fs::perms::owner_all);
   std::ofstream(f.dir + "/fail7") << "";  // the x = 7 points fail while this file exists
   f.sweep = f.dir + "/sweep.yaml";
-  std::ofstream(f.sweep) << "axes:\n  x: {from: 0, to: 9}\n  y: [1, 2, 3, 4]\n";
+  std::ofstream(f.sweep) << "axes:\n  workload.a.seed: {from: 0, to: 9}\n  workload.b.seed: [1, 2, 3, 4]\n";
   return f;
 }
 
@@ -64,7 +67,7 @@ TEST(Sweep_Run, WritesOneRowPerPointInOrderAndRecordsFailures) {
   std::istringstream in(csv);
   std::string line;
   std::getline(in, line);
-  EXPECT_EQ(line.rfind("point,x,y,cycles,macs,", 0), 0u) << line;
+  EXPECT_EQ(line.rfind("point,workload.a.seed,workload.b.seed,cycles,macs,", 0), 0u) << line;
   EXPECT_EQ(line.substr(line.size() - 7), ",status");
   int rows = 0, failed = 0;
   while (std::getline(in, line)) {
@@ -188,11 +191,11 @@ TEST(Sweep_Run, ListPrintsOneCommandPerPoint) {
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
-    EXPECT_NE(line.find(" run --set x="), std::string::npos) << line;
+    EXPECT_NE(line.find(" run --set workload.a.seed="), std::string::npos) << line;
     ++n;
   }
   EXPECT_EQ(n, 10);  // points 1, 5, 9, ... of 40
-  EXPECT_NE(r.out.find("--set x=0 --set y=2\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--set workload.a.seed=0 --set workload.b.seed=2\n"), std::string::npos) << r.out;
   const auto bad = run_qmac("sweep " + f.sweep + " --list --shard 4/4");
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--shard"), std::string::npos);
