@@ -17,6 +17,7 @@ namespace {
 int run_run(const std::vector<std::string>& args) {
   po::options_description desc("run options");
   std::string path, engine, json_path, vcd, tensors_dir, topology;
+  int jobs = 1;
   std::vector<std::string> sets;
   desc.add_options()
     ("config", po::value(&path), "config file (YAML); default: the built-in default (see --print-config)")
@@ -27,13 +28,15 @@ int run_run(const std::vector<std::string>& args) {
     ("save-tensors", po::value(&tensors_dir), "write a.npy, b.npy (dequantised inputs) and c.npy (output) to DIR")
     ("topology", po::value(&topology), "run a network instead of the config's GEMM: a SCALE-Sim conv or GEMM CSV, or a "
                                         "YAML topology (sets workload.topology, replaces workload.gemm)")
+    ("jobs,j", po::value(&jobs), "with a topology: layers simulated at once, each in its own process (default 1; "
+                                  "the results do not depend on it)")
     ("print-config", "print the fully resolved config as YAML and exit");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
   if (!parse_args(args, desc, vm,
                   "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--topology FILE] [--engine fast|pe] [--json FILE|-] "
-                  "[--vcd FILE] [--save-tensors DIR] [--print-config]",
+                  "[--vcd FILE] [--save-tensors DIR] [-j N] [--print-config]",
                   &pos))
     return 0;
   for (const char* opt : {"json", "vcd", "save-tensors", "engine"})
@@ -44,7 +47,8 @@ int run_run(const std::vector<std::string>& args) {
   config::Config cfg = load_config_argument(vm, path, sets);
   if (!cfg.workload.topology.empty() && !vm.count("print-config"))
     return run_topology(config::read_recipe(vm.count("config") ? path : "", sets), cfg, engine, json_path, vcd,
-                        tensors_dir);
+                        tensors_dir, jobs);
+  if (vm.count("jobs")) throw InputError("argument --jobs", "applies to a topology's layers; expected --topology with it");
   if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
   if (vm.count("print-config")) {

@@ -54,8 +54,7 @@ ordered_json accuracy_json(const LayerResult& r) {
           {"invalid_operands", r.invalid}};
 }
 
-ordered_json layer_json(const workload::Topology& t, const workload::Layer& L, const LayerResult& r,
-                        const ordered_json& policy) {
+ordered_json layer_json(const workload::Layer& L, const LayerResult& r, const ordered_json& policy) {
   const config::Config& c = r.config;
   ordered_json j;
   j["name"] = L.name;
@@ -65,6 +64,7 @@ ordered_json layer_json(const workload::Topology& t, const workload::Layer& L, c
   j["repeat"] = L.repeat;
   if (L.conv) j["conv"] = conv_json(*L.conv);
   j["precision"] = {{"a", c.mac.a.name}, {"b", c.mac.b.name}, {"accumulator", c.mac.acc.describe()}};
+  j["array"] = {{"rows", c.array.rows}, {"cols", c.array.cols}, {"dataflow", std::string(array::dataflow_name(c.array.dataflow))}};
   const ordered_json cj = config::to_json(c);
   j["data"] = {{"a", cj["workload"]["a"]}, {"b", cj["workload"]["b"]}};
   j["cycles"] = r.cycles;
@@ -73,55 +73,62 @@ ordered_json layer_json(const workload::Topology& t, const workload::Layer& L, c
   j["utilization"] = r.cycles ? double(r.macs) / (double(r.cycles) * c.array.rows * c.array.cols) : 0.0;
   j["accuracy"] = accuracy_json(r);
   j["cost"] = cost_json(c, &r.activity, r.macs);
+  // Clocked time of the layer at the technology's clock (the totals' cost.seconds and EDP).
+  j["seconds"] = double(r.activity.cycles) / (load_technology(c.cost.technology).clock_ghz * 1e9);
   j["activity"] = {{"cycles", r.activity.cycles}, {"pe_cycles", r.activity.pe_cycles}, {"macs", r.activity.macs}};
   if (!policy.is_null()) j["policy"] = policy;
-  (void)t;
   return j;
 }
 
+// A layer SQNR from its JSON: null is +inf (exact) or -inf (inf/NaN outputs).
+double layer_sqnr(const ordered_json& l) {
+  const ordered_json& v = l["accuracy"]["sqnr_db"];
+  const double inf = std::numeric_limits<double>::infinity();
+  return v.is_null() ? (l["accuracy"]["nonfinite_outputs"].get<uint64_t>() > 0 ? -inf : inf) : v.get<double>();
+}
+
 // The totals of cli-contract.md's keys over all layers, each layer counted
-// `repeat` times (README "Networks" states each rule).
-void add_totals(ordered_json& out, const std::vector<const workload::Layer*>& layers,
-                const std::vector<LayerResult>& results, const ordered_json& layer_js) {
+// `repeat` times (README "Networks" states each rule), from the layers' JSON.
+void add_totals(ordered_json& out, const ordered_json& layers) {
   uint64_t cycles = 0, macs = 0, folds = 0, overflows = 0, nonfinite = 0, invalid = 0;
   double pe_cycles = 0, energy = 0, seconds = 0, max_err = 0;
   long double nsr = 0;  // sum of noise-to-signal ratios
-  bool any_exact = false;
   double worst = std::numeric_limits<double>::infinity();
   std::string worst_name;
   double mac_gates = 0, pe_gates = 0, array_gates = 0, area = 0, separate_area = 0, acc_bits = 0;
   std::map<std::string, double> distinct_arrays;  // MAC + array shape -> area
-  for (size_t i = 0; i < results.size(); ++i) {
-    const LayerResult& r = results[i];
-    const uint64_t rep = layers[i]->repeat;
-    const config::Config& c = r.config;
-    cycles += rep * r.cycles;
-    macs += rep * r.macs;
-    folds += rep * r.folds;
-    overflows += rep * r.overflows;
-    nonfinite += rep * r.nonfinite;
-    invalid += rep * r.invalid;
-    pe_cycles += double(rep) * double(r.cycles) * c.array.rows * c.array.cols;
-    const ordered_json& cost = layer_js[i]["cost"];
+  for (const ordered_json& l : layers) {
+    const uint64_t rep = l["repeat"];
+    const ordered_json& acc = l["accuracy"];
+    const ordered_json& cost = l["cost"];
+    cycles += rep * l["cycles"].get<uint64_t>();
+    macs += rep * l["macs"].get<uint64_t>();
+    folds += rep * l["folds"].get<uint64_t>();
+    overflows += rep * acc["overflows"].get<uint64_t>();
+    nonfinite += rep * acc["nonfinite_outputs"].get<uint64_t>();
+    invalid += rep * acc["invalid_operands"].get<uint64_t>();
+    pe_cycles += double(rep) * l["cycles"].get<double>() * l["array"]["rows"].get<double>() * l["array"]["cols"].get<double>();
     energy += double(rep) * cost["energy_pj"].get<double>();
-    seconds += double(rep) * double(r.activity.cycles) / (load_technology(c.cost.technology).clock_ghz * 1e9);
-    max_err = std::max(max_err, r.max_abs_error);
-    const double s = r.sqnr_db();
-    if (std::isinf(s) && s > 0) any_exact = true;
-    else nsr += (long double)rep * (std::isinf(s) ? std::numeric_limits<long double>::infinity()
-                                                  : std::pow(10.0L, (long double)-s / 10));
-    if (s < worst || worst_name.empty()) worst = s, worst_name = layers[i]->name;
+    seconds += double(rep) * l["seconds"].get<double>();
+    max_err = acc["max_abs_error"].is_null() ? std::numeric_limits<double>::infinity()
+                                             : std::max(max_err, acc["max_abs_error"].get<double>());
+    const double s = layer_sqnr(l);
+    if (!(std::isinf(s) && s > 0))
+      nsr += (long double)rep * (std::isinf(s) ? std::numeric_limits<long double>::infinity()
+                                               : std::pow(10.0L, (long double)-s / 10));
+    if (s < worst || worst_name.empty()) worst = s, worst_name = l["name"].get<std::string>();
     mac_gates = std::max(mac_gates, cost["mac_gates"].get<double>());
     pe_gates = std::max(pe_gates, cost["pe_gates"].get<double>());
     array_gates = std::max(array_gates, cost["array_gates"].get<double>());
     area = std::max(area, cost["area_um2"].get<double>());
     acc_bits = std::max(acc_bits, cost["accumulator_bits"].get<double>());
-    const std::string key = fmt::format("{}x{} {} x {} -> {}", c.array.rows, c.array.cols, c.mac.a.name, c.mac.b.name,
-                                        c.mac.acc.describe());
+    const auto& p = l["precision"];
+    const std::string key = fmt::format("{}x{} {} x {} -> {}", l["array"]["rows"].get<int>(),
+                                        l["array"]["cols"].get<int>(), p["a"].get<std::string>(),
+                                        p["b"].get<std::string>(), p["accumulator"].get<std::string>());
     distinct_arrays[key] = cost["area_um2"].get<double>();
   }
   for (const auto& [k, a] : distinct_arrays) separate_area += a;
-  (void)any_exact;
   const double inf = std::numeric_limits<double>::infinity();
   const double net_sqnr = nonfinite ? -inf : nsr == 0 ? inf : double(-10 * std::log10(nsr));
   out["cycles"] = cycles;
@@ -214,6 +221,12 @@ workload::Topology check_network(const config::Recipe& recipe, const config::Con
   return t;
 }
 
+ordered_json run_network_layer(const config::Recipe& recipe, const config::Config& cfg, const workload::Topology& t,
+                               size_t index) {
+  PolicyOutcome p = run_layer_with_policy(recipe, cfg, t, index);
+  return layer_json(t.layers[index], p.result, p.json);
+}
+
 ordered_json run_network(const config::Recipe& recipe, const config::Config& cfg, const NetworkOptions& opt) {
   const workload::Topology t = check_network(recipe, cfg);
   ordered_json out;
@@ -225,28 +238,15 @@ ordered_json run_network(const config::Recipe& recipe, const config::Config& cfg
                      {"format", workload::topology_format_name(t.format)},
                      {"layers", t.layers.size()},
                      {"macs", total_macs}};
-  std::vector<LayerResult> results;
-  std::vector<const workload::Layer*> layers;
-  ordered_json layer_js = ordered_json::array();
-  std::vector<std::string> switched;
-  const auto start = std::chrono::steady_clock::now();
-  for (size_t i = 0; i < t.layers.size(); ++i) {
-    const workload::Layer& L = t.layers[i];
-    const auto t0 = std::chrono::steady_clock::now();
-    PolicyOutcome p = run_layer_with_policy(recipe, cfg, t, i);
-    if (p.rule >= 0) switched.push_back(L.name);
-    layer_js.push_back(layer_json(t, L, p.result, p.json));
-    results.push_back(std::move(p.result));
-    layers.push_back(&L);
-    if (opt.progress)
-      std::fprintf(stderr, "qmac run: layer %zu/%zu %s: %.2f s (%.1f s in all)\n", i + 1, t.layers.size(),
-                   L.name.c_str(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  out["layers"] = layer_js;
-  add_totals(out, layers, results, layer_js);
-  if (!cfg.policy.empty())
+  const ordered_json layers = run_layers(recipe, cfg, t, opt);
+  out["layers"] = layers;
+  add_totals(out, layers);
+  if (!cfg.policy.empty()) {
+    std::vector<std::string> switched;
+    for (const auto& l : layers)
+      if (l["policy"]["switched"].get<bool>()) switched.push_back(l["name"].get<std::string>());
     out["policy"] = {{"name", cfg.policy.name}, {"switched", switched}, {"switched_count", switched.size()}};
+  }
   return out;
 }
 

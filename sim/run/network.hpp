@@ -81,7 +81,18 @@ LayerResult run_single(const config::Config& cfg);
 
 struct NetworkOptions {
   bool progress = false;             // one line per layer on stderr
+  int jobs = 1;                      // layers simulated at once, each in a worker process (network_jobs.cpp)
 };
+
+// One layer of the network (its policy applied) as its JSON entry of `layers`.
+nlohmann::ordered_json run_network_layer(const config::Recipe& recipe, const config::Config& cfg,
+                                         const workload::Topology& t, size_t index);
+
+// Every layer's JSON, in order; opt.jobs > 1 runs that many layers at once in
+// forked worker processes (the results are the same: each layer is independent
+// and seeded by its index).
+nlohmann::ordered_json run_layers(const config::Recipe& recipe, const config::Config& cfg, const workload::Topology& t,
+                                  const NetworkOptions& opt);
 
 // The whole network: the run JSON (docs/cli-contract.md) with `layers` and the
 // totals under the usual keys. `cfg` is recipe's config (workload.topology set).

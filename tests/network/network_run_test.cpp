@@ -244,3 +244,27 @@ TEST(NetworkRun_Data, TheTopologysDataModelReplacesTheDistributionNotTheQuantiza
   EXPECT_EQ(o["quantization"]["scale"], "best");
   EXPECT_EQ(o["seed"], qmac::run::layer_seed(9, 1));  // a layer's seed is mixed with its index too
 }
+
+TEST(NetworkRun_Jobs, LayersInParallelGiveTheSameJsonAndTheSameErrors) {
+  const std::string topo = temp_file("jobs.yaml",
+                                     "layers:\n"
+                                     "  - {name: a, gemm: {m: 12, k: 20, n: 8}}\n"
+                                     "  - {name: b, conv: {ifmap: 6, channels: 4, filter: 3, filters: 4, padding: 1}, groups: 4}\n"
+                                     "  - {name: c, gemm: {m: 5, k: 9, n: 7}, repeat: 3}\n"
+                                     "  - {name: d, gemm: {m: 30, k: 8, n: 8}, set: {mac.a: fp8_e4m3, mac.b: fp8_e4m3}}\n");
+  const json one = run_json(kArray + "--topology " + topo);
+  const json three = run_json(kArray + "--topology " + topo + " -j 3");
+  EXPECT_EQ(one, three);
+  // A layer whose data cannot be read fails the run the same way with workers.
+  const std::string npy = temp_file("jobs_bad.npy", "not an npy file");
+  const std::string bad = temp_file("jobs_bad.yaml",
+                                    "layers:\n"
+                                    "  - {name: a, gemm: {m: 4, k: 4, n: 4}}\n"
+                                    "  - {name: b, gemm: {m: 4, k: 4, n: 4}, data: {a: {distribution: npy, path: "
+                                    "jobs_bad.npy}}}\n");
+  const std::string e1 = run_error("--topology " + bad);
+  const std::string e2 = run_error("--topology " + bad + " -j 2");
+  EXPECT_EQ(e1, e2);
+  EXPECT_NE(e1.find(npy), std::string::npos) << e1;
+  EXPECT_EQ(run_error("-j 2"), "qmac run: error: argument --jobs: applies to a topology's layers; expected --topology with it");
+}
