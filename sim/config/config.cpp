@@ -91,8 +91,10 @@ YAML::Node parse_text(const std::string& text, const std::string& source_name) {
 
 Config load_tree(YAML::Node root, const std::string& source_name, const std::vector<Override>& sets,
                  const std::string& base_dir, const std::vector<FileOverride>& before_sets = {},
-                 const std::vector<FileOverride>& after_sets = {}) {
+                 const std::vector<FileOverride>& after_sets = {},
+                 const std::optional<std::array<int, 4>>& tensor_shapes = std::nullopt) {
   Source src(source_name);
+  if (tensor_shapes) src.set_tensor_shapes(*tensor_shapes);
   if (!sets.empty() || !before_sets.empty() || !after_sets.empty()) {
     if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
     if (root.IsMap()) {  // else parse_tree reports the file's shape first
@@ -183,9 +185,10 @@ Recipe read_recipe(const std::string& path, const std::vector<std::string>& sets
   return r;
 }
 
-Config load(const Recipe& r, const std::vector<FileOverride>& before_sets, const std::vector<FileOverride>& after_sets) {
+Config load(const Recipe& r, const std::vector<FileOverride>& before_sets, const std::vector<FileOverride>& after_sets,
+            const std::optional<std::array<int, 4>>& tensor_shapes) {
   return load_tree(parse_text(r.text, r.source_name), r.source_name, cli_overrides(r.sets), r.base_dir, before_sets,
-                   after_sets);
+                   after_sets, tensor_shapes);
 }
 
 Config load_default(const std::vector<std::string>& sets) { return load_string("", "<default>", sets, "."); }

@@ -12,7 +12,9 @@
 // "file:line:column" or "--set KEY=VALUE" and what was expected.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -106,8 +108,11 @@ Recipe read_recipe(const std::string& path, const std::vector<std::string>& sets
 // The file, then `before_sets` (a topology's data model), then the --set's (the
 // command line wins over the topology), then `after_sets` (a policy's precision,
 // a layer's shape), in order (later wins), then parse_tree.
+// `tensor_shapes` {rows_a, cols_a, rows_b, cols_b}: the shapes .npy operands must
+// have when they are not the GEMM's (a network layer's whole tensors).
 Config load(const Recipe& recipe, const std::vector<FileOverride>& before_sets = {},
-            const std::vector<FileOverride>& after_sets = {});
+            const std::vector<FileOverride>& after_sets = {},
+            const std::optional<std::array<int, 4>>& tensor_shapes = std::nullopt);
 
 // Splits "KEY=VALUE" (KEY a dotted path, VALUE a YAML scalar or flow node);
 // throws InputError naming `where` (default "--set KEY=VALUE") when malformed.

@@ -292,8 +292,10 @@ void parse_workload(const Cursor& top, Config& c, const std::string& base_dir) {
       fail_at_first(top, {"workload.gemm", "workload"},
                     std::string(name) + " = " + std::to_string(elems) + " elements; expected at most " +
                         std::to_string(kMaxMatrixElements) + " per matrix (tile larger GEMMs)");
-  parse_tensor(w["a"], c.workload.a, base_dir, c.workload.m, c.workload.k);
-  parse_tensor(w["b"], c.workload.b, base_dir, c.workload.k, c.workload.n);
+  // (.npy shapes: the GEMM's operands, or a network layer's whole tensors: Source::tensor_shapes)
+  const auto& shapes = top.source().tensor_shapes();
+  parse_tensor(w["a"], c.workload.a, base_dir, shapes ? (*shapes)[0] : c.workload.m, shapes ? (*shapes)[1] : c.workload.k);
+  parse_tensor(w["b"], c.workload.b, base_dir, shapes ? (*shapes)[2] : c.workload.k, shapes ? (*shapes)[3] : c.workload.n);
 }
 
 // ---- cost, trace, engine -----------------------------------------------------------

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +35,11 @@ class Source {
   // (a key that has no mark of its own).
   void add_file_override(const std::string& path, const std::string& file, const std::string& base_dir,
                          const YAML::Mark& mark);
+  // The shapes of the operands' tensors when they are not the GEMM's m x k and k x n
+  // (a network layer: a convolution's ifmap, G groups side by side); .npy files are
+  // checked against them. {rows_a, cols_a, rows_b, cols_b}.
+  void set_tensor_shapes(std::array<int, 4> shapes) { tensor_shapes_ = shapes; }
+  const std::optional<std::array<int, 4>>& tensor_shapes() const { return tensor_shapes_; }
   // True when the value at `path` came from --set (the path or one of its parents was set).
   bool from_override(const std::string& path) const;
   // The folder a relative path at `path` is relative to: the current directory
@@ -56,6 +63,7 @@ class Source {
   void record(const std::string& path, Origin o);
   std::string name_;
   std::map<std::string, Origin> overrides_;  // dotted path -> where its value came from
+  std::optional<std::array<int, 4>> tensor_shapes_;
 };
 
 // Parses YAML text that must hold exactly one document (a second `---`

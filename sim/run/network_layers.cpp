@@ -97,7 +97,11 @@ config::Config layer_config(const config::Recipe& recipe, const workload::Topolo
   config::Config c;
   try {
     const LayerOverrides o = layer_overrides(t, index, rule);
-    c = config::load(recipe, o.before_sets, o.after_sets);
+    const workload::Layer& L = t.layers[index];
+    // .npy operands are the layer's whole tensors (layer_data): a convolution's ifmap, G groups side by side.
+    const std::array<int, 4> shapes = {L.conv ? L.conv->ifmap_h * L.conv->ifmap_w : L.m,
+                                       L.conv ? L.conv->channels : L.k * L.groups, L.k, L.n * L.groups};
+    c = config::load(recipe, o.before_sets, o.after_sets, shapes);
   } catch (const InputError& e) {
     in_layer(e, t, t.layers[index]);
   }

@@ -268,3 +268,38 @@ TEST(NetworkRun_Jobs, LayersInParallelGiveTheSameJsonAndTheSameErrors) {
   EXPECT_NE(e1.find(npy), std::string::npos) << e1;
   EXPECT_EQ(run_error("-j 2"), "qmac run: error: argument --jobs: applies to a topology's layers; expected --topology with it");
 }
+
+TEST(NetworkRun_Data, RealTensorsFromNpyThroughTheLoweringAndTheArray) {
+  // Integers in [-127, 127] with 127 present: INT8 scales of exactly 1, so every
+  // code is the value and the INT32 accumulation is exact -- the output must
+  // equal FP64 of the convolution exactly (SQNR +inf: null, max error 0).
+  namespace wl = qmac::workload;
+  const int h = 7, w = 6, c = 4, f = 6;
+  wl::Tensor ifmap{h * w, c, {}};
+  for (int i = 0; i < h * w * c; ++i) ifmap.values.push_back(double((i * 37) % 255 - 127));
+  wl::Tensor weights{3 * 3 * c / 2, f, {}};  // 2 groups: K = 3*3*2 per group, N = 6 filters in all
+  for (int i = 0; i < weights.rows * weights.cols; ++i) weights.values.push_back(double((i * 91) % 255 - 127));
+  const std::string dir = std::string(QMAC_TEST_TMPDIR);
+  wl::save_npy(dir + "/ifmap.npy", ifmap);
+  wl::save_npy(dir + "/weights.npy", weights);
+  const std::string topo = temp_file("npy.yaml",
+                                     "layers:\n"
+                                     "  - name: real\n"
+                                     "    conv: {ifmap: [7, 6], channels: 4, filter: 3, filters: 6, padding: 1}\n"
+                                     "    groups: 2\n"
+                                     "    data: {a: {distribution: npy, path: ifmap.npy}, b: {distribution: npy, path: "
+                                     "weights.npy}}\n");
+  const json j = run_json(kArray + "--topology " + topo);
+  const json& l = j["layers"][0];
+  EXPECT_EQ(l["gemm"]["m"], 42);
+  EXPECT_EQ(l["gemm"]["k"], 18);
+  EXPECT_EQ(l["gemm"]["n"], 3);
+  EXPECT_TRUE(l["accuracy"]["sqnr_db"].is_null()) << l["accuracy"];
+  EXPECT_EQ(l["accuracy"]["max_abs_error"], 0.0);
+  EXPECT_EQ(l["accuracy"]["nonfinite_outputs"], 0);
+  // The wrong shape is an error naming the file.
+  const std::string bad = temp_file("npy_bad.yaml",
+                                    "layers:\n  - name: x\n    gemm: {m: 5, k: 5, n: 5}\n"
+                                    "    data: {a: {distribution: npy, path: ifmap.npy}}\n");
+  EXPECT_NE(run_error("--topology " + bad).find(dir + "/ifmap.npy"), std::string::npos);
+}
