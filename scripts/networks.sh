@@ -32,13 +32,13 @@ sweep=configs/sweeps/networks.yaml
 if ((quick)); then
   sweep="$out/quick.yaml"
   cat > "$sweep" <<YAML
-base: $PWD/configs/networks/base.yaml
+base: $PWD/configs/examples/network_base.yaml
 axes:
-  workload.topology: [$PWD/configs/networks/resnet18.yaml, $PWD/configs/networks/bert_base.yaml]
+  workload.topology: [resnet18, bert_base]
   precision:
     - {mac.a: int8, mac.b: int8, mac.accumulator.type: int, mac.accumulator.width: 32, policy: none}
     - {mac.a: fp8_e4m3, mac.b: fp8_e4m3, mac.accumulator.type: float, mac.accumulator.format: fp32, policy: none}
-    - {mac.a: int8, mac.b: int8, mac.accumulator.type: int, mac.accumulator.width: 32, policy: $PWD/configs/policies/w8a16_outliers.yaml}
+    - {mac.a: int8, mac.b: int8, mac.accumulator.type: int, mac.accumulator.width: 32, policy: w8a16_outliers}
 YAML
 fi
 
@@ -53,7 +53,7 @@ cat "$out/per_network.md"
 if ! ((quick)); then
   echo
   echo "== narrowest accumulator per layer of BERT-base (qmac minacc)"
-  "$qmac" minacc configs/networks/base.yaml --topology configs/networks/bert_base.yaml --json "$out/minacc_bert.json" \
+  "$qmac" minacc configs/examples/network_base.yaml --topology bert_base --json "$out/minacc_bert.json" \
     | tee "$out/minacc_bert.txt"
 fi
 echo "networks: done in $(( $(date +%s) - start )) s; results in $out"

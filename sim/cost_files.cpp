@@ -81,6 +81,15 @@ double sourced(const config::Cursor& c, bool allow_zero = false) {
 
 }  // namespace
 
+std::string find_shipped(const std::string& kind, const std::string& name) {
+  for (const auto& root : config_roots()) {
+    const fs::path p = root / kind / (name + ".yaml");
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) return fs::absolute(p).lexically_normal().string();
+  }
+  return "";
+}
+
 std::vector<std::string> shipped_names(const std::string& kind) {
   std::vector<std::string> names;
   for (const auto& root : config_roots()) {
@@ -122,7 +131,7 @@ cost::Technology load_technology(const std::string& name_or_path) {
   const config::Source src(path);
   const config::Cursor root(src, "", load_yaml(path, kind_what));
   root.expect_map({"name", "node_nm", "um2_per_ge", "pj_per_ge_toggle", "ff_clock_ge_toggles", "leakage_nw_per_ge",
-                   "clock_ghz"});
+                   "clock_ghz", "memory"});
   cost::Technology t;
   if (!root["name"].present()) root.fail("a technology needs a name");
   t.name = root["name"].string("a name");
@@ -134,6 +143,23 @@ cost::Technology load_technology(const std::string& name_or_path) {
   t.leakage_nw_per_ge = sourced(root["leakage_nw_per_ge"], true);
   t.clock_ghz = sourced(root["clock_ghz"]);
   return t;
+}
+
+memory::MemoryEnergy load_memory_energy(const std::string& name_or_path) {
+  const std::string path = resolve(name_or_path, "tech", "technology");
+  const config::Source src(path);
+  const config::Cursor root(src, "", load_yaml(path, "technology"));
+  const config::Cursor m = root["memory"];
+  if (!m.present())
+    root.fail("a memory model needs the technology's memory energies: a 'memory' section with sram_pj_per_byte, "
+              "sram_ref_kib, sram_capacity_exponent, dram_pj_per_byte (see configs/tech/45nm.yaml)");
+  m.expect_map({"sram_pj_per_byte", "sram_ref_kib", "sram_capacity_exponent", "dram_pj_per_byte"});
+  memory::MemoryEnergy e;
+  e.sram_pj_per_byte = sourced(m["sram_pj_per_byte"], true);
+  e.sram_ref_kib = sourced(m["sram_ref_kib"]);
+  e.sram_capacity_exponent = sourced(m["sram_capacity_exponent"], true);
+  e.dram_pj_per_byte = sourced(m["dram_pj_per_byte"], true);
+  return e;
 }
 
 }  // namespace qmac

@@ -38,7 +38,7 @@ OUTLIERS = "{distribution: outliers, std: 1, fraction: %g, magnitude: %g}" % (OU
 SOFTMAX = "{distribution: uniform, low: 0, high: 1}"
 
 # The data model of every layer (a layer's own `data` replaces it per tensor); how
-# tensors are quantised is the run's config (configs/networks/base.yaml for the findings).
+# tensors are quantised is the run's config (configs/examples/network_base.yaml for the findings).
 CNN_DATA = """data:
   a: %s   # activations: Gaussian
   b: %s   # weights: Gaussian

@@ -31,12 +31,15 @@ class ArrayError : public ModelError {
 };
 
 enum class Dataflow { ws, os, is };
-enum class Engine { fast, pe };
+// analytic: no simulation at all -- cycles, stalls and access counts from the
+// schedule and the memory model in O(folds) (models/memory/analytic.hpp);
+// run_gemm rejects it.
+enum class Engine { fast, pe, analytic };
 
 std::string_view dataflow_name(Dataflow d);
 std::string_view engine_name(Engine e);
 Dataflow parse_dataflow(std::string_view s);  // "ws" | "os" | "is"; ArrayError otherwise
-Engine parse_engine(std::string_view s);      // "fast" | "pe"; ArrayError otherwise
+Engine parse_engine(std::string_view s);      // "fast" | "pe" | "analytic"; ArrayError otherwise
 
 struct ArrayOptions {
   int rows = 16;
@@ -79,9 +82,28 @@ inline constexpr long long kMaxPeEnginePes = 256 * 256;
 // PE (0,0) and the other three corners: a handful of signals even for 128 x 128.
 std::vector<std::pair<int, int>> default_trace_pes(int rows, int cols);
 
+// The cycles a memory model (models/memory) holds the array: before the
+// prologue (the first tile's preload) and before each fold, and when each
+// fold's operand tiles became resident (the pe engine traces them as a_ready /
+// b_ready). Empty vectors: no stalls / always resident.
+struct Stalls {
+  uint64_t before_first = 0;
+  std::vector<uint64_t> before_fold;     // one entry per fold
+  std::vector<uint64_t> ready_a, ready_b;  // per fold, the cycle its A / B tile is resident
+};
+
 struct RunResult {
   std::vector<num::AccValue> c;  // m*n words of the output buffer (format: out_buffer)
-  uint64_t cycles = 0;           // reported cycles (see ArrayOptions::cycles_as_last_index)
+  // Cycles observed by the engine: the clocked cycles until the last fold
+  // retired (its final output wave left the array), stalls included, minus one
+  // when ArrayOptions::cycles_as_last_index (SCALE-Sim's convention).
+  uint64_t cycles = 0;
+  uint64_t stall_cycles = 0;     // clocked cycles in which memory held the array
+  // The cycle in which the last output word was added into the output buffer,
+  // as the engine saw it (pe: the drain's last write; fast: the kernel's). It
+  // equals cycles (last-index convention) unless the last fold is a partial
+  // tile, which still occupies a full fold (SCALE-Sim's static schedule).
+  uint64_t last_write_cycle = 0;
   uint64_t folds = 0;
   num::MacStats stats;           // overflow events of the MACs and of the output-buffer adder
   num::Activity activity;        // see activity_notes.hpp for what each field counts here
@@ -93,16 +115,19 @@ struct RunResult {
 // num::SpecError / ArrayError for invalid specs, shapes and options,
 // std::runtime_error if the child fails.
 // `trace` (pe engine only; the fast engine has no per-PE signals) writes a VCD.
+// `stalls` (from a memory model; null: ideal memory) holds the array before
+// folds; both engines execute the same timeline.
 RunResult run_gemm(const num::MacSpec& mac, const num::AccumulatorSpec& out_buffer, int pipeline_stages,
                    const ArrayOptions& options, const Gemm& gemm, Engine engine,
-                   const TraceOptions* trace = nullptr);
+                   const TraceOptions* trace = nullptr, const Stalls* stalls = nullptr);
 
 // Plain C++ GEMM with the same numerics and the same accumulation order (no
 // cycles, no activity: those fields are zero except folds).
 RunResult reference_gemm(const num::MacSpec& mac, const num::AccumulatorSpec& out_buffer, int pipeline_stages,
                          const ArrayOptions& options, const Gemm& gemm);
 
-// Closed-form cycle count (README "Cycle model"); equals what both engines report.
+// Closed-form cycle count (README "Cycle model") with ideal memory; the tests
+// hold what both engines observe against it.
 uint64_t cycle_formula(const ArrayOptions& options, int m, int k, int n, int pipeline_stages);
 uint64_t fold_count(const ArrayOptions& options, int m, int k, int n);
 

@@ -92,7 +92,7 @@ class Kernel final : public FastKernel {
 
   void fold(int fi, uint64_t g0) override {
     if (p_.dataflow == Dataflow::os)
-      fold_os(p_.folds[size_t(fi)], g0);
+      fold_os(fi, g0);
     else
       fold_ws_is(fi, g0);
   }
@@ -269,7 +269,7 @@ class Kernel final : public FastKernel {
   void fold_ws_is(int fi, uint64_t g0) {
     const Fold& f = p_.folds[size_t(fi)];
     const int R = p_.R, C = p_.C, nx = p_.nx;
-    const uint64_t tau = p_.tau;
+    const uint64_t span = p_.span(size_t(fi));  // the fold and any stall after it (feeders idle)
     num::Activity& act = res_.activity;
 
     // Streaming feeders: row i sends X[r][k0+i] in fold cycle lead + i + r
@@ -287,7 +287,7 @@ class Kernel final : public FastKernel {
           act.fwd_reg_toggles += ch.set(g0 + lead + uint64_t(i + r), row[r]);
         }
       }
-      if (lead + uint64_t(i + nx) < tau) act.fwd_reg_toggles += ch.set(g0 + lead + uint64_t(i + nx), 0);
+      if (lead + uint64_t(i + nx) < span) act.fwd_reg_toggles += ch.set(g0 + lead + uint64_t(i + nx), 0);
     }
 
     if (!p_.double_buffer) {
@@ -348,9 +348,10 @@ class Kernel final : public FastKernel {
   // i + k, column j sends B[k][n0+j] in cycle j + k; PE (i,j) accumulates its
   // output over k ascending from zero and the tile drains into the output
   // buffer at the end of the fold.
-  void fold_os(const Fold& f, uint64_t g0) {
+  void fold_os(int fi, uint64_t g0) {
+    const Fold& f = p_.folds[size_t(fi)];
     const int R = p_.R, C = p_.C, K = p_.K;
-    const uint64_t tau = p_.tau;
+    const uint64_t span = p_.span(size_t(fi));  // the fold and any stall after it (feeders idle)
     num::Activity& act = res_.activity;
     at_.resize(size_t(f.mn) * size_t(K));
     bt_.resize(size_t(f.cn) * size_t(K));
@@ -365,7 +366,7 @@ class Kernel final : public FastKernel {
           act.fwd_reg_toggles += ch.set(g0 + uint64_t(i + k), row[k]);
         }
       }
-      if (uint64_t(i + K) < tau) act.fwd_reg_toggles += ch.set(g0 + uint64_t(i + K), 0);
+      if (uint64_t(i + K) < span) act.fwd_reg_toggles += ch.set(g0 + uint64_t(i + K), 0);
     }
     for (int j = 0; j < C; ++j) {
       ChainToggles& ch = col_chain_[size_t(j)];
@@ -377,7 +378,7 @@ class Kernel final : public FastKernel {
           act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + k), col[k]);
         }
       }
-      if (uint64_t(j + K) < tau) act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
+      if (uint64_t(j + K) < span) act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
     }
     xtog_.resize(size_t(f.mn) + size_t(f.cn));
     for (int i = 0; i < f.mn; ++i) xtog_[size_t(i)] = sequence_toggles(at_.data() + size_t(i) * K, size_t(K));
@@ -441,22 +442,34 @@ std::unique_ptr<FastKernel> make_kernel(const Plan& plan, const num::Mac& mac, O
 FastArray::FastArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
                      RunResult& result)
     : sc_core::sc_module(name), plan_(plan), result_(result), kernel_(make_kernel(plan, mac, buffer, result)) {
-  SC_METHOD(step);
-  sensitive << clk.pos();
-  dont_initialize();
+  SC_METHOD(step);  // first run at time 0 (cycle 0), then as it schedules itself
 }
 
+// One step at each event of the timeline: the prologue at `first`, each fold
+// at its start; the cycles up to the next event (the rest of the fold, a
+// stall) are clocked without work, and the run stops when the timeline ends.
 void FastArray::step() {
   if (cycle_ == plan_.clocked) {
     sc_core::sc_stop();
     return;
   }
-  if (cycle_ == 0) kernel_->prologue();
-  if (cycle_ >= plan_.prologue && (cycle_ - plan_.prologue) % plan_.tau == 0)
-    kernel_->fold(int((cycle_ - plan_.prologue) / plan_.tau), cycle_);
-  ++result_.activity.cycles;
-  result_.activity.pe_cycles += uint64_t(plan_.R) * uint64_t(plan_.C);
-  ++cycle_;
+  if (cycle_ == plan_.first) kernel_->prologue();
+  if (next_fold_ < plan_.folds.size() && cycle_ == plan_.start[next_fold_]) {
+    kernel_->fold(int(next_fold_), cycle_);
+    // The fold's last output word reaches the output buffer in this fold cycle
+    // (the kernel adds all of the fold's words now; the pe engine's drain
+    // sees each one in its cycle).
+    result_.last_write_cycle = cycle_ + plan_.last_write_offset(next_fold_);
+    ++next_fold_;
+  }
+  uint64_t next = plan_.clocked;
+  if (next_fold_ < plan_.folds.size()) next = std::min(next, plan_.start[next_fold_]);
+  if (cycle_ < plan_.first) next = std::min(next, plan_.first);
+  const uint64_t cycles = next - cycle_;
+  result_.activity.cycles += cycles;
+  result_.activity.pe_cycles += cycles * uint64_t(plan_.R) * uint64_t(plan_.C);
+  cycle_ = next;
+  next_trigger(sc_core::sc_time(double(cycles), sc_core::SC_NS));
 }
 
 }  // namespace qmac::array

@@ -9,8 +9,12 @@ namespace qmac::array {
 // ------------------------------------------------------------------ Controller
 
 Controller::Controller(sc_core::sc_module_name name, const Plan& plan, num::Activity& activity,
-                       mac::TraceWindow window)
+                       mac::TraceWindow window, const Stalls* stalls)
     : sc_core::sc_module(name), plan_(plan), activity_(activity), window_(window) {
+  if (stalls) {
+    ready_a_ = stalls->ready_a;
+    ready_b_ = stalls->ready_b;
+  }
   x_feed.init(size_t(plan.R));
   row_en.init(size_t(plan.R));
   y_feed.init(size_t(plan.C));
@@ -60,16 +64,23 @@ void Controller::on_clock() {
   ++activity_.cycles;
   activity_.pe_cycles += uint64_t(plan_.R) * uint64_t(plan_.C);
   const Plan& p = plan_;
-  // Double-buffered WS/IS: the prologue (cycles < p.prologue) preloads fold 0's
-  // tile; it is driven as the cycles before fold 0's stream (t < 0).
-  const bool in_prologue = c < p.prologue;
-  const uint64_t cf = in_prologue ? 0 : c - p.prologue;
-  const int fi = int(cf / p.tau);
-  const auto t = in_prologue ? int64_t(c) - int64_t(p.prologue) : int64_t(cf % p.tau);
-  const Fold& f = p.folds[size_t(fi)];
+  // Where cycle c falls on the timeline: before fold 0 (the prologue, or a
+  // stall before it: t < 0), inside fold fi (0 <= t < tau) or in the stall
+  // after it (t >= tau: every feeder idles, as after the fold's stream).
+  const bool in_prologue = c < p.start[0];
+  const size_t fi = in_prologue ? 0 : p.fold_at(c);
+  const int64_t t = int64_t(c) - int64_t(p.start[fi]);
+  const Fold& f = p.folds[fi];
+  // Held by memory: before the prologue, between it and fold 0, or after a fold until the next starts.
+  const bool held = in_prologue ? c < p.first || c >= p.first + p.prologue : uint64_t(t) >= p.tau;
   if (window_.contains(c)) {
     cycle_view.write(c);
     fold_view.write(uint32_t(fi));
+    stall_view.write(held);
+    // The operand tiles of the fold running or waiting to run at c: resident?
+    const size_t wf = held && !in_prologue && fi + 1 < p.folds.size() ? fi + 1 : fi;
+    a_ready_view.write(ready_a_.empty() || ready_a_[wf] <= c);
+    b_ready_view.write(ready_b_.empty() || ready_b_[wf] <= c);
   }
   if (p.dataflow == Dataflow::os) {
     mac::drive(*load_w_, false);
@@ -97,9 +108,9 @@ void Controller::on_clock() {
   if (p.double_buffer) {
     mac::drive(*swap_w_, t == 0);
     if (in_prologue) {
-      step = int64_t(c);
+      step = int64_t(c) - int64_t(p.first);  // negative while memory holds the prologue
     } else {
-      tile = size_t(fi) + 1 < p.folds.size() ? &p.folds[size_t(fi) + 1] : nullptr;
+      tile = fi + 1 < p.folds.size() ? &p.folds[fi + 1] : nullptr;
     }
   }
   const bool preload = tile && step >= 0 && step < R;
@@ -142,33 +153,38 @@ void Drain::on_clock() {
   const uint64_t e = edge_++;
   if (e < 2 || e - 2 >= plan_.clocked) return;
   const Plan& p = plan_;
-  if (e - 2 < p.prologue) return;  // double-buffered preload: nothing leaves the array
-  const uint64_t c = e - 2 - p.prologue;  // cycle within the folds
-  const Fold& f = p.folds[size_t(c / p.tau)];
+  const uint64_t c = e - 2;
+  if (c < p.start[0]) return;  // preload or stall: nothing leaves the array
+  const size_t fi = p.fold_at(c);
+  const Fold& f = p.folds[fi];
   if (p.dataflow == Dataflow::os) {
-    if (c % p.tau != p.tau - 1) return;
+    if (c - p.start[fi] != p.tau - 1) return;  // the tile drains at the fold's last cycle
     for (int i = 0; i < f.mn; ++i)
       for (int j = 0; j < f.cn; ++j)
         buffer_.add(size_t(f.m0 + i) * p.N + size_t(f.c0 + j), in_[size_t(i) * p.C + size_t(j)]->v,
                     result_.stats, result_.activity);
+    result_.last_write_cycle = c;
     return;
   }
   for (int j = 0; j < f.cn; ++j) {
     const mac::PsumWord& w = *in_[size_t(j)];
-    if (w.valid) buffer_.add(p.out_index(w.tag, f.c0 + j), w.v, result_.stats, result_.activity);
+    if (w.valid) {
+      buffer_.add(p.out_index(w.tag, f.c0 + j), w.v, result_.stats, result_.activity);
+      result_.last_write_cycle = c;
+    }
   }
 }
 
 // --------------------------------------------------------------------- PeArray
 
 PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
-                 RunResult& result, const TraceOptions* trace, const std::string& vcd_name)
+                 RunResult& result, const TraceOptions* trace, const std::string& vcd_name, const Stalls* stalls)
     : sc_core::sc_module(name),
       plan_(plan),
       result_(result),
       bits_(mac),
       controller_("controller", plan, result.activity,
-                  mac::TraceWindow{trace ? trace->first_cycle : 1, trace ? trace->last_cycle : 0}),
+                  mac::TraceWindow{trace ? trace->first_cycle : 1, trace ? trace->last_cycle : 0}, stalls),
       drain_("drain", plan, buffer, result) {
   const size_t R = size_t(plan.R), C = size_t(plan.C), n = R * C;
   x_.init(n);
@@ -234,6 +250,11 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
     sc_core::sc_trace(vcd_, controller_.fold_view, "fold");
     sc_core::sc_trace(vcd_, load_, "load");
     if (plan.double_buffer) sc_core::sc_trace(vcd_, swap_, "swap");
+    // Memory: the array held by a stall, and whether the A / B tiles of the
+    // fold running (or waiting) are resident in their buffers.
+    sc_core::sc_trace(vcd_, controller_.stall_view, "stall");
+    sc_core::sc_trace(vcd_, controller_.a_ready_view, "a_ready");
+    sc_core::sc_trace(vcd_, controller_.b_ready_view, "b_ready");
     for (const auto& [i, j] : traced) {
       if (i < 0 || j < 0 || i >= plan.R || j >= plan.C) continue;
       mac::Pe& pe = pes_[size_t(i) * C + size_t(j)];

@@ -29,8 +29,11 @@ SC_MODULE(Controller) {
   mac::Wire<bool> clk_view{"clk_view"};
   mac::Wire<uint64_t> cycle_view{"cycle"};
   mac::Wire<uint32_t> fold_view{"fold"};
+  mac::Wire<bool> stall_view{"stall"};  // memory holds the array this cycle
+  mac::Wire<bool> a_ready_view{"a_ready"}, b_ready_view{"b_ready"};  // the fold's tiles are resident
 
-  Controller(sc_core::sc_module_name name, const Plan& plan, num::Activity& activity, mac::TraceWindow window);
+  Controller(sc_core::sc_module_name name, const Plan& plan, num::Activity& activity, mac::TraceWindow window,
+             const Stalls* stalls);
 
  private:
   void end_of_elaboration() override;
@@ -45,6 +48,7 @@ SC_MODULE(Controller) {
   const Plan& plan_;
   num::Activity& activity_;
   mac::TraceWindow window_;
+  std::vector<uint64_t> ready_a_, ready_b_;
   uint64_t edge_ = 0;
 };
 
@@ -74,7 +78,8 @@ SC_MODULE(PeArray) {
   // `vcd_name`: the name to create the VCD trace file under (SystemC appends
   // ".vcd"); empty: no waveform.
   PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
-          RunResult& result, const TraceOptions* trace, const std::string& vcd_name);
+          RunResult& result, const TraceOptions* trace, const std::string& vcd_name,
+          const Stalls* stalls = nullptr);
   ~PeArray() override;
   // Adds the PEs' activity and overflow counts into the result (after the run).
   void collect();

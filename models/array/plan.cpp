@@ -1,5 +1,6 @@
 #include "models/array/plan.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -19,7 +20,14 @@ std::string_view dataflow_name(Dataflow d) {
   }
   return "?";
 }
-std::string_view engine_name(Engine e) { return e == Engine::fast ? "fast" : "pe"; }
+std::string_view engine_name(Engine e) {
+  switch (e) {
+    case Engine::fast: return "fast";
+    case Engine::pe: return "pe";
+    case Engine::analytic: return "analytic";
+  }
+  return "?";
+}
 
 Dataflow parse_dataflow(std::string_view s) {
   if (s == "ws") return Dataflow::ws;
@@ -30,7 +38,8 @@ Dataflow parse_dataflow(std::string_view s) {
 Engine parse_engine(std::string_view s) {
   if (s == "fast") return Engine::fast;
   if (s == "pe") return Engine::pe;
-  throw ArrayError("unknown engine '" + std::string(s) + "'; expected fast or pe");
+  if (s == "analytic") return Engine::analytic;
+  throw ArrayError("unknown engine '" + std::string(s) + "'; expected fast, pe or analytic");
 }
 
 std::vector<std::pair<int, int>> default_trace_pes(int rows, int cols) {
@@ -147,34 +156,91 @@ void validate_run(const num::MacSpec& mac, const num::AccumulatorSpec& out_buffe
   check_codes(g.b, mac.b, "B");
 }
 
-Plan make_plan(const ArrayOptions& o, const Gemm& g, int P) {
-  Plan p;
+Schedule make_schedule(const ArrayOptions& o, int m, int k, int n, int P) {
+  Schedule p;
   p.dataflow = o.dataflow;
   p.R = o.rows;
   p.C = o.cols;
   p.P = P;
-  p.M = g.m;
-  p.K = g.k;
-  p.N = g.n;
-  p.a = g.a.data();
-  p.b = g.b.data();
+  p.M = m;
+  p.K = k;
+  p.N = n;
   if (o.dataflow == Dataflow::os) {
-    for (int m0 = 0; m0 < g.m; m0 += p.R)
-      for (int n0 = 0; n0 < g.n; n0 += p.C) {
+    for (int m0 = 0; m0 < m; m0 += p.R)
+      for (int n0 = 0; n0 < n; n0 += p.C) {
         Fold f;
         f.m0 = m0;
-        f.mn = std::min(p.R, g.m - m0);
+        f.mn = std::min(p.R, m - m0);
         f.c0 = n0;
-        f.cn = std::min(p.C, g.n - n0);
+        f.cn = std::min(p.C, n - n0);
         f.k0 = 0;
-        f.kn = g.k;
+        f.kn = k;
         p.folds.push_back(f);
       }
   } else {
     const bool ws = o.dataflow == Dataflow::ws;
+    p.nx = ws ? m : n;
+    p.ns = ws ? n : m;
+    // Column tiles outer, k tiles inner: each output's k-folds arrive in k order.
+    for (int c0 = 0; c0 < p.ns; c0 += p.C)
+      for (int k0 = 0; k0 < k; k0 += p.R) {
+        Fold f;
+        f.k0 = k0;
+        f.kn = std::min(p.R, k - k0);
+        f.c0 = c0;
+        f.cn = std::min(p.C, p.ns - c0);
+        p.folds.push_back(f);
+      }
+  }
+  const FoldTiming ft = fold_timing(o, m, k, n, P);
+  p.prologue = ft.prologue;
+  p.tau = ft.tau;
+  p.double_buffer = ft.prologue > 0;
+  p.lead = o.dataflow == Dataflow::os || p.double_buffer ? 0 : uint64_t(p.R);
+  apply_stalls(p, Stalls{});
+  return p;
+}
+
+void apply_stalls(Schedule& p, const Stalls& st) {
+  if (!st.before_fold.empty() && st.before_fold.size() != p.folds.size())
+    throw ArrayError("memory timeline has " + std::to_string(st.before_fold.size()) + " folds, the schedule " +
+                           std::to_string(p.folds.size()));
+  p.first = st.before_first;
+  p.stall_cycles = st.before_first;
+  p.start.resize(p.folds.size());
+  uint64_t t = p.first + p.prologue;
+  for (size_t f = 0; f < p.folds.size(); ++f) {
+    const uint64_t s = st.before_fold.empty() ? 0 : st.before_fold[f];
+    p.stall_cycles += s;
+    p.start[f] = t + s;
+    t = p.start[f] + p.tau;
+  }
+  p.clocked = t;
+}
+
+size_t Schedule::fold_at(uint64_t c) const {
+  // The last fold whose start is <= c.
+  const auto it = std::upper_bound(start.begin(), start.end(), c);
+  return it == start.begin() ? 0 : size_t(it - start.begin()) - 1;
+}
+
+uint64_t Schedule::last_write_offset(size_t f) const {
+  // OS: the tile drains at the fold's last cycle. WS/IS: column j's partial sum
+  // of the last stream row leaves the bottom row in fold cycle
+  // lead + (nx - 1) + (R - 1) + j, and the pipelined MAC adds P - 1.
+  if (dataflow == Dataflow::os) return tau - 1;
+  return lead + uint64_t(nx - 1) + uint64_t(R - 1) + uint64_t(folds[f].cn - 1) + uint64_t(P - 1);
+}
+
+Plan make_plan(const ArrayOptions& o, const Gemm& g, int P, const Stalls* stalls) {
+  Plan p;
+  static_cast<Schedule&>(p) = make_schedule(o, g.m, g.k, g.n, P);
+  if (stalls) apply_stalls(p, *stalls);
+  p.a = g.a.data();
+  p.b = g.b.data();
+  if (o.dataflow != Dataflow::os) {
+    const bool ws = o.dataflow == Dataflow::ws;
     p.x_is_a = ws;
-    p.nx = ws ? g.m : g.n;
-    p.ns = ws ? g.n : g.m;
     if (ws) {
       p.x = g.a.data(); p.x_r = size_t(g.k); p.x_k = 1;       // A[r][k]
       p.s = g.b.data(); p.s_k = size_t(g.n); p.s_c = 1;       // B[k][c]
@@ -184,24 +250,7 @@ Plan make_plan(const ArrayOptions& o, const Gemm& g, int P) {
       p.s = g.a.data(); p.s_k = 1; p.s_c = size_t(g.k);       // A^T[k][c] = A[c][k]
       p.o_r = 1; p.o_c = size_t(g.n);                         // C[c][r]
     }
-    // Column tiles outer, k tiles inner: each output's k-folds arrive in k order.
-    for (int c0 = 0; c0 < p.ns; c0 += p.C)
-      for (int k0 = 0; k0 < g.k; k0 += p.R) {
-        Fold f;
-        f.k0 = k0;
-        f.kn = std::min(p.R, g.k - k0);
-        f.c0 = c0;
-        f.cn = std::min(p.C, p.ns - c0);
-        p.folds.push_back(f);
-      }
   }
-  const FoldTiming ft = fold_timing(o, g.m, g.k, g.n, P);
-  p.prologue = ft.prologue;
-  p.tau = ft.tau;
-  p.double_buffer = ft.prologue > 0;
-  p.lead = o.dataflow == Dataflow::os || p.double_buffer ? 0 : uint64_t(p.R);
-  p.clocked = p.prologue + p.folds.size() * p.tau;
-  p.reported = cycle_formula(o, g.m, g.k, g.n, P);
   return p;
 }
 

@@ -29,21 +29,49 @@ struct Fold {
   int m0 = 0, mn = 0;  // OS: output rows of the tile
 };
 
-struct Plan {
-  Dataflow dataflow;
-  int R, C, P;           // array rows, cols, MAC pipeline stages
-  int M, K, N;
+// The schedule: the folds the controller walks, in order, with their operand
+// ranges, and the timeline the engines execute. It is plain data (no codes), so
+// the memory models (models/memory), the analytic engine and a network runner
+// consume the same schedule the simulating engines step through.
+//
+// Timeline: the first stationary tile of a double-buffered WS/IS array is
+// shifted in during the prologue, cycles [first, first + prologue); fold f then
+// runs its tau cycles from start[f]; the cycles between the end of one fold and
+// the start of the next (and before `first`) are stalls the memory imposed:
+// the array is held (bubbles, no preload, no swap). Without stalls start[f] =
+// prologue + f * tau, today's closed forms.
+struct Schedule {
+  Dataflow dataflow = Dataflow::ws;
+  int R = 0, C = 0, P = 1;  // array rows, cols, MAC pipeline stages
+  int M = 0, K = 0, N = 0;
   std::vector<Fold> folds;
-  uint64_t prologue = 0; // cycles before the first fold (double-buffered WS/IS: preload of the first tile)
-  uint64_t tau = 0;      // clocked cycles per fold: fold f runs in [prologue + f*tau, prologue + (f+1)*tau)
-  uint64_t clocked = 0;  // prologue + folds * tau
+  uint64_t prologue = 0; // cycles of the first tile's preload (double-buffered WS/IS), before fold 0
+  uint64_t tau = 0;      // clocked cycles of one fold (its preload, stream and drain)
   // WS/IS: fold cycle at which stream row r enters array row 0 is lead + r
   // (lead = R when the fold starts with its own preload, 0 when double-buffered).
   uint64_t lead = 0;
   bool double_buffer = false;  // WS/IS with ArrayOptions::double_buffer
-  uint64_t reported = 0; // RunResult::cycles
+  int nx = 0, ns = 0;          // WS/IS: rows of the streamed operand X, columns of the stationary S
+  // The timeline (set by make_schedule without stalls, by apply_stalls with them).
+  uint64_t first = 0;            // cycle the prologue (or fold 0, without one) starts
+  std::vector<uint64_t> start;   // first clocked cycle of each fold
+  uint64_t clocked = 0;          // cycles clocked in all: start.back() + tau
+  uint64_t stall_cycles = 0;     // clocked cycles in which the array was held
+
+  // Cycles from fold f's start to the next fold's (or to the end of the run):
+  // tau plus the stall that follows it.
+  uint64_t span(size_t f) const { return (f + 1 < start.size() ? start[f + 1] : clocked) - start[f]; }
+  // The fold running (or, in a stall, last run) at cycle c >= start[0].
+  size_t fold_at(uint64_t c) const;
+  // The fold-relative cycle of fold f at which its last output word (the tile's
+  // last used column, WS/IS; the whole tile's drain, OS) is added into the
+  // output buffer.
+  uint64_t last_write_offset(size_t f) const;
+};
+
+// The schedule executed by the engines, with views of the GEMM's codes.
+struct Plan : Schedule {
   // WS/IS streaming/stationary views (codes).
-  int nx = 0, ns = 0;    // X rows, S columns
   const uint32_t* x = nullptr;
   size_t x_r = 0, x_k = 0;  // x(r, k) = x[r*x_r + k*x_k]
   const uint32_t* s = nullptr;
@@ -58,8 +86,16 @@ struct Plan {
   size_t out_index(int r, int c) const { return size_t(r) * o_r + size_t(c) * o_c; }
 };
 
+// The schedule of an m x k x n GEMM without stalls (no data needed).
+Schedule make_schedule(const ArrayOptions& options, int m, int k, int n, int pipeline_stages);
+
+// Inserts the stalls of a memory timeline: `stalls.before_first` cycles before
+// the prologue and `stalls.before_fold[f]` before fold f (empty: none). Throws
+// ArrayError if the vector's size is not the number of folds.
+void apply_stalls(Schedule& schedule, const Stalls& stalls);
+
 // Builds the plan (gemm must outlive it: it points into gemm's codes).
-Plan make_plan(const ArrayOptions& options, const Gemm& gemm, int pipeline_stages);
+Plan make_plan(const ArrayOptions& options, const Gemm& gemm, int pipeline_stages, const Stalls* stalls = nullptr);
 
 // The output accumulator buffer: one word per output, reset to zero, and an
 // adder that adds each partial sum leaving the array into its word (WS/IS: one

@@ -21,39 +21,42 @@
 #include "models/array/fast_engine.hpp"
 #include "models/array/pe_array.hpp"
 #include "models/array/plan.hpp"
+#include "models/util/fd_io.hpp"
 
 namespace qmac::array {
 
 namespace {
 
-struct Header {
-  uint64_t ok = 0;
-  uint64_t cycles = 0, folds = 0, overflows = 0, invalid = 0, words = 0, message = 0;
+// Everything of a RunResult but its output words, sent as one block: a field
+// added to RunResult's scalars is added here once, not to a hand-written list.
+struct Scalars {
+  uint64_t cycles = 0, stall_cycles = 0, last_write_cycle = 0, folds = 0;
+  num::MacStats stats;
   num::Activity activity;
+};
+struct Header {
+  uint64_t ok = 0, words = 0, message = 0;
+  Scalars result;
 };
 static_assert(std::is_trivially_copyable_v<Header> && std::is_trivially_copyable_v<num::AccValue>);
 
-void write_all(int fd, const void* data, size_t n) {
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) _exit(3);
-    p += w;
-    n -= size_t(w);
-  }
+Scalars scalars_of(const RunResult& r) {
+  return Scalars{r.cycles, r.stall_cycles, r.last_write_cycle, r.folds, r.stats, r.activity};
+}
+void set_scalars(RunResult& r, const Scalars& s) {
+  r.cycles = s.cycles;
+  r.stall_cycles = s.stall_cycles;
+  r.last_write_cycle = s.last_write_cycle;
+  r.folds = s.folds;
+  r.stats = s.stats;
+  r.activity = s.activity;
 }
 
-bool read_all(int fd, void* data, size_t n) {
-  char* p = static_cast<char*>(data);
-  while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= size_t(r);
-  }
-  return true;
+// The child's end of the result pipe: a failed write ends the child (the
+// parent then reports the simulation process as failed).
+void write_all(int fd, const void* data, size_t n) {
+  int err = 0;
+  if (!util::write_all(fd, data, n, err)) _exit(3);
 }
 
 // In the child: SystemC's VCD writer (fprintf to a FILE it opens by name,
@@ -108,12 +111,9 @@ class VcdPump {
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       // After a failed write keep draining, so the writer finishes.
-      for (ssize_t done = 0; error_.empty() && done < n;) {
-        const ssize_t w = ::write(dest_, buf + done, size_t(n - done));
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) error_ = std::string("writing the waveform failed: ") + std::strerror(w < 0 ? errno : EIO);
-        else done += w;
-      }
+      int err = 0;
+      if (error_.empty() && !util::write_all(dest_, buf, size_t(n), err))
+        error_ = std::string("writing the waveform failed: ") + std::strerror(err);
     }
     ::close(in);
   }
@@ -124,23 +124,22 @@ class VcdPump {
 
 // In the child: elaborate, simulate, collect.
 RunResult simulate(const num::MacSpec& spec, const num::AccumulatorSpec& out_buffer, int P, const ArrayOptions& o,
-                   const Gemm& g, Engine engine, const TraceOptions* trace) {
+                   const Gemm& g, Engine engine, const TraceOptions* trace, const Stalls* stalls) {
   ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   const num::Mac mac(spec);
-  const Plan plan = make_plan(o, g, P);
+  const Plan plan = make_plan(o, g, P, stalls);
   OutputBuffer buffer(mac.accumulator(), out_buffer, size_t(g.m) * size_t(g.n));
   RunResult r;
   std::unique_ptr<VcdPump> pump;
   if (trace && trace->vcd_fd >= 0) pump = std::make_unique<VcdPump>(trace->vcd_fd);
   {
-    sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
     if (engine == Engine::fast) {
-      FastArray top("array", plan, mac, buffer, r);
-      top.clk(clk);
+      FastArray top("array", plan, mac, buffer, r);  // advances through the timeline on its own (no clock)
       sc_core::sc_start();
     } else {
-      PeArray top("array", plan, mac, buffer, r, trace, pump ? pump->systemc_name() : std::string());
+      sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
+      PeArray top("array", plan, mac, buffer, r, trace, pump ? pump->systemc_name() : std::string(), stalls);
       top.clk(clk);
       sc_core::sc_start();
       top.collect();  // closes the trace file
@@ -151,7 +150,10 @@ RunResult simulate(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
     if (!err.empty()) throw std::runtime_error(err);
   }
   r.c = std::move(buffer.words());
-  r.cycles = plan.reported;
+  // The engines counted every clocked cycle until the last fold retired (they
+  // stop there); SCALE-Sim's convention reports the index of that last cycle.
+  r.cycles = o.cycles_as_last_index ? r.activity.cycles - 1 : r.activity.cycles;
+  r.stall_cycles = plan.stall_cycles;
   r.folds = plan.folds.size();
   return r;
 }
@@ -159,8 +161,18 @@ RunResult simulate(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
 }  // namespace
 
 RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buffer, int P, const ArrayOptions& o,
-                   const Gemm& g, Engine engine, const TraceOptions* trace) {
+                   const Gemm& g, Engine engine, const TraceOptions* trace, const Stalls* stalls) {
   validate_run(spec, out_buffer, P, o, g);
+  if (engine == Engine::analytic)
+    throw ArrayError("the analytic engine does not simulate; use memory::analyze (models/memory/analytic.hpp)");
+  if (stalls) {  // the timeline must fit this schedule (checked here, not in the child)
+    Schedule check = make_schedule(o, g.m, g.k, g.n, P);
+    apply_stalls(check, *stalls);
+    const size_t nf = check.folds.size();
+    if ((!stalls->ready_a.empty() && stalls->ready_a.size() != nf) ||
+        (!stalls->ready_b.empty() && stalls->ready_b.size() != nf))
+      throw ArrayError("memory timeline: ready times must have one entry per fold");
+  }
   if (engine == Engine::pe && (long long)o.rows * o.cols > kMaxPeEnginePes)
     throw ArrayError("the pe engine elaborates a module per PE and takes at most " + std::to_string(kMaxPeEnginePes) +
                      " PEs (256 x 256), got " + std::to_string(o.rows) + " x " + std::to_string(o.cols) +
@@ -186,16 +198,12 @@ RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
     std::string message;
     RunResult r;
     try {
-      r = simulate(spec, out_buffer, P, o, g, engine, trace);
+      r = simulate(spec, out_buffer, P, o, g, engine, trace, stalls);
       h.ok = 1;
     } catch (const std::exception& e) {
       message = e.what();
     }
-    h.cycles = r.cycles;
-    h.folds = r.folds;
-    h.overflows = r.stats.overflows;
-    h.invalid = r.stats.invalid;
-    h.activity = r.activity;
+    h.result = scalars_of(r);
     h.words = r.c.size();
     h.message = message.size();
     write_all(fds[1], &h, sizeof h);
@@ -208,12 +216,12 @@ RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
   Header h;
   RunResult r;
   std::string message;
-  bool ok = read_all(fds[0], &h, sizeof h);
+  bool ok = util::read_exact(fds[0], &h, sizeof h);
   if (ok) {
     message.resize(h.message);
     r.c.resize(h.words);
-    ok = read_all(fds[0], message.data(), message.size()) &&
-         read_all(fds[0], r.c.data(), r.c.size() * sizeof(num::AccValue));
+    ok = util::read_exact(fds[0], message.data(), message.size()) &&
+         util::read_exact(fds[0], r.c.data(), r.c.size() * sizeof(num::AccValue));
   }
   ::close(fds[0]);
   int status = 0;
@@ -222,11 +230,7 @@ RunResult run_gemm(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
   if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw std::runtime_error("array simulation process failed (status " + std::to_string(status) + ")");
   if (!h.ok) throw std::runtime_error("array simulation failed: " + message);
-  r.cycles = h.cycles;
-  r.folds = h.folds;
-  r.stats.overflows = h.overflows;
-  r.stats.invalid = h.invalid;
-  r.activity = h.activity;
+  set_scalars(r, h.result);
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include "sim/config/config.hpp"
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
+#include "sim/run/memory_report.hpp"
 #include "sim/run/network_cli.hpp"
 #include "sim/run/report.hpp"
 #include "sim/run/simulate.hpp"
@@ -22,7 +23,8 @@ int run_run(const std::vector<std::string>& args) {
   desc.add_options()
     ("config", po::value(&path), "config file (YAML); default: the built-in default (see --print-config)")
     ("set", po::value(&sets)->composing(), "KEY=VALUE override of a config key by dotted path (repeatable)")
-    ("engine", po::value(&engine), "fast | pe (default: the config's engine, fast)")
+    ("engine", po::value(&engine), "fast | pe | analytic (default: the config's engine, fast); analytic: cycles, "
+                                    "memory and cost from the schedule, no simulation, no accuracy")
     ("json", po::value(&json_path), "write the results as JSON to FILE (- for stdout)")
     ("vcd", po::value(&vcd), "write a VCD waveform of the traced PEs (trace.pes, trace.cycles) to FILE")
     ("save-tensors", po::value(&tensors_dir), "write a.npy, b.npy (dequantised inputs) and c.npy (output) to DIR")
@@ -35,8 +37,8 @@ int run_run(const std::vector<std::string>& args) {
   pos.add("config", 1);
   po::variables_map vm;
   if (!parse_args(args, desc, vm,
-                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--topology FILE] [--engine fast|pe] [--json FILE|-] "
-                  "[--vcd FILE] [--save-tensors DIR] [-j N] [--print-config]",
+                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--topology FILE] [--engine fast|pe|analytic] "
+                  "[--json FILE|-] [--vcd FILE] [--save-tensors DIR] [-j N] [--print-config]",
                   &pos))
     return 0;
   for (const char* opt : {"json", "vcd", "save-tensors", "engine"})
@@ -53,6 +55,15 @@ int run_run(const std::vector<std::string>& args) {
   if (!vcd.empty()) cfg.trace.vcd = vcd;
   if (vm.count("print-config")) {
     std::cout << config::to_yaml(cfg);
+    return 0;
+  }
+  if (cfg.engine == array::Engine::analytic) {
+    if (!cfg.trace.vcd.empty()) throw InputError("argument --vcd", "the analytic engine has no waveforms; use --engine pe");
+    if (!tensors_dir.empty())
+      throw InputError("argument --save-tensors", "the analytic engine computes no tensors; use --engine fast or pe");
+    const auto j = run::analytic_json(cfg);
+    if (!json_path.empty()) run::write_json(j, json_path);
+    if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);
     return 0;
   }
   array::TraceOptions trace;

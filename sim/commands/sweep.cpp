@@ -66,6 +66,8 @@ int run_sweep_command(const std::vector<std::string>& args) {
   if (jobs < 1) throw InputError("argument --jobs", "must be at least 1");
   const sweep::SweepFile sw = sweep::load_sweep_file(file);
   opt.qmac_exe = vm.count("exe") ? std::filesystem::absolute(vm["exe"].as<std::string>()).string() : self_exe();
+  if (::access(opt.qmac_exe.c_str(), X_OK) != 0 || std::filesystem::is_directory(opt.qmac_exe))
+    throw InputError("argument --exe", "'" + opt.qmac_exe + "' is not an executable program");
 
   if (vm.count("list")) {
     sweep::validate_points(sw, sweep::shard_points(sw, opt.shard_index, opt.shard_count));

@@ -207,7 +207,12 @@ bool operator==(const Config& x, const Config& y) {
          x.cost.gate_library == y.cost.gate_library && x.cost.technology == y.cost.technology &&
          x.trace.vcd == y.trace.vcd && x.trace.pes == y.trace.pes && x.trace.first_cycle == y.trace.first_cycle &&
          x.trace.last_cycle == y.trace.last_cycle && x.engine == y.engine &&
-         x.workload.topology == y.workload.topology && policy_json(x.policy) == policy_json(y.policy);
+         x.workload.topology == y.workload.topology && policy_json(x.policy) == policy_json(y.policy) && x.memory.model == y.memory.model &&
+         x.memory.sram_kib_a == y.memory.sram_kib_a && x.memory.sram_kib_b == y.memory.sram_kib_b &&
+         x.memory.sram_kib_c == y.memory.sram_kib_c && x.memory.double_buffered == y.memory.double_buffered &&
+         x.memory.dram_bandwidth == y.memory.dram_bandwidth && x.memory.dram_latency == y.memory.dram_latency &&
+         x.memory.output_format.has_value() == y.memory.output_format.has_value() &&
+         (!x.memory.output_format || x.memory.output_format->name == y.memory.output_format->name);
 }
 
 num::MacSpec mac_spec(const Config& c) { return num::MacSpec{c.mac.a, c.mac.b, c.mac.acc, c.mac.fused}; }

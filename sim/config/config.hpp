@@ -23,6 +23,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/array/array.hpp"
+#include "models/memory/memory.hpp"
 #include "models/numerics/accumulator.hpp"
 #include "sim/config/policy.hpp"
 #include "sim/workload/tensor_spec.hpp"
@@ -57,6 +58,7 @@ struct Config {
     std::vector<std::pair<int, int>> pes; // (row, col); empty: array::default_trace_pes
     uint64_t first_cycle = 0, last_cycle = 999;
   } trace;
+  memory::Config memory;                  // buffers, DRAM, stalls (models/memory; memory.model: ideal by default)
   array::Engine engine = array::Engine::fast;
   Policy policy;                          // mixed precision over a topology's layers (policy.hpp)
 };

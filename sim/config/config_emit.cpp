@@ -103,6 +103,13 @@ nlohmann::ordered_json to_json(const Config& c) {
     j["workload"]["topology"] = c.workload.topology;  // every layer has its own shape
   j["workload"]["a"] = tensor_json(c.workload.a);
   j["workload"]["b"] = tensor_json(c.workload.b);
+  const auto& mem = c.memory;
+  json bw = mem.dram_bandwidth == 0 ? json("calc") : json(mem.dram_bandwidth);
+  j["memory"] = {{"model", std::string(memory::model_name(mem.model))},
+                 {"sram_kib", {{"a", mem.sram_kib_a}, {"b", mem.sram_kib_b}, {"c", mem.sram_kib_c}}},
+                 {"double_buffered", mem.double_buffered},
+                 {"dram", {{"bandwidth", bw}, {"latency", mem.dram_latency}}},
+                 {"output_format", mem.output_format ? mem.output_format->name : std::string("none")}};
   j["cost"] = {{"gate_library", c.cost.gate_library}, {"technology", c.cost.technology}};
   json pes = json::array();
   for (const auto& [r, col] : c.trace.pes) pes.push_back({r, col});

@@ -4,11 +4,13 @@
 #include "sim/config/parse_tree.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <filesystem>
 #include <functional>
 
 #include "models/numerics/codec.hpp"
+#include "sim/cost_files.hpp"
 #include "sim/cost_files.hpp"
 #include "sim/errors.hpp"
 #include "sim/workload/tensor.hpp"
@@ -276,7 +278,8 @@ void parse_workload(const Cursor& top, Config& c, const std::string& base_dir) {
   const Cursor w = top["workload"];
   w.expect_map({"gemm", "a", "b", "topology"});
   if (w.has("topology") && !w["topology"].node().IsNull()) {  // a network (sim/workload/topology.hpp)
-    c.workload.topology = path_at(w["topology"], base_dir, "a topology: a SCALE-Sim CSV or a .yaml file");
+    c.workload.topology = resolve_shipped_or_path(w["topology"], base_dir, "networks",
+                                                  "a topology: a SCALE-Sim CSV, a .yaml file or a shipped network");
     if (w.has("gemm") && !w["gemm"].node().IsNull())
       w["gemm"].fail_at_key("does not apply with workload.topology (every layer has its own shape); expected "
                             "no workload.gemm (`qmac run --topology FILE` replaces it)");
@@ -312,6 +315,63 @@ std::string cost_source(const Cursor& c, const std::string& base_dir) {
 }
 
 int index_at(const Cursor& c, int size) { return int(c.integer(0, size - 1)); }
+
+// ---- memory (models/memory) --------------------------------------------------------
+
+// Limits: a buffer of up to 1 GiB per operand, DRAM up to 2^20 bytes (words) per
+// cycle and 10^6 cycles of latency; beyond that a value is a typo, not a design.
+constexpr double kMaxSramKib = 1 << 20;
+constexpr double kMaxDramBandwidth = 1 << 20;
+constexpr long long kMaxDramLatency = 1000000;
+
+void parse_memory(const Cursor& top, Config& c) {
+  const Cursor m = top["memory"];
+  m.expect_map({"model", "sram_kib", "double_buffered", "dram", "output_format"});
+  if (m.has("model")) c.memory.model = memory::parse_model(m["model"].choice({"ideal", "scratchpad", "scalesim"}));
+  if (m.has("sram_kib")) {
+    const Cursor k = m["sram_kib"];
+    k.expect_map({"a", "b", "c"});
+    double* fields[] = {&c.memory.sram_kib_a, &c.memory.sram_kib_b, &c.memory.sram_kib_c};
+    const char* names[] = {"a", "b", "c"};
+    for (int i = 0; i < 3; ++i)
+      if (k.has(names[i])) {
+        const double v = k[names[i]].number();
+        if (!(v > 0) || v > kMaxSramKib)
+          k[names[i]].fail("expected a capacity in KiB, > 0 and <= " + std::to_string(int(kMaxSramKib)));
+        *fields[i] = v;
+      }
+  }
+  if (m.has("double_buffered")) c.memory.double_buffered = m["double_buffered"].boolean();
+  if (m.has("dram")) {
+    const Cursor d = m["dram"];
+    d.expect_map({"bandwidth", "latency"});
+    if (d.has("bandwidth")) {
+      const Cursor b = d["bandwidth"];
+      if (b.node().IsScalar() && b.node().Scalar() == "calc") {
+        if (c.memory.model != memory::Model::scalesim)
+          b.fail("'calc' (SCALE-Sim's bandwidth for zero stalls) needs memory.model: scalesim; expected bytes per cycle");
+        c.memory.dram_bandwidth = 0;
+      } else {
+        const double v = b.number();
+        if (!(v > 0) || v > kMaxDramBandwidth)
+          b.fail("expected a bandwidth > 0 and <= " + std::to_string(int(kMaxDramBandwidth)) +
+                 " (bytes per cycle; words per cycle under scalesim, or calc)");
+        c.memory.dram_bandwidth = v;
+      }
+    }
+    if (d.has("latency")) c.memory.dram_latency = uint64_t(d["latency"].integer(0, kMaxDramLatency));
+  }
+  if (m.has("output_format")) {
+    const Cursor f = m["output_format"];
+    if (f.node().IsScalar() && f.node().Scalar() == "none")
+      c.memory.output_format.reset();
+    else
+      c.memory.output_format = format_at(f);
+  }
+  if (c.memory.model == memory::Model::scalesim && c.memory.dram_bandwidth != 0 &&
+      c.memory.dram_bandwidth != std::floor(c.memory.dram_bandwidth))
+    fail_at_first(top, {"memory.dram.bandwidth"}, "SCALE-Sim's bandwidth is a whole number of words per cycle");
+}
 
 void parse_trace(const Cursor& top, Config& c) {
   const Cursor t = top["trace"];
@@ -349,6 +409,22 @@ std::string resolve_path(const Cursor& c, const std::string& base_dir, const std
   return path_at(c, base_dir, expected);
 }
 
+std::string resolve_shipped_or_path(const Cursor& c, const std::string& base_dir, const std::string& kind,
+                                    const std::string& expected) {
+  const std::string v = c.string(expected);
+  auto ends = [&](const std::string& x) { return v.size() > x.size() && v.compare(v.size() - x.size(), x.size(), x) == 0; };
+  if (v.find('/') != std::string::npos || ends(".yaml") || ends(".yml") || ends(".csv"))
+    return path_at(c, base_dir, expected);
+  const std::string p = find_shipped(kind, v);
+  if (p.empty()) {
+    const std::string guess = closest(v, shipped_names(kind));
+    c.fail("'" + v + "' is not a shipped name" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+           (guess.empty() ? "; expected " : " expected ") + expected + ": " + one_of(shipped_names(kind)).substr(8) +
+           " (configs/" + kind + "/), or a file path");
+  }
+  return p;
+}
+
 const char* acc_type_name(num::AccKind k) {
   return k == num::AccKind::integer ? "int" : k == num::AccKind::floating ? "float" : "fixed";
 }
@@ -371,7 +447,7 @@ const char* scale_method_name(workload::ScaleMethod s) { return s == workload::S
 
 Config parse_tree(const YAML::Node& root, const Source& src, const std::string& base_dir) {
   const Cursor top(src, "", root);
-  top.expect_map({"array", "mac", "workload", "cost", "trace", "engine", "policy"});
+  top.expect_map({"array", "mac", "workload", "memory", "cost", "trace", "engine", "policy"});
   Config c;
   c.mac.a = c.mac.b = num::parse_format("int8");
   c.workload.a.seed = 1;  // distinct default seeds so A and B are not the same numbers
@@ -395,7 +471,15 @@ Config parse_tree(const YAML::Node& root, const Source& src, const std::string& 
   } catch (const InputError& e) {
     (cost.has("technology") ? cost["technology"] : cost).fail(e.what());
   }
-  if (top.has("engine")) c.engine = array::parse_engine(top["engine"].choice({"fast", "pe"}));
+  parse_memory(top, c);
+  if (c.memory.model != memory::Model::ideal) {  // its energies come from the technology's memory section
+    try {
+      load_memory_energy(c.cost.technology);
+    } catch (const InputError& e) {
+      (cost.has("technology") ? cost["technology"] : top["memory"]["model"]).fail(e.what());
+    }
+  }
+  if (top.has("engine")) c.engine = array::parse_engine(top["engine"].choice({"fast", "pe", "analytic"}));
   if (c.engine == array::Engine::pe && (long long)c.array.rows * c.array.cols > array::kMaxPeEnginePes)
     fail_at_first(top, {"engine", "array.rows", "array.cols", "array"},
                   "the pe engine takes at most " + std::to_string(array::kMaxPeEnginePes) + " PEs (256 x 256), the array has " +

@@ -73,7 +73,7 @@ Policy parse_policy(const Cursor& at, const std::string& base_dir) {
   YAML::Node root = at.node();
   std::string file = at.source().name(), dir = at.source().base_dir_for(at.path(), base_dir);
   if (at.node().IsScalar()) {
-    p.file = resolve_path(at, base_dir, "a policy YAML file (or an inline mapping)");
+    p.file = resolve_shipped_or_path(at, base_dir, "policies", "a policy: a YAML file, a shipped policy or a mapping");
     try {
       root = YAML::LoadFile(p.file);
     } catch (const YAML::Exception& e) {

@@ -7,6 +7,10 @@
 #include <filesystem>
 #include <iterator>
 #include <set>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "sim/errors.hpp"
 
@@ -105,16 +109,45 @@ void Source::fail(const std::string& path, const YAML::Mark& mark, const std::st
   throw InputError(where(path, mark), path.empty() ? what : path + ": " + what);
 }
 
+namespace {
+
+// Records where each document of a YAML stream starts (the event parser).
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
 YAML::Node load_single_document(const std::string& text, const std::string& source_name) {
-  const std::vector<YAML::Node> docs = YAML::LoadAll(text);
-  if (docs.size() > 1) {
-    const YAML::Mark m = docs[1].Mark();
-    throw InputError(m.is_null() || m.line < 0 ? source_name
-                                               : source_name + ":" + std::to_string(m.line + 1) + ":" +
-                                                     std::to_string(m.column + 1),
+  // Not YAML::LoadAll: in yaml-cpp 0.7 (Debian 12) it loops forever, pushing
+  // empty documents, on input such as a stray ',' (jbeder/yaml-cpp#1040, fixed
+  // upstream in 2024 by PR #1319; found here by tests/fuzz). The event parser
+  // counts the documents instead, and a document that starts where the
+  // previous one did (no progress) is the syntax error it is.
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts docs;
+  while (docs.starts.size() < 2 && parser.HandleNextDocument(docs)) {
+    const auto& s = docs.starts;
+    if (s.size() >= 2 && s[s.size() - 1].pos == s[s.size() - 2].pos)
+      throw YAML::ParserException(s.back(), "unexpected character where a document should start");
+  }
+  if (docs.starts.size() > 1) {
+    const YAML::Mark m = docs.starts[1];
+    throw InputError(source_name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1),
                      "a second YAML document; expected one document per file");
   }
-  return docs.empty() ? YAML::Node() : docs[0];
+  return YAML::Load(text);
 }
 
 int edit_distance(const std::string& a, const std::string& b) {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "models/util/fd_io.hpp"
 #include "sim/errors.hpp"
 
 namespace qmac::io {
@@ -41,20 +42,6 @@ std::string follow_links(const std::string& path) {
     p = to.is_absolute() ? to : p.parent_path() / to;
   }
   throw RuntimeError("cannot write " + path + ": too many levels of symbolic links");
-}
-
-bool write_all(int fd, const char* p, size_t n, int& err) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      err = w < 0 ? errno : EIO;
-      return false;
-    }
-    p += w;
-    n -= size_t(w);
-  }
-  return true;
 }
 
 }  // namespace
@@ -115,7 +102,9 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
   // replaced by a new file.
   const bool system_path = path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
   if ((exists && !S_ISREG(st.st_mode)) || system_path) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    // (A regular file reached through /dev/stdout or /proc/self/fd/N is the
+    // shell's output: appended to, never truncated over what was written.)
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | (exists && S_ISREG(st.st_mode) ? O_APPEND : 0));
     if (fd_ < 0) throw RuntimeError("cannot write " + path + ": " + errno_text(errno));
     in_place_ = true;
     return;
@@ -151,7 +140,7 @@ void OutputFile::fail(const std::string& what, int err) {
 void OutputFile::write(std::string_view bytes) {
   if (fd_ < 0) throw std::logic_error("OutputFile::write after commit or failure");
   int err = 0;
-  if (!write_all(fd_, bytes.data(), bytes.size(), err)) fail("", err);
+  if (!util::write_all(fd_, bytes.data(), bytes.size(), err)) fail("", err);
 }
 
 void OutputFile::commit() {

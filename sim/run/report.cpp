@@ -7,6 +7,7 @@
 #include "models/cost/energy.hpp"
 #include "sim/cost_files.hpp"
 #include "sim/io/files.hpp"
+#include "sim/run/memory_report.hpp"
 
 namespace qmac::run {
 
@@ -29,7 +30,10 @@ ordered_json cost_json(const config::Config& cfg, const num::Activity* activity,
   return cost::to_json(r);
 }
 
-void add_cost(ordered_json& j, const Simulation& s) { j["cost"] = cost_json(s.config, &s.result.activity); }
+void add_cost(ordered_json& j, const Simulation& s) {
+  j["cost"] = cost_json(s.config, &s.result.activity);
+  add_memory_energy(j["cost"], s.config, s.memory);
+}
 
 namespace {
 
@@ -44,7 +48,13 @@ std::string num_or_dash(const ordered_json& v, const char* fmt_spec = "{:.4g}", 
 
 std::string table(const ordered_json& j) {
   std::string out;
-  if (j.contains("cycles")) {
+  if (j.contains("cycles") && !j.contains("accuracy")) {  // the analytic engine
+    out += fmt::format("  GEMM            {} x {} x {}   (analytic engine: no accuracy)\n", j["gemm"]["m"].dump(),
+                       j["gemm"]["k"].dump(), j["gemm"]["n"].dump());
+    out += fmt::format("  cycles          {}   folds {}   utilization {:.1f} %\n", j["cycles"].dump(),
+                       j["folds"].dump(), 100 * j["utilization"].get<double>());
+  }
+  if (j.contains("cycles") && j.contains("accuracy")) {
     const auto& acc = j["accuracy"];
     out += fmt::format("  GEMM            {} x {} x {}\n", j["gemm"]["m"].dump(), j["gemm"]["k"].dump(),
                        j["gemm"]["n"].dump());
@@ -65,6 +75,18 @@ std::string table(const ordered_json& j) {
       out += fmt::format("  NaN/inf operands dropped by the integer/fixed accumulator {}\n",
                          acc["invalid_operands"].dump());
     out += fmt::format("  overflow events {}\n", acc["overflows"].dump());
+  }
+  if (j.contains("memory")) {
+    const auto& m = j["memory"];
+    const auto& by = m["bytes"];
+    out += fmt::format("  memory ({}):  stall cycles {}\n", m["model"].get<std::string>(), m["stall_cycles"].dump());
+    out += fmt::format("    SRAM reads   A {}  B {}  C {}   writes C {}  (words)\n", m["sram_reads"]["a"].dump(),
+                       m["sram_reads"]["b"].dump(), m["sram_reads"]["c"].dump(), m["sram_writes"]["c"].dump());
+    out += fmt::format("    DRAM reads   A {}  B {}  C {}   writes C {}  (words); {:.4g} bytes in all\n",
+                       m["dram_reads"]["a"].dump(), m["dram_reads"]["b"].dump(), m["dram_reads"]["c"].dump(),
+                       m["dram_writes"]["c"].dump(), by["dram_total"].get<double>());
+    out += fmt::format("    DRAM bandwidth avg {:.4g}  peak {:.4g}  ({})\n", m["dram_bandwidth"]["avg"].get<double>(),
+                       m["dram_bandwidth"]["peak"].get<double>(), m["dram_bandwidth"]["unit"].get<std::string>());
   }
   if (j.contains("cost")) {
     const auto& c = j["cost"];

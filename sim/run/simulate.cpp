@@ -6,6 +6,7 @@
 
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
+#include "sim/run/memory_report.hpp"
 
 namespace qmac::run {
 
@@ -95,8 +96,11 @@ Simulation simulate(const config::Config& cfg, Operands operands, const array::T
   gemm.a = s.qa.codes;
   gemm.b = s.qb.codes;
   const num::MacSpec mac = config::mac_spec(cfg);
+  // The memory model's timeline: both engines execute its stalls.
+  s.memory = memory_report(cfg);
+  const bool ideal = cfg.memory.model == memory::Model::ideal;
   s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, config::array_options(cfg), gemm,
-                             cfg.engine, trace);
+                             cfg.engine, trace, ideal ? nullptr : &s.memory.stalls);
 
   const num::Accumulator out(cfg.array.output_buffer);
   s.c.resize(size_t(w.m) * size_t(w.n));
@@ -105,7 +109,18 @@ Simulation simulate(const config::Config& cfg, Operands operands, const array::T
       const size_t i = size_t(m) * size_t(w.n) + size_t(n);
       s.c[i] = out.value(s.result.c[i]) * s.qa.scale_of(m, 0) * s.qb.scale_of(0, n);
     }
-  s.vs_fp64 = compare(gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n), s.c);
+  const std::vector<double> ref = gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n);
+  s.vs_fp64 = compare(ref, s.c);
+  if (cfg.memory.output_format) {
+    // Requantised before write-back, as the next layer would read them.
+    workload::Tensor out;
+    out.rows = w.m;
+    out.cols = w.n;
+    out.values = s.c;
+    const workload::Quantized q = workload::quantize(out, *cfg.memory.output_format, workload::Granularity::per_tensor,
+                                                     workload::ScaleMethod::max, workload::Axis::rows);
+    s.vs_fp64_requantized = compare(ref, q.dequantized().values);
+  }
   s.vs_dequantized =
       compare(gemm_f64(s.qa.dequantized().values, s.qb.dequantized().values, w.m, w.k, w.n), s.c);
   return s;
@@ -121,6 +136,7 @@ ordered_json to_json(const Simulation& s) {
   j["cycles"] = r.cycles;
   j["macs"] = macs;
   j["folds"] = r.folds;
+  j["last_write_cycle"] = r.last_write_cycle;
   j["utilization"] = r.cycles ? double(macs) / (double(r.cycles) * cfg.array.rows * cfg.array.cols) : 0.0;
   j["accuracy"] = {
       {"sqnr_db", finite_or_null(s.vs_fp64.sqnr_db)},
@@ -133,6 +149,12 @@ ordered_json to_json(const Simulation& s) {
       {"nonfinite_reference", s.vs_fp64.nonfinite_reference},
       {"invalid_operands", r.stats.invalid},
   };
+  if (s.vs_fp64_requantized)
+    j["accuracy"]["requantized_output"] = {{"format", cfg.memory.output_format->name},
+                                           {"sqnr_db", finite_or_null(s.vs_fp64_requantized->sqnr_db)},
+                                           {"max_abs_error", finite_or_null(s.vs_fp64_requantized->max_abs_error)}};
+  j["memory"] = memory_json(cfg, s.memory);
+  j["memory"]["stall_cycles"] = r.stall_cycles;  // as the engine executed them
   const auto& a = r.activity;
   j["activity"] = {{"cycles", a.cycles},
                    {"pe_cycles", a.pe_cycles},

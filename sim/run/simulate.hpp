@@ -2,12 +2,14 @@
 // simulate the GEMM on the array, and measure it against FP64.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "models/array/array.hpp"
+#include "models/memory/memory.hpp"
 #include "sim/config/config.hpp"
 #include "sim/run/accuracy.hpp"
 #include "sim/workload/tensor.hpp"
@@ -18,10 +20,14 @@ struct Simulation {
   config::Config config;             // as run (engine possibly switched for tracing)
   workload::Tensor a, b;             // the original tensors (A: m x k, B: k x n)
   workload::Quantized qa, qb;        // their codes and scales
+  memory::Report memory;             // the memory model's stalls and access counts (memory.*)
   array::RunResult result;           // the array's output words, cycles, activity
   std::vector<double> c;             // the output dequantised: value(word) * scale_a(m) * scale_b(n)
   ErrorStats vs_fp64;                // against FP64 of the original tensors
   ErrorStats vs_dequantized;         // against FP64 of the dequantised inputs: the accumulation error alone
+  // memory.output_format: the outputs requantised to it (per-tensor, max scale)
+  // as they are written back, against FP64 of the original tensors.
+  std::optional<ErrorStats> vs_fp64_requantized;
 };
 
 // The operands of one GEMM: the FP64 tensors (A: m x k, B: k x n) and their codes.

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/util/fd_io.hpp"
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
 
@@ -91,16 +92,10 @@ std::vector<std::string> parse_csv_line(const std::string& line) {
 void append_line(const std::string& path, const std::string& line) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw RuntimeError("cannot open " + path + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < line.size()) {
-    const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : EIO;
-      ::close(fd);
-      throw RuntimeError("cannot write " + path + ": " + std::strerror(err));
-    }
-    done += size_t(n);
+  int err = 0;
+  if (!util::write_all(fd, line.data(), line.size(), err)) {
+    ::close(fd);
+    throw RuntimeError("cannot write " + path + ": " + std::strerror(err));
   }
   // The row is the commit point of a finished point: it must be on disk.
   if (::fsync(fd) != 0) {

@@ -62,6 +62,12 @@ const std::vector<std::string>& result_columns(const std::string& command) {
     std::vector<std::string> k{"cycles", "macs", "folds", "utilization", "accuracy.sqnr_db",
                                "accuracy.max_abs_error", "accuracy.overflows"};
     k.insert(k.end(), cost_keys.begin(), cost_keys.end());
+    // The memory system (cli-contract.md memory.*; models/memory).
+    for (const char* m : {"memory.stall_cycles", "memory.sram_reads.a", "memory.sram_reads.b", "memory.sram_reads.c",
+                          "memory.sram_writes.c", "memory.dram_reads.a", "memory.dram_reads.b", "memory.dram_reads.c",
+                          "memory.dram_writes.c", "memory.bytes.dram_total", "memory.bytes.dram_writes.c",
+                          "memory.dram_bandwidth.avg", "memory.dram_bandwidth.peak", "cost.memory_energy_pj"})
+      k.push_back(m);
     return k;
   }();
   static const std::vector<std::string> qerror_keys{"scale", "rmse", "sqnr_db", "bits_of_accuracy"};

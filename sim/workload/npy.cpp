@@ -25,6 +25,7 @@
 #include <xtensor/xnpy.hpp>
 #pragma GCC diagnostic pop
 
+#include "models/util/fd_io.hpp"
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
 #include "sim/workload/tensor.hpp"
@@ -57,17 +58,7 @@ class Fd {
   int fd_;
 };
 
-// Reads exactly n bytes; false at end of file.
-bool read_exact(int fd, char* p, size_t n) {
-  while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= size_t(r);
-  }
-  return true;
-}
+using util::read_exact;
 
 // The header dictionary: a Python literal {'descr': '<f8', 'fortran_order':
 // False, 'shape': (3, 4), } with the keys in any order, padded with spaces and a

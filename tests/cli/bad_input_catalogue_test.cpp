@@ -151,8 +151,11 @@ std::vector<Case> file_cases() {
       {"validate {D}/c.yaml", 2, "{D}/c.yaml", {{"c.yaml", "just a scalar\n"}}},
       {"validate {D}/c.yaml", 2, "{D}/c.yaml:3:1: YAML syntax error", {{"c.yaml", "array:\n  rows: [1, 2\n"}}},
       {"validate {D}/c.yaml", 2, "{D}/c.yaml:2:", {{"c.yaml", "array:\n\trows: 4\n"}}},
-      {"validate {D}/c.yaml", 2, "{D}/c.yaml:3:1: a second YAML document", {{"c.yaml", "array: {rows: 4}\n---\nx: 1\n"}}},
+      {"validate {D}/c.yaml", 2, "{D}/c.yaml:2:1: a second YAML document", {{"c.yaml", "array: {rows: 4}\n---\nx: 1\n"}}},
       {"validate {D}/c.yaml", 2, "{D}/c.yaml:1:3: a key is a sequence", {{"c.yaml", "? [a, b]\n: 1\n"}}},
+      // yaml-cpp 0.7's LoadAll looped forever on this (found by tests/fuzz).
+      {"validate {D}/c.yaml", 2, "{D}/c.yaml:1:1: YAML syntax error", {{"c.yaml", ",5"}}},
+      {"validate --set 'array.rows=,5'", 2, "--set array.rows=,5"},
       {"validate {D}/c.yaml", 2, "{D}/c.yaml:1:10: mac.a", {{"c.yaml", "mac: {a: int32, b: int32}\n"}}},
       {"validate {D}/c.yaml", 2, "{D}/c.yaml:4:12: mac.accumulator.width",
        {{"c.yaml", "mac:\n  accumulator:\n    type: int\n    width: 15\n"}}},
@@ -346,7 +349,7 @@ std::vector<Case> sweep_cases() {
       s("base: nowhere.yaml\naxes:\n  a: [1]\n", "{D}/s.yaml:1:7: base config 'nowhere.yaml' not found"),
       s("set: 3\naxes:\n  a: [1]\n", "{D}/s.yaml:1:6: 'set' must be a map"),
       s("axes: [1, 2\n", "{D}/s.yaml:"),
-      s("axes:\n  workload.a.seed: [1]\n---\naxes: {}\n", "{D}/s.yaml:4:1: a second YAML document"),
+      s("axes:\n  workload.a.seed: [1]\n---\naxes: {}\n", "{D}/s.yaml:3:1: a second YAML document"),
       s("- 1\n", "{D}/s.yaml:1:1"),
       s("command: qerror\nbase: s.yaml\naxes:\n  format: [int8]\n", "{D}/s.yaml:2:7"),
       // Every point is validated before any runs: the axis key that set the bad value.
@@ -380,6 +383,9 @@ std::vector<Case> sweep_cases() {
        {{"s.yaml", "axes:\n  workload.a.seed: [1]\n"}}},
       {"sweep {D}/s.yaml -o {D}/out.csv", 2, "-o {D}/out.csv",
        {{"s.yaml", "axes:\n  workload.a.seed: [1]\n"}, {"out.csv", "point,workload.a.seed,status\n"}}},
+      {"sweep {D}/s.yaml -o {D}/out.csv --exe {D}/nothing", 2, "argument --exe",
+       {{"s.yaml", "axes:\n  workload.a.seed: [1]\n"}}},
+      {"sweep {D}/s.yaml -o {D}/out.csv --exe {D}", 2, "argument --exe", {{"s.yaml", "axes:\n  workload.a.seed: [1]\n"}}},
       {"sweep {D}/s.yaml --list", 2, "{D}/s.yaml:2:3: point 0: array.rowz", {{"s.yaml", "axes:\n  array.rowz: [1]\n"}}},
   };
 }

@@ -164,7 +164,15 @@ TEST(NetworkRun_Config, TopologyKeysAndTheirErrors) {
             "(run one layer's shape as a single GEMM to trace it)");
   EXPECT_EQ(run_error("--topology /nonexistent/net.csv"),
             "qmac run: error: --set workload.topology='/nonexistent/net.csv': workload.topology: file "
-            "'/nonexistent/net.csv' does not exist; expected a topology: a SCALE-Sim CSV or a .yaml file");
+            "'/nonexistent/net.csv' does not exist; expected a topology: a SCALE-Sim CSV, a .yaml file or a shipped "
+            "network");
+  // Shipped networks and policies by name.
+  EXPECT_EQ(run_error("--topology resnet5").substr(0, 172),
+            "qmac run: error: --set workload.topology='resnet5': workload.topology: 'resnet5' is not a shipped name; did "
+            "you mean 'resnet50'? expected a topology: a SCALE-Sim CSV, a .ya");
+  const auto named = run_qmac("validate --topology bert_base --set policy=w8a16_outliers");
+  EXPECT_EQ(named.code, 0) << named.err;
+  EXPECT_NE(named.out.find("/configs/networks/bert_base.yaml, engine fast, 8 layers"), std::string::npos) << named.out;
   // --print-config of a network config loads back to the same config.
   const auto printed = run_qmac("run " + cfg + " --set 'policy={name: p, rules: [{layers: \"f*\", when: {measure: "
                                 "kurtosis, tensor: a, above: 5}, set: {mac.a: int16}}]}' --print-config");
