@@ -9,12 +9,15 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <algorithm>
+#include <functional>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "sim/cost_files.hpp"
 #include "sim/errors.hpp"
+#include "sim/run/memory_report.hpp"
 #include "sim/run/network_policy.hpp"
 #include "sim/run/report.hpp"
 
@@ -71,8 +74,16 @@ ordered_json layer_json(const workload::Layer& L, const LayerResult& r, const or
   j["macs"] = r.macs;
   j["folds"] = r.folds;
   j["utilization"] = r.cycles ? double(r.macs) / (double(r.cycles) * c.array.rows * c.array.cols) : 0.0;
-  j["accuracy"] = accuracy_json(r);
-  j["cost"] = cost_json(c, &r.activity, r.macs);
+  if (r.analytic) {
+    j["accuracy_note"] = "the analytic engine computes cycles, memory and cost from the schedule without operand data "
+                         "or arithmetic, so it has no accuracy; run --engine fast or pe for accuracy.*";
+  } else {
+    j["accuracy"] = accuracy_json(r);
+  }
+  j["memory"] = memory_json(c, r.memory);
+  // Energy from the simulated activity (static activity under the analytic engine), plus the memory's.
+  j["cost"] = cost_json(c, r.analytic ? nullptr : &r.activity, r.macs);
+  add_memory_energy(j["cost"], c, r.memory, r.macs);
   // Clocked time of the layer at the technology's clock (the totals' cost.seconds and EDP).
   j["seconds"] = double(r.activity.cycles) / (load_technology(c.cost.technology).clock_ghz * 1e9);
   j["activity"] = {{"cycles", r.activity.cycles}, {"pe_cycles", r.activity.pe_cycles}, {"macs", r.activity.macs}};
@@ -87,6 +98,40 @@ double layer_sqnr(const ordered_json& l) {
   return v.is_null() ? (l["accuracy"]["nonfinite_outputs"].get<uint64_t>() > 0 ? -inf : inf) : v.get<double>();
 }
 
+// The memory totals: every count summed (each layer `repeat` times), the
+// average DRAM bandwidth weighted by the layers' clocked cycles, peaks the largest.
+ordered_json memory_totals(const ordered_json& layers) {
+  ordered_json t;
+  double weight = 0, avg = 0;
+  std::function<void(ordered_json&, const ordered_json&, double, const std::string&)> add =
+      [&](ordered_json& dst, const ordered_json& src, double rep, const std::string& path) {
+        for (auto it = src.begin(); it != src.end(); ++it) {
+          const std::string key = path.empty() ? it.key() : path + "." + it.key();
+          if (key == "word_bytes" || key == "dram_bandwidth.avg") continue;
+          if (it.value().is_object()) {
+            if (!dst.contains(it.key())) dst[it.key()] = ordered_json::object();
+            add(dst[it.key()], it.value(), rep, key);
+          } else if (it.value().is_number() && (key.rfind("calc_bandwidth", 0) == 0 || key == "dram_bandwidth.peak")) {
+            dst[it.key()] = std::max(dst.value(it.key(), 0.0), it.value().get<double>());
+          } else if (it.value().is_number_unsigned()) {
+            dst[it.key()] = dst.value(it.key(), uint64_t(0)) + uint64_t(rep) * it.value().get<uint64_t>();
+          } else if (it.value().is_number()) {
+            dst[it.key()] = dst.value(it.key(), 0.0) + rep * it.value().get<double>();
+          } else if (!dst.contains(it.key())) {
+            dst[it.key()] = it.value();  // model, unit
+          }
+        }
+      };
+  for (const ordered_json& l : layers) {
+    const double rep = l["repeat"].get<double>(), w = rep * l["activity"]["cycles"].get<double>();
+    add(t, l["memory"], rep, "");
+    avg += w * l["memory"]["dram_bandwidth"]["avg"].get<double>();
+    weight += w;
+  }
+  if (t.contains("dram_bandwidth")) t["dram_bandwidth"]["avg"] = weight > 0 ? avg / weight : 0.0;
+  return t;
+}
+
 // The totals of cli-contract.md's keys over all layers, each layer counted
 // `repeat` times (README "Networks" states each rule), from the layers' JSON.
 void add_totals(ordered_json& out, const ordered_json& layers) {
@@ -97,26 +142,16 @@ void add_totals(ordered_json& out, const ordered_json& layers) {
   std::string worst_name;
   double mac_gates = 0, pe_gates = 0, array_gates = 0, area = 0, separate_area = 0, acc_bits = 0;
   std::map<std::string, double> distinct_arrays;  // MAC + array shape -> area
+  const bool accuracy = std::all_of(layers.begin(), layers.end(), [](const ordered_json& l) { return l.contains("accuracy"); });
   for (const ordered_json& l : layers) {
     const uint64_t rep = l["repeat"];
-    const ordered_json& acc = l["accuracy"];
     const ordered_json& cost = l["cost"];
     cycles += rep * l["cycles"].get<uint64_t>();
     macs += rep * l["macs"].get<uint64_t>();
     folds += rep * l["folds"].get<uint64_t>();
-    overflows += rep * acc["overflows"].get<uint64_t>();
-    nonfinite += rep * acc["nonfinite_outputs"].get<uint64_t>();
-    invalid += rep * acc["invalid_operands"].get<uint64_t>();
     pe_cycles += double(rep) * l["cycles"].get<double>() * l["array"]["rows"].get<double>() * l["array"]["cols"].get<double>();
     energy += double(rep) * cost["energy_pj"].get<double>();
     seconds += double(rep) * l["seconds"].get<double>();
-    max_err = acc["max_abs_error"].is_null() ? std::numeric_limits<double>::infinity()
-                                             : std::max(max_err, acc["max_abs_error"].get<double>());
-    const double s = layer_sqnr(l);
-    if (!(std::isinf(s) && s > 0))
-      nsr += (long double)rep * (std::isinf(s) ? std::numeric_limits<long double>::infinity()
-                                               : std::pow(10.0L, (long double)-s / 10));
-    if (s < worst || worst_name.empty()) worst = s, worst_name = l["name"].get<std::string>();
     mac_gates = std::max(mac_gates, cost["mac_gates"].get<double>());
     pe_gates = std::max(pe_gates, cost["pe_gates"].get<double>());
     array_gates = std::max(array_gates, cost["array_gates"].get<double>());
@@ -127,6 +162,18 @@ void add_totals(ordered_json& out, const ordered_json& layers) {
                                         l["array"]["cols"].get<int>(), p["a"].get<std::string>(),
                                         p["b"].get<std::string>(), p["accumulator"].get<std::string>());
     distinct_arrays[key] = cost["area_um2"].get<double>();
+    if (!accuracy) continue;
+    const ordered_json& acc = l["accuracy"];
+    overflows += rep * acc["overflows"].get<uint64_t>();
+    nonfinite += rep * acc["nonfinite_outputs"].get<uint64_t>();
+    invalid += rep * acc["invalid_operands"].get<uint64_t>();
+    max_err = acc["max_abs_error"].is_null() ? std::numeric_limits<double>::infinity()
+                                             : std::max(max_err, acc["max_abs_error"].get<double>());
+    const double s = layer_sqnr(l);
+    if (!(std::isinf(s) && s > 0))
+      nsr += (long double)rep * (std::isinf(s) ? std::numeric_limits<long double>::infinity()
+                                               : std::pow(10.0L, (long double)-s / 10));
+    if (s < worst || worst_name.empty()) worst = s, worst_name = l["name"].get<std::string>();
   }
   for (const auto& [k, a] : distinct_arrays) separate_area += a;
   const double inf = std::numeric_limits<double>::infinity();
@@ -135,14 +182,18 @@ void add_totals(ordered_json& out, const ordered_json& layers) {
   out["macs"] = macs;
   out["folds"] = folds;
   out["utilization"] = pe_cycles > 0 ? double(macs) / pe_cycles : 0.0;
-  out["accuracy"] = {{"sqnr_db", finite_or_null(net_sqnr)},
+  if (accuracy)
+    out["accuracy"] = {{"sqnr_db", finite_or_null(net_sqnr)},
                      {"max_abs_error", finite_or_null(max_err)},
                      {"overflows", overflows},
                      {"min_layer_sqnr_db", finite_or_null(worst)},
                      {"worst_layer", worst_name},
                      {"nonfinite_outputs", nonfinite},
                      {"invalid_operands", invalid},
-                     {"sqnr_method", "additive noise: -10 log10(sum over layers and repeats of 10^(-SQNR_layer/10))"}};
+                       {"sqnr_method", "additive noise: -10 log10(sum over layers and repeats of 10^(-SQNR_layer/10))"}};
+  else
+    out["accuracy_note"] = "the analytic engine computes no accuracy (see the layers' accuracy_note)";
+  out["memory"] = memory_totals(layers);
   ordered_json cost;
   cost["mac_gates"] = mac_gates;
   cost["pe_gates"] = pe_gates;
@@ -182,6 +233,9 @@ void add_group(LayerResult& r, const Simulation& s, int m, int k, int n) {
   r.nonfinite += s.vs_fp64.nonfinite;
   r.group_fp64.push_back(s.vs_fp64);
   r.group_dequantized.push_back(s.vs_dequantized);
+  memory::Report mem = s.memory;
+  mem.stall_cycles = s.result.stall_cycles;  // as the engine executed them (as qmac run reports)
+  add_report(r.memory, mem);
   // compare() keeps rms over the finite outputs; with none non-finite that is all of them.
   r.signal += (long double)s.vs_fp64.signal_rms * s.vs_fp64.signal_rms * outputs;
   if (s.vs_fp64.nonfinite == 0) {
@@ -196,7 +250,57 @@ void add_group(LayerResult& r, const Simulation& s, int m, int k, int n) {
 
 }  // namespace
 
+void add_report(memory::Report& t, const memory::Report& r) {
+  const double cycles = double(t.cycles) + double(r.cycles);
+  t.dram_bandwidth_avg =
+      cycles > 0 ? (t.dram_bandwidth_avg * double(t.cycles) + r.dram_bandwidth_avg * double(r.cycles)) / cycles : 0.0;
+  t.dram_bandwidth_peak = std::max(t.dram_bandwidth_peak, r.dram_bandwidth_peak);
+  t.model = r.model;  // (every GEMM of a layer has the layer's memory model)
+  t.stall_cycles += r.stall_cycles;
+  t.cycles += r.cycles;
+  auto& w = t.words;
+  const auto& v = r.words;
+  w.sram_reads_a += v.sram_reads_a, w.sram_reads_b += v.sram_reads_b, w.sram_reads_c += v.sram_reads_c;
+  w.sram_writes_a += v.sram_writes_a, w.sram_writes_b += v.sram_writes_b, w.sram_writes_c += v.sram_writes_c;
+  w.dram_reads_a += v.dram_reads_a, w.dram_reads_b += v.dram_reads_b, w.dram_reads_c += v.dram_reads_c;
+  w.dram_writes_c += v.dram_writes_c;
+  auto& b = t.bytes;
+  const auto& c = r.bytes;
+  b.sram_reads_a += c.sram_reads_a, b.sram_reads_b += c.sram_reads_b, b.sram_reads_c += c.sram_reads_c;
+  b.sram_writes_a += c.sram_writes_a, b.sram_writes_b += c.sram_writes_b, b.sram_writes_c += c.sram_writes_c;
+  b.dram_reads_a += c.dram_reads_a, b.dram_reads_b += c.dram_reads_b, b.dram_reads_c += c.dram_reads_c;
+  b.dram_writes_c += c.dram_writes_c;
+  t.refetched_tiles_a += r.refetched_tiles_a;
+  t.refetched_tiles_b += r.refetched_tiles_b;
+  t.spilled_tiles_c += r.spilled_tiles_c;
+  t.calc_bandwidth_a = std::max(t.calc_bandwidth_a, r.calc_bandwidth_a);
+  t.calc_bandwidth_b = std::max(t.calc_bandwidth_b, r.calc_bandwidth_b);
+  t.calc_bandwidth_c = std::max(t.calc_bandwidth_c, r.calc_bandwidth_c);
+}
+
+LayerResult analyze_layer(const config::Config& cfg, const workload::Layer& L) {
+  memory::Analysis a;
+  try {
+    a = memory::analyze(config::array_options(cfg), L.m, L.k, L.n, cfg.mac.pipeline_stages, cfg.memory,
+                        word_bytes(cfg));
+  } catch (const ModelError& e) {
+    throw InputError("memory", e.what());
+  }
+  LayerResult r;
+  r.config = cfg;
+  r.analytic = true;
+  for (int g = 0; g < L.groups; ++g) {  // G identical GEMMs, one after the other
+    r.cycles += a.cycles;
+    r.folds += a.folds;
+    r.macs += a.macs;
+    r.activity.cycles += a.clocked;
+    add_report(r.memory, a.memory);
+  }
+  return r;
+}
+
 LayerResult run_layer(const config::Config& cfg, const workload::Layer& L, const LayerData& d) {
+  if (cfg.engine == array::Engine::analytic) return analyze_layer(cfg, L);
   LayerResult r;
   r.config = cfg;
   const LayerOperands q = quantize_layer(cfg, d);

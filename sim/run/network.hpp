@@ -72,12 +72,20 @@ struct LayerResult {
   double sqnr_db() const;
   double sqnr_db_vs_dequantized() const;
   std::vector<ErrorStats> group_fp64, group_dequantized;
+  memory::Report memory;             // the memory model's counts and stalls, the groups summed (add_report)
+  bool analytic = false;             // --engine analytic: cycles, memory and cost from the schedule, no accuracy
 };
 
 // Simulates every group of a layer with cfg on d's data.
 LayerResult run_layer(const config::Config& cfg, const workload::Layer& layer, const LayerData& d);
 // The config's own single GEMM (its workload, as `qmac run` without a topology), as a LayerResult.
 LayerResult run_single(const config::Config& cfg);
+// A layer under the analytic engine (memory::analyze per group: no data, no accuracy).
+LayerResult analyze_layer(const config::Config& cfg, const workload::Layer& layer);
+
+// Adds the memory report of one GEMM to a layer's: counts, stalls and cycles
+// summed; the average DRAM bandwidth weighted by cycles; the peaks the largest.
+void add_report(memory::Report& total, const memory::Report& r);
 
 struct NetworkOptions {
   bool progress = false;             // one line per layer on stderr

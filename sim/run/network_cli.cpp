@@ -35,8 +35,8 @@ int run_topology(config::Recipe recipe, const config::Config& cfg, const std::st
   if (!tensors_dir.empty())
     throw InputError("argument --save-tensors", "saves one GEMM's tensors; expected no --save-tensors with a topology");
   if (!engine.empty()) {
-    if (engine != "fast" && engine != "pe")
-      throw InputError("argument --engine", "'" + engine + "' is not an engine; expected fast or pe");
+    if (engine != "fast" && engine != "pe" && engine != "analytic")
+      throw InputError("argument --engine", "'" + engine + "' is not an engine; expected fast, pe or analytic");
     recipe.sets.push_back("engine=" + engine);
   }
   run::NetworkOptions opt;

@@ -69,6 +69,8 @@ struct Target {
 }  // namespace
 
 ordered_json run_minacc(const config::Recipe& recipe, const config::Config& cfg, const MinaccOptions& opt) {
+  if (cfg.engine == array::Engine::analytic)
+    throw InputError("engine", "the analytic engine computes no accuracy, which minacc searches by; expected fast or pe");
   std::optional<workload::Topology> topo;
   std::vector<Target> targets;
   if (!cfg.workload.topology.empty()) {

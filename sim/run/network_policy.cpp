@@ -6,6 +6,8 @@
 #include <cmath>
 #include <optional>
 
+#include "sim/errors.hpp"
+
 namespace qmac::run {
 
 using nlohmann::ordered_json;
@@ -53,15 +55,23 @@ PolicyOutcome run_layer_with_policy(const config::Recipe& recipe, const config::
                                     const workload::Topology& t, size_t index) {
   const workload::Layer& L = t.layers[index];
   const config::Config cfg0 = layer_config(recipe, t, index);
-  const LayerData data0 = layer_data(cfg0, L);
+  const bool analytic = cfg0.engine == array::Engine::analytic;
+  std::optional<LayerData> data0_store;  // generated once, when a simulation or a statistic needs it
+  auto data0 = [&]() -> const LayerData& {
+    if (!data0_store) data0_store = layer_data(cfg0, L);
+    return *data0_store;
+  };
+  auto data_for = [&](const config::Config& c) -> LayerData {
+    return analytic ? LayerData{} : same_data(c, cfg0) ? data0() : layer_data(c, L);
+  };
   PolicyOutcome out;
   if (cfg.policy.empty()) {
-    out.result = run_layer(cfg0, L, data0);
+    out.result = analytic ? analyze_layer(cfg0, L) : run_layer(cfg0, L, data0());
     return out;
   }
   std::optional<LayerResult> at_default;
   auto default_result = [&]() -> const LayerResult& {
-    if (!at_default) at_default = run_layer(cfg0, L, data0);
+    if (!at_default) at_default = analytic ? analyze_layer(cfg0, L) : run_layer(cfg0, L, data0());
     return *at_default;
   };
   std::optional<LayerResult> at_rule;  // the chosen rule's result, when a condition already ran it
@@ -74,18 +84,29 @@ PolicyOutcome run_layer_with_policy(const config::Recipe& recipe, const config::
       const config::Condition& w = *rule.when;
       double value = 0;
       switch (w.measure) {
-        case config::Measure::kurtosis: value = kurtosis(w.tensor == 'a' ? data0.a.values : data0.b.values); break;
+        case config::Measure::kurtosis: value = kurtosis(w.tensor == 'a' ? data0().a.values : data0().b.values); break;
         case config::Measure::max_over_std:
-          value = max_over_std(w.tensor == 'a' ? data0.a.values : data0.b.values);
+          value = max_over_std(w.tensor == 'a' ? data0().a.values : data0().b.values);
           break;
+        case config::Measure::sqnr_db:
+        case config::Measure::sqnr_gain_db:
+          if (analytic)
+            throw InputError(rule.where, std::string("policy measure ") + config::measure_name(w.measure) +
+                                             " needs the layer's accuracy, which the analytic engine does not "
+                                             "compute; expected --engine fast or pe, or a measure of the tensors");
+          break;
+        default: break;
+      }
+      switch (w.measure) {
         case config::Measure::sqnr_db: value = default_result().sqnr_db(); break;
         case config::Measure::sqnr_gain_db: {
           const config::Config c = layer_config(recipe, t, index, rule.set);
-          tried = run_layer(c, L, same_data(c, cfg0) ? data0 : layer_data(c, L));
+          tried = run_layer(c, L, data_for(c));
           const double s1 = tried->sqnr_db(), s0 = default_result().sqnr_db();
           value = s1 == s0 ? 0.0 : s1 - s0;  // (equal infinities gain nothing)
           break;
         }
+        default: break;
       }
       const bool holds = w.holds(value);
       std::string measure = config::measure_name(w.measure);
@@ -107,7 +128,7 @@ PolicyOutcome run_layer_with_policy(const config::Recipe& recipe, const config::
     out.result = std::move(*at_rule);
   } else {
     const config::Config c = layer_config(recipe, t, index, cfg.policy.rules[size_t(out.rule)].set);
-    out.result = run_layer(c, L, same_data(c, cfg0) ? data0 : layer_data(c, L));
+    out.result = run_layer(c, L, data_for(c));
   }
   out.json = {{"switched", out.rule >= 0},
               {"rule", out.rule >= 0 ? ordered_json(out.rule) : ordered_json(nullptr)},

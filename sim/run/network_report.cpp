@@ -9,10 +9,16 @@ using nlohmann::ordered_json;
 
 namespace {
 
-std::string sqnr_text(const ordered_json& acc) {
+std::string sqnr_text(const ordered_json& j) {
+  if (!j.contains("accuracy")) return "-";  // the analytic engine
+  const ordered_json& acc = j["accuracy"];
   const ordered_json& v = acc["sqnr_db"];
   if (v.is_null()) return acc.value("nonfinite_outputs", uint64_t(0)) > 0 ? "-inf" : "inf";
   return fmt::format("{:.2f}", v.get<double>());
+}
+
+std::string overflows(const ordered_json& j) {
+  return j.contains("accuracy") ? j["accuracy"]["overflows"].dump() : "-";
 }
 
 std::string shape(const ordered_json& l) {
@@ -43,18 +49,27 @@ std::string network_table(const ordered_json& j) {
     if (l.contains("policy")) pol = l["policy"]["switched"].get<bool>() ? fmt::format("  rule {}", l["policy"]["rule"].dump()) : "  -";
     out += fmt::format("  {:<{}}  {:<22} {:<32} {:>12} {:>6.1f} {:>8} {:>9} {:>11.3f}{}\n",
                        l["name"].get<std::string>().substr(0, name_w), name_w, shape(l), prec.substr(0, 32),
-                       l["cycles"].get<uint64_t>(), 100 * l["utilization"].get<double>(), sqnr_text(l["accuracy"]),
-                       l["accuracy"]["overflows"].get<uint64_t>(), l["cost"]["energy_pj"].get<double>() * 1e-6, pol);
+                       l["cycles"].get<uint64_t>(), 100 * l["utilization"].get<double>(), sqnr_text(l),
+                       overflows(l), l["cost"]["energy_pj"].get<double>() * 1e-6, pol);
   }
-  const auto& acc = j["accuracy"];
   const auto& c = j["cost"];
   out += fmt::format("  {:<{}}  {:<22} {:<32} {:>12} {:>6.1f} {:>8} {:>9} {:>11.3f}\n", "total", name_w, "(x repeats)", "",
-                     j["cycles"].get<uint64_t>(), 100 * j["utilization"].get<double>(), sqnr_text(acc),
-                     acc["overflows"].get<uint64_t>(), c["energy_pj"].get<double>() * 1e-6);
-  const ordered_json& worst = acc["min_layer_sqnr_db"];
-  out += fmt::format("  network SQNR {} dB (additive noise over layers); worst layer {} at {} dB\n", sqnr_text(acc),
-                     acc["worst_layer"].get<std::string>(),
-                     worst.is_null() ? "inf" : fmt::format("{:.2f}", worst.get<double>()));
+                     j["cycles"].get<uint64_t>(), 100 * j["utilization"].get<double>(), sqnr_text(j), overflows(j),
+                     c["energy_pj"].get<double>() * 1e-6);
+  if (j.contains("accuracy")) {
+    const auto& acc = j["accuracy"];
+    const ordered_json& worst = acc["min_layer_sqnr_db"];
+    out += fmt::format("  network SQNR {} dB (additive noise over layers); worst layer {} at {} dB\n", sqnr_text(j),
+                       acc["worst_layer"].get<std::string>(),
+                       worst.is_null() ? "inf" : fmt::format("{:.2f}", worst.get<double>()));
+  } else {
+    out += "  no accuracy: the analytic engine computes cycles, memory and cost only\n";
+  }
+  if (j.contains("memory") && j["memory"]["model"] != "ideal")
+    out += fmt::format("  memory ({}): {} stall cycles, {:.4g} DRAM bytes, average DRAM bandwidth {:.4g} {}\n",
+                       j["memory"]["model"].get<std::string>(), j["memory"]["stall_cycles"].get<uint64_t>(),
+                       j["memory"]["bytes"]["dram_total"].get<double>(), j["memory"]["dram_bandwidth"]["avg"].get<double>(),
+                       j["memory"]["dram_bandwidth"]["unit"].get<std::string>());
   out += fmt::format("  area {:.4g} mm^2 (largest layer's array; {:.4g} mm^2 as separate arrays per MAC), "
                      "energy {:.4g} uJ, {:.4g} pJ/MAC, {:.3g} TOPS/W, {:.4g} ms, EDP {:.4g} uJ*ms\n",
                      c["area_um2"].get<double>() * 1e-6, c["area_um2_separate_arrays"].get<double>() * 1e-6,

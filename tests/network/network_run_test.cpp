@@ -311,3 +311,68 @@ TEST(NetworkRun_Data, RealTensorsFromNpyThroughTheLoweringAndTheArray) {
                                     "    data: {a: {distribution: npy, path: ifmap.npy}}\n");
   EXPECT_NE(run_error("--topology " + bad).find(dir + "/ifmap.npy"), std::string::npos);
 }
+
+TEST(NetworkRun_Memory, EveryLayerHasTheSameMemoryAsItsGemmRunAloneAndTheTotalsSumThem) {
+  const std::string mem = "--set memory.model=scratchpad --set memory.sram_kib.a=1 --set memory.sram_kib.b=1 "
+                          "--set memory.dram.bandwidth=4 ";
+  const std::string topo = temp_file("mem.yaml",
+                                     "layers:\n"
+                                     "  - {name: a, gemm: {m: 40, k: 50, n: 30}}\n"
+                                     "  - {name: b, gemm: {m: 20, k: 24, n: 16}, groups: 3, repeat: 2}\n");
+  const json net = run_json(kArray + mem + "--topology " + topo);
+  const std::string seeds = "--set workload.a.seed=" + std::to_string(qmac::run::layer_seed(1, 0)) +
+                            " --set workload.b.seed=" + std::to_string(qmac::run::layer_seed(2, 0));
+  const json one = run_json(kArray + mem + seeds + " --set workload.gemm.m=40 --set workload.gemm.k=50 "
+                                                   "--set workload.gemm.n=30");
+  const json& l0 = net["layers"][0];
+  EXPECT_GT(one["memory"]["stall_cycles"].get<uint64_t>(), 0u);  // the memory holds the array up
+  EXPECT_EQ(l0["cycles"], one["cycles"]);
+  EXPECT_EQ(l0["memory"], one["memory"]);
+  EXPECT_EQ(l0["cost"], one["cost"]);  // memory energy included, as in qmac run
+  // Totals: layer 0 once, layer 1 (three groups) twice.
+  const json& l1 = net["layers"][1];
+  for (const char* k : {"stall_cycles", "spilled_tiles_c"})
+    EXPECT_EQ(net["memory"][k].get<uint64_t>(), l0["memory"][k].get<uint64_t>() + 2 * l1["memory"][k].get<uint64_t>())
+        << k;
+  EXPECT_EQ(net["memory"]["sram_reads"]["a"].get<uint64_t>(),
+            l0["memory"]["sram_reads"]["a"].get<uint64_t>() + 2 * l1["memory"]["sram_reads"]["a"].get<uint64_t>());
+  EXPECT_DOUBLE_EQ(net["memory"]["bytes"]["dram_total"].get<double>(),
+                   l0["memory"]["bytes"]["dram_total"].get<double>() + 2 * l1["memory"]["bytes"]["dram_total"].get<double>());
+  EXPECT_EQ(net["memory"]["dram_bandwidth"]["peak"].get<double>(),
+            std::max(l0["memory"]["dram_bandwidth"]["peak"].get<double>(), l1["memory"]["dram_bandwidth"]["peak"].get<double>()));
+  EXPECT_GT(net["cost"]["energy_pj"].get<double>(), 0);
+}
+
+TEST(NetworkRun_Analytic, SameCyclesAndMemoryAsTheEnginesWithoutAccuracy) {
+  const std::string mem = "--set memory.model=scratchpad --set memory.sram_kib.a=1 --set memory.dram.bandwidth=4 ";
+  const std::string topo = temp_file("analytic.yaml",
+                                     "layers:\n"
+                                     "  - {name: conv, conv: {ifmap: 9, channels: 4, filter: 3, filters: 6, stride: 2}}\n"
+                                     "  - {name: heads, gemm: {m: 10, k: 8, n: 10}, groups: 3, repeat: 4}\n");
+  for (const char* df : {"ws", "os"}) {
+    const std::string common = kArray + mem + "--set array.dataflow=" + df + " --topology " + topo;
+    const json fast = run_json(common);
+    const json analytic = run_json(common + " --engine analytic");
+    ASSERT_EQ(analytic["layers"].size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+      const json& a = analytic["layers"][i];
+      const json& f = fast["layers"][i];
+      for (const char* k : {"cycles", "macs", "folds", "utilization", "memory"}) EXPECT_EQ(a[k], f[k]) << k << " " << df;
+      EXPECT_FALSE(a.contains("accuracy"));
+      EXPECT_TRUE(a.contains("accuracy_note"));
+      EXPECT_EQ(a["cost"]["energy_basis"], "static");
+      EXPECT_EQ(a["cost"]["area_um2"], f["cost"]["area_um2"]);
+    }
+    for (const char* k : {"cycles", "macs", "folds", "memory"}) EXPECT_EQ(analytic[k], fast[k]) << k;
+    EXPECT_FALSE(analytic.contains("accuracy"));
+    EXPECT_TRUE(analytic.contains("accuracy_note"));
+  }
+  // Policies by a statistic of the tensors still work; by accuracy they cannot.
+  const json k = run_json(kArray + "--engine analytic --topology " + topo +
+                          " --set 'policy={rules: [{when: {measure: kurtosis, tensor: a, above: 100}, set: {mac.a: fp16}}]}'");
+  EXPECT_EQ(k["policy"]["switched_count"], 0);
+  EXPECT_NE(run_error(kArray + "--engine analytic --topology " + topo +
+                      " --set 'policy={rules: [{when: {measure: sqnr_db, below: 30}, set: {mac.a: fp16}}]}'")
+                .find("needs the layer's accuracy, which the analytic engine does not compute"),
+            std::string::npos);
+}
