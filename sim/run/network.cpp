@@ -250,6 +250,15 @@ void add_group(LayerResult& r, const Simulation& s, int m, int k, int n) {
 
 }  // namespace
 
+// memory::Counts (words) and ByteCounts (bytes) have the same fields.
+template <class Counts>
+void add_counts(Counts& t, const Counts& r) {
+  t.sram_reads_a += r.sram_reads_a, t.sram_reads_b += r.sram_reads_b, t.sram_reads_c += r.sram_reads_c;
+  t.sram_writes_a += r.sram_writes_a, t.sram_writes_b += r.sram_writes_b, t.sram_writes_c += r.sram_writes_c;
+  t.dram_reads_a += r.dram_reads_a, t.dram_reads_b += r.dram_reads_b, t.dram_reads_c += r.dram_reads_c;
+  t.dram_writes_c += r.dram_writes_c;
+}
+
 void add_report(memory::Report& t, const memory::Report& r) {
   const double cycles = double(t.cycles) + double(r.cycles);
   t.dram_bandwidth_avg =
@@ -258,18 +267,8 @@ void add_report(memory::Report& t, const memory::Report& r) {
   t.model = r.model;  // (every GEMM of a layer has the layer's memory model)
   t.stall_cycles += r.stall_cycles;
   t.cycles += r.cycles;
-  auto& w = t.words;
-  const auto& v = r.words;
-  w.sram_reads_a += v.sram_reads_a, w.sram_reads_b += v.sram_reads_b, w.sram_reads_c += v.sram_reads_c;
-  w.sram_writes_a += v.sram_writes_a, w.sram_writes_b += v.sram_writes_b, w.sram_writes_c += v.sram_writes_c;
-  w.dram_reads_a += v.dram_reads_a, w.dram_reads_b += v.dram_reads_b, w.dram_reads_c += v.dram_reads_c;
-  w.dram_writes_c += v.dram_writes_c;
-  auto& b = t.bytes;
-  const auto& c = r.bytes;
-  b.sram_reads_a += c.sram_reads_a, b.sram_reads_b += c.sram_reads_b, b.sram_reads_c += c.sram_reads_c;
-  b.sram_writes_a += c.sram_writes_a, b.sram_writes_b += c.sram_writes_b, b.sram_writes_c += c.sram_writes_c;
-  b.dram_reads_a += c.dram_reads_a, b.dram_reads_b += c.dram_reads_b, b.dram_reads_c += c.dram_reads_c;
-  b.dram_writes_c += c.dram_writes_c;
+  add_counts(t.words, r.words);
+  add_counts(t.bytes, r.bytes);
   t.refetched_tiles_a += r.refetched_tiles_a;
   t.refetched_tiles_b += r.refetched_tiles_b;
   t.spilled_tiles_c += r.spilled_tiles_c;
