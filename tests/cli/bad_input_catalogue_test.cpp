@@ -50,10 +50,7 @@ std::map<std::string, std::string> snapshot(const std::string& dir) {
 
 // ------------------------------------------------------------------ cases
 
-const char* const kGood8x8 =
-    "array: {rows: 4, cols: 4}\nworkload:\n  gemm: {m: 8, k: 8, n: 8}\n";
-
-// A well-formed .npy header for float64 (rows, cols), version 1.0.
+// A .npy version 1.0 header holding `dict` (padded as numpy pads it).
 std::string npy_header(const std::string& dict) {
   std::string h = dict;
   while ((10 + h.size() + 1) % 64 != 0) h += ' ';
@@ -63,14 +60,6 @@ std::string npy_header(const std::string& dict) {
   out += char(h.size() >> 8);
   return out + h;
 }
-std::string npy_f8(int rows, int cols, const std::string& dict_override = "") {
-  const std::string dict = dict_override.empty()
-                               ? "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
-                                     std::to_string(cols) + "), }"
-                               : dict_override;
-  return npy_header(dict) + std::string(size_t(rows) * size_t(cols) * 8, '\0');
-}
-
 std::vector<Case> set_cases() {
   // KEY=VALUE overrides that must be refused, each named by its --set.
   const std::vector<std::string> sets = {
