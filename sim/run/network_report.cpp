@@ -38,23 +38,25 @@ std::string network_table(const ordered_json& j) {
   std::string out = fmt::format("  {} ({}, {} layers, {} MACs)\n", j["topology"]["path"].get<std::string>(),
                                 j["topology"]["format"].get<std::string>(), layers.size(),
                                 j["macs"].get<uint64_t>());
-  out += fmt::format("  {:<{}}  {:<22} {:<32} {:>12} {:>6} {:>8} {:>9} {:>11}{}\n", "layer", name_w,
-                     "GEMM m x k x n *groups", "precision a x b -> acc", "cycles", "util%", "SQNR dB", "overflows",
-                     "energy uJ", j.contains("policy") ? "  policy" : "");
+  out += fmt::format("  {:<{}}  {:<22} {:<32} {:>12} {:>7} {:>6} {:>8} {:>9} {:>11}{}\n", "layer", name_w,
+                     "GEMM m x k x n *groups", "precision a x b -> acc", "cycles", "folds", "util%", "SQNR dB",
+                     "overflows", "energy uJ", j.contains("policy") ? "  policy" : "");
   for (const auto& l : layers) {
     const auto& p = l["precision"];
     const std::string prec = fmt::format("{} x {} -> {}", p["a"].get<std::string>(), p["b"].get<std::string>(),
                                          p["accumulator"].get<std::string>());
     std::string pol;
     if (l.contains("policy")) pol = l["policy"]["switched"].get<bool>() ? fmt::format("  rule {}", l["policy"]["rule"].dump()) : "  -";
-    out += fmt::format("  {:<{}}  {:<22} {:<32} {:>12} {:>6.1f} {:>8} {:>9} {:>11.3f}{}\n",
+    out += fmt::format("  {:<{}}  {:<22} {:<32} {:>12} {:>7} {:>6.1f} {:>8} {:>9} {:>11.3f}{}\n",
                        l["name"].get<std::string>().substr(0, name_w), name_w, shape(l), prec.substr(0, 32),
-                       l["cycles"].get<uint64_t>(), 100 * l["utilization"].get<double>(), sqnr_text(l),
+                       l["cycles"].get<uint64_t>(), l["folds"].get<uint64_t>(), 100 * l["utilization"].get<double>(),
+                       sqnr_text(l),
                        overflows(l), l["cost"]["energy_pj"].get<double>() * 1e-6, pol);
   }
   const auto& c = j["cost"];
-  out += fmt::format("  {:<{}}  {:<22} {:<32} {:>12} {:>6.1f} {:>8} {:>9} {:>11.3f}\n", "total", name_w, "(x repeats)", "",
-                     j["cycles"].get<uint64_t>(), 100 * j["utilization"].get<double>(), sqnr_text(j), overflows(j),
+  out += fmt::format("  {:<{}}  {:<22} {:<32} {:>12} {:>7} {:>6.1f} {:>8} {:>9} {:>11.3f}\n", "total", name_w,
+                     "(x repeats)", "", j["cycles"].get<uint64_t>(), j["folds"].get<uint64_t>(),
+                     100 * j["utilization"].get<double>(), sqnr_text(j), overflows(j),
                      c["energy_pj"].get<double>() * 1e-6);
   if (j.contains("accuracy")) {
     const auto& acc = j["accuracy"];
