@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The README section "Per network" from a networks sweep (configs/sweeps/networks.yaml).
 
-  networks_report.py RESULTS.jsonl [--readme README.md] [--docs docs/]
+  networks_report.py RESULTS.jsonl [--minacc MINACC.json] [--readme README.md] [--docs docs/]
 
 Prints the section (markdown) to stdout; --readme replaces the text between the
 markers <!-- networks:begin --> and <!-- networks:end --> of that file; --docs
@@ -51,7 +51,31 @@ def best_mixed(points):
                                      -p["result"]["cost"]["energy_pj"]))
 
 
-def section(points, pictures):
+def minacc_table(path):
+    """The narrowest accumulators (qmac minacc --json) as markdown lines."""
+    import json
+    try:
+        with open(path) as f:
+            j = json.load(f)
+    except (OSError, ValueError) as e:
+        die(f"{path}: {e}")
+    arr = j["config"]["array"]
+    out = ["**Narrowest accumulator** (`qmac minacc`, within %g dB of an exact accumulator, bisection through the "
+           "simulator; savings against INT32 for INT8, FP32 for FP8; %dx%d array):" % (j["tolerance_db"], arr["rows"],
+                                                                                       arr["cols"]), "",
+           "| layer | K | format | kind | narrowest | SQNR dB | exact dB | area saved | energy saved |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for layer in j["layers"]:
+        for r in layer["results"]:
+            m = r["min"]
+            found = [m["label"], db(m["sqnr_db"]), db(r["exact_sqnr_db"]), f"{100 * r['area_saved']:.0f} %",
+                     f"{100 * r['energy_saved']:.0f} %"] if m else ["none", "-", db(r["exact_sqnr_db"]), "-", "-"]
+            out.append("| " + " | ".join([layer["name"], str(layer["gemm"]["k"]), r["format"], r["kind"]] + found) + " |")
+    out.append("")
+    return out
+
+
+def section(points, pictures, minacc=None):
     networks = []
     for p in points:
         if p["network"] not in networks:
@@ -107,6 +131,8 @@ def section(points, pictures):
     if "pareto" in pictures:
         out.append(f"![area vs SQNR per network]({pictures['pareto']})")
         out.append("")
+    if minacc:
+        out += minacc_table(minacc)
     out.append(END)
     return "\n".join(out)
 
@@ -129,6 +155,7 @@ def main():
     p.add_argument("jsonl")
     p.add_argument("--readme")
     p.add_argument("--docs", help="folder for the pictures (scripts/plot.py)")
+    p.add_argument("--minacc", help="qmac minacc --json output to tabulate")
     args = p.parse_args()
     points = plot.read_networks(args.jsonl)
     pictures = {}
@@ -145,7 +172,7 @@ def main():
         out = os.path.join(args.docs, "networks_pareto.png")
         plot.plot_netpareto(argparse.Namespace(input=args.jsonl, out=out, title=None))
         pictures["pareto"] = os.path.relpath(out, here)
-    text = section(points, pictures)
+    text = section(points, pictures, args.minacc)
     if args.readme:
         replace_in_readme(args.readme, text)
     print(text)
