@@ -376,3 +376,9 @@ TEST(NetworkRun_Analytic, SameCyclesAndMemoryAsTheEnginesWithoutAccuracy) {
                 .find("needs the layer's accuracy, which the analytic engine does not compute"),
             std::string::npos);
 }
+
+TEST(NetworkRun_Config, CostOfANetworkConfigIsRefusedNotTheDefaultGemms) {
+  const auto r = run_qmac("cost --set workload.topology=resnet18");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("qmac cost prices one GEMM"), std::string::npos) << r.err;
+}
