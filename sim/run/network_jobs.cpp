@@ -3,12 +3,15 @@
 // seeded by its index, its own simulations), so the JSON is the same either way;
 // a worker sends its layer's JSON (or its error) back through a pipe.
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -24,6 +27,14 @@ using nlohmann::ordered_json;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? int(n) : 1;
+}
 
 void write_all(int fd, const std::string& s) {
   const char* p = s.data();
@@ -104,6 +115,10 @@ ordered_json run_layers(const config::Recipe& recipe, const config::Config& cfg,
             ::close(fds[0]);
             for (const auto& [fd, w] : running) ::close(fd);
             ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a killed run leaves no workers behind
+            // N workers share the cores: each simulation of this worker gets cores / N threads
+            // (QMAC_THREADS, as sweeps give their points), unless the user chose a number.
+            if (!std::getenv("QMAC_THREADS"))
+              ::setenv("QMAC_THREADS", std::to_string(std::max(1, usable_cores() / opt.jobs)).c_str(), 1);
             write_all(fds[1], layer_message(recipe, cfg, t, next));
             _exit(0);  // skip the parent's destructors
           }
