@@ -17,6 +17,7 @@ packages=(
   libxtensor-dev                        # .npy tensors (xtensor's xnpy)
   libgtest-dev libbenchmark-dev         # tests/, bench/
   gtkwave                               # vcd2fst: the VCD test checks GTKWave accepts our traces
+  iverilog yosys                        # tests/rtl: co-simulation of the reference RTL, synthesis (qmac synth)
   python3 python3-numpy python3-matplotlib  # scripts/plot.py
 )
 

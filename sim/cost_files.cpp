@@ -107,20 +107,36 @@ cost::GateLibrary load_gate_library(const std::string& name_or_path) {
   const std::string path = resolve(name_or_path, "gates", kind_what);
   const config::Source src(path);
   const config::Cursor root(src, "", load_yaml(path, kind_what));
-  root.expect_map({"name", "source", "cells"});
+  root.expect_map({"name", "source", "datapath", "cells"});
   cost::GateLibrary g;
+  if (root["datapath"].present()) {
+    const std::string d = root["datapath"].string("paper or rtl");
+    if (d == "paper") g.datapath = cost::Datapath::paper;
+    else if (d == "rtl") g.datapath = cost::Datapath::rtl;
+    else root["datapath"].fail("expected paper (the paper's smallest datapath) or rtl (qmac's reference RTL)");
+  }
   if (!root["name"].present() || !root["source"].present() || !root["cells"].present())
     root.fail("a gate library needs name, source and cells");
   g.name = root["name"].string("a name");
   g.source = root["source"].string("a text naming where the cell costs come from");
   const config::Cursor cells = root["cells"];
-  const std::vector<std::string> keys{"and2", "or2", "ao21", "oa21", "mux2", "xor2", "ha", "fa", "ff"};
+  // The formula cells are required; the netlist cells (priced for `qmac synth`)
+  // may be left out. Each is a number or {value, source}.
+  const std::vector<std::string> required{"and2", "or2", "ao21", "oa21", "mux2", "xor2", "ha", "fa", "ff"};
+  const std::vector<std::string> netlist{"nand2", "nor2", "xnor2", "inv", "aoi21", "oai21"};
+  std::vector<std::string> keys = required;
+  keys.insert(keys.end(), netlist.begin(), netlist.end());
   cells.expect_map(keys);
-  double* fields[] = {&g.and2, &g.or2, &g.ao21, &g.oa21, &g.mux2, &g.xor2, &g.ha, &g.fa, &g.ff};
+  double* fields[] = {&g.and2, &g.or2, &g.ao21, &g.oa21, &g.mux2, &g.xor2, &g.ha, &g.fa, &g.ff,
+                      &g.nand2, &g.nor2, &g.xnor2, &g.inv, &g.aoi21, &g.oai21};
   for (size_t i = 0; i < keys.size(); ++i) {
     const config::Cursor c = cells[keys[i]];
-    if (!c.present()) cells.fail("missing cell '" + keys[i] + "'; every cell of " + config::one_of(keys) + " is needed");
-    *fields[i] = positive(c);
+    if (!c.present()) {
+      if (i < required.size())
+        cells.fail("missing cell '" + keys[i] + "'; every cell of " + config::one_of(required) + " is needed");
+      continue;
+    }
+    *fields[i] = c.node().IsMap() ? sourced(c) : positive(c);
   }
   return g;
 }

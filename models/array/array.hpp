@@ -58,6 +58,9 @@ struct ArrayOptions {
   // their stream (R + C + M - 2 for WS), not the preload. OS has no stationary
   // operand to preload (its accumulators already drain in overlap): no effect.
   bool double_buffer = false;
+  // Host threads the fast engine's kernel may use (not hardware: outputs,
+  // cycles and activity are the same for any value; >= 1).
+  int threads = 1;
 };
 
 struct Gemm {

@@ -42,7 +42,7 @@ class ChainToggles {
 };
 
 // Evaluates one fold of the plan (implemented per code width and accumulator
-// storage in fast_engine.cpp).
+// storage in fast_kernel.cpp).
 class FastKernel {
  public:
   virtual ~FastKernel() = default;
@@ -51,6 +51,11 @@ class FastKernel {
   // Fold `index`, whose first clocked cycle is the run's cycle `first_cycle`.
   virtual void fold(int index, uint64_t first_cycle) = 0;
 };
+
+// The kernel for a plan and MAC (fast_kernel.cpp): per code width and
+// accumulator storage, with the plan's threads.
+std::unique_ptr<FastKernel> make_fast_kernel(const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
+                                             RunResult& result);
 
 // The process advances through the schedule's timeline in simulated time (1 ns
 // per cycle): it runs at the prologue's cycle and at each fold's first cycle,

@@ -236,6 +236,7 @@ Plan make_plan(const ArrayOptions& o, const Gemm& g, int P, const Stalls* stalls
   Plan p;
   static_cast<Schedule&>(p) = make_schedule(o, g.m, g.k, g.n, P);
   if (stalls) apply_stalls(p, *stalls);
+  p.threads = std::max(1, o.threads);
   p.a = g.a.data();
   p.b = g.b.data();
   if (o.dataflow != Dataflow::os) {

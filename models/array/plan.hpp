@@ -71,6 +71,7 @@ struct Schedule {
 
 // The schedule executed by the engines, with views of the GEMM's codes.
 struct Plan : Schedule {
+  int threads = 1;  // ArrayOptions::threads: host threads of the fast engine's kernel (no result depends on it)
   // WS/IS streaming/stationary views (codes).
   const uint32_t* x = nullptr;
   size_t x_r = 0, x_k = 0;  // x(r, k) = x[r*x_r + k*x_k]

@@ -39,6 +39,20 @@ struct MacCost {
   int flip_flops = 0;                // FFs in one PE (clocked every cycle)
 };
 
+// The datapath widths of a float accumulator's adder, shared by the cost model
+// and the RTL generator (models/rtl builds exactly these widths).
+struct FloatAdderWidths {
+  int q = 0;      // significand bits of the exact product
+  int esw = 0;    // bits of the exponent sum (0: integer operands, constant exponent)
+  int lsb0 = 0;   // the product's LSB weighs 2^(exponent sum + lsb0)
+  int esum_min = 0, esum_max = 0;  // exponent sums of finite operands
+  int qy = 0;     // significand bits of the adder's product operand (fused: q; non-fused: p)
+  int P = 0;      // max(p, qy)
+  int N = 0;      // window: P + 3 (guard, round, sticky)
+  int ew = 0;     // two's complement width of every exponent the datapath forms
+};
+FloatAdderWidths float_adder_widths(const num::MacSpec& spec);
+
 // The MAC of `spec` with `pipeline_stages` (>= 1; each stage beyond the first
 // registers the product) in a PE that forwards both operands.
 MacCost mac_cost(const num::MacSpec& spec, int pipeline_stages, const GateLibrary& g);

@@ -35,6 +35,7 @@
 
 #include <systemc>
 #include <cstring>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <type_traits>
@@ -45,55 +46,104 @@
 
 namespace qmac::mac {
 
-// The signal type of every wire in the netlist. Each wire has exactly one
-// writer by construction (a PE's output register, the controller, or a trace
-// node), so SystemC's default SC_ONE_WRITER check, which looks up the current
-// process on every write, buys nothing and costs a visible part of the pe
-// engine's time; SC_UNCHECKED_WRITERS skips it. Ports bind to either policy.
+// The signal type of every wire in the netlist: a primitive channel written
+// on the public SystemC API alone (IEEE 1666-2011: sc_prim_channel with
+// request_update()/update(), the sc_signal_inout_if<T> interface, events and
+// sc_delta_count()), with sc_signal's semantics -- a write takes effect in the
+// update phase, a changed value notifies value_changed_event() (and, for bool,
+// posedge/negedge events) one delta later, event() is true in the delta after
+// a change, sc_trace traces read()'s value -- and sc_signal's SC_UNCHECKED_WRITERS
+// policy: each wire has exactly one writer by construction (a PE's output
+// register, the controller, or a trace node), so no per-write check of the
+// writing process. Ports bind to it as to an sc_signal
+// (tests/mac/wire_test.cpp holds it to sc_signal side by side).
 //
-// Two more things make the kernel's per-update work cheaper without changing
-// what a wire is (an sc_signal: same read/write/update semantics, events,
-// tracing):
-// - Wires created with new (the netlist's sc_vectors) come from a bump arena,
-//   consecutive in creation order. Heap allocation interleaves them with
-//   their names and the kernel's bookkeeping; the kernel walks each delta's
-//   update list and the PEs their neighbours' wires in netlist order, and
-//   packed objects let those walks stream through the cache. (One array per
-//   sc_vector measured faster than each PE's wires side by side.)
-// - update() (word types, not bool, whose sc_signal specialisation has edge
-//   events) does sc_signal_t::update inline: compare, and only when the value
-//   changed the change stamp, the value-changed event if one exists (nothing
-//   in the netlist creates one, but a sensitive process or event() query
-//   still sees it), and the copy. The library's version is an out-of-line
-//   call per update.
-namespace detail {
-void* wire_alloc(std::size_t n);
-void wire_free(void* p) noexcept;
-}  // namespace detail
-
+// What makes it cheap (the pe engine updates ~3 wires per PE per cycle): a
+// write compares with the pending value and requests an update only on a
+// change; update() is inline here and touches events only when someone asked
+// for one; drive()/held() below call write/read without the virtual
+// dispatch of a port. An earlier version derived from sc_signal and wrote its
+// implementation members (m_new_val, m_change_stamp) from update(); that
+// bound qmac to one SystemC release. This class reads and writes only its own.
 template <class T>
-class Wire : public sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS> {
-  using Base = sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS>;
-
+class WireBase : public sc_core::sc_prim_channel, public sc_core::sc_signal_inout_if<T> {
  public:
-  Wire() : Base() {}
-  explicit Wire(const char* name) : Base(name) {}
-  Wire(const char* name, const T& init) : Base(name, init) {}
-  static void* operator new(std::size_t n) { return detail::wire_alloc(n); }
-  static void operator delete(void* p) noexcept { detail::wire_free(p); }
+  WireBase() : sc_core::sc_prim_channel(sc_core::sc_gen_unique_name("wire")) {}
+  explicit WireBase(const char* name) : sc_core::sc_prim_channel(name) {}
+  WireBase(const char* name, const T& init) : sc_core::sc_prim_channel(name), cur_(init), next_(init) {}
+  WireBase(const WireBase&) = delete;
+  WireBase& operator=(const WireBase&) = delete;
+  const char* kind() const override { return "qmac::mac::Wire"; }
+
+  // sc_signal_in_if<T>
+  const T& read() const override { return cur_; }
+  const T& get_data_ref() const override { return cur_; }
+  const sc_core::sc_event& value_changed_event() const override { return lazy(events_.changed); }
+  const sc_core::sc_event& default_event() const override { return value_changed_event(); }
+  bool event() const override { return changed_ && stamp_ + 1 == sc_core::sc_delta_count(); }
+
+  // sc_signal_write_if<T>
+  void write(const T& v) override { set(v); }
+  sc_core::sc_writer_policy get_writer_policy() const override { return sc_core::SC_UNCHECKED_WRITERS; }
+
+  // write() and read() without the virtual call.
+  void set(const T& v) {
+    if (!(v == next_)) {
+      next_ = v;
+      this->request_update();
+    }
+  }
+  const T& get() const { return cur_; }
 
  protected:
   void update() override {
+    if (next_ == cur_) return;
+    cur_ = next_;
+    changed_ = true;
+    stamp_ = sc_core::sc_delta_count();
+    if (events_.any) notify_events();
+  }
+  struct Events {
+    bool any = false;
+    std::unique_ptr<sc_core::sc_event> changed, pos, neg;
+  };
+  const sc_core::sc_event& lazy(std::unique_ptr<sc_core::sc_event>& e) const {
+    if (!e) {
+      e = std::make_unique<sc_core::sc_event>();
+      events_.any = true;
+    }
+    return *e;
+  }
+  mutable Events events_;
+
+ private:
+  void notify_events() {
+    if (events_.changed) events_.changed->notify(sc_core::SC_ZERO_TIME);
     if constexpr (std::is_same_v<T, bool>) {
-      Base::update();
-    } else if (!(this->m_new_val == this->m_cur_val)) {
-      if (this->m_change_event_p)
-        sc_core::sc_signal_channel::do_update();  // stamp + notify
-      else
-        this->m_change_stamp = this->simcontext()->change_stamp();
-      this->m_cur_val = this->m_new_val;
+      if (cur_ && events_.pos) events_.pos->notify(sc_core::SC_ZERO_TIME);
+      if (!cur_ && events_.neg) events_.neg->notify(sc_core::SC_ZERO_TIME);
     }
   }
+  T cur_{}, next_{};
+  bool changed_ = false;                 // stamp_ is valid
+  sc_dt::uint64 stamp_ = 0;              // sc_delta_count() in the update phase of the last change
+};
+
+template <class T>
+class Wire : public WireBase<T> {
+ public:
+  using WireBase<T>::WireBase;
+};
+
+// A bool wire is also an sc_signal_in_if<bool>: edge events and queries.
+template <>
+class Wire<bool> : public WireBase<bool> {
+ public:
+  using WireBase<bool>::WireBase;
+  const sc_core::sc_event& posedge_event() const override { return lazy(events_.pos); }
+  const sc_core::sc_event& negedge_event() const override { return lazy(events_.neg); }
+  bool posedge() const override { return event() && get(); }
+  bool negedge() const override { return event() && !get(); }
 };
 
 // A partial-sum / accumulator word on a wire between PEs.
@@ -156,19 +206,16 @@ struct TraceWindow {
 };
 
 // Writes a wire without the virtual call through the port: the Pe resolves
-// its output ports to the bound Wire once (Pe::end_of_elaboration), and the
-// qualified call lets the compiler inline sc_signal's compare/copy/request.
-// Same semantics as port.write(v).
+// its output ports to the bound Wire once (Pe::end_of_elaboration). Same
+// semantics as port.write(v).
 template <class T>
 inline void drive(Wire<T>& w, const T& v) {
-  using Channel = sc_core::sc_signal_t<T, sc_core::SC_UNCHECKED_WRITERS>;
-  static_cast<Channel&>(w).Channel::write(v);
+  w.set(v);
 }
 // The current value of a wire, without the virtual call (same as w.read()).
 template <class T>
 inline const T& held(const Wire<T>& w) {
-  using Channel = sc_core::sc_signal_t<T, sc_core::SC_UNCHECKED_WRITERS>;
-  return static_cast<const Channel&>(w).Channel::read();
+  return w.get();
 }
 
 // The per-cycle state of a MAC's multiplier and accumulate stage, kept in the

@@ -231,13 +231,6 @@ bool products_fit_float(const ProductRange& r) {
   return r.precision <= 24 && r.lsb_exponent >= -149 && r.max_magnitude <= double(FLT_MAX);
 }
 
-std::vector<double> decode_table(const Format& f) {
-  if (f.bits() > 16) return {};
-  std::vector<double> t(size_t{1} << f.bits());
-  for (uint32_t c = 0; c < t.size(); ++c) t[c] = decode(f, c);
-  return t;
-}
-
 }  // namespace
 
 Mac::Mac(const MacSpec& spec) : spec_(spec), acc_((validate(spec), spec.acc)), range_(product_range(spec.a, spec.b)) {

@@ -201,6 +201,9 @@ class Mac {
   double decoded_product(uint32_t a, uint32_t b) const {
     return values_ok_ ? a_values_[a & a_mask_] * b_values_[b & b_mask_] : product(a, b);
   }
+  // mac() adds natively in float: FP32 accumulator (RNE, nonsat) whose every
+  // product is exact in float (the array engines' float lanes rely on it).
+  bool native_fp32() const { return path_ == Path::float32_native; }
   // acc = fold of mac over n operand pairs a[i*sa], b[i*sb], in order. Same result
   // as n calls of mac(), faster.
   void dot(AccValue& acc, const uint32_t* a, size_t sa, const uint32_t* b, size_t sb, size_t n,

@@ -87,6 +87,20 @@ uint32_t code_of(const Format& fmt, double v) {
   const uint32_t sign = std::signbit(v) ? sign_bit : 0;
   if (std::isinf(v)) return sign | (exp_all << f.man_bits);  // only reached for ieee formats
   if (v == 0.0) return f.has_negative_zero() ? sign : 0;
+  if (f.emin() - f.man_bits >= -1000 && f.emax() <= 1000) {
+    // On the bit pattern (the accumulators' raw_bits call this per MAC): a
+    // normal value's code is its double exponent rebiased over its top
+    // man_bits fraction bits; a subnormal's is |v| / 2^(emin - man_bits).
+    uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    b &= ~(uint64_t{1} << 63);
+    if (b >= uint64_t(f.emin() + 1023) << 52)
+      return sign | uint32_t((b >> (52 - f.man_bits)) - (uint64_t(1023 - f.bias) << f.man_bits));
+    const uint64_t scale_bits = uint64_t(1023 + f.man_bits - f.emin()) << 52;
+    double scale;
+    std::memcpy(&scale, &scale_bits, sizeof scale);
+    return sign | static_cast<uint32_t>(std::fabs(v) * scale);
+  }
   int e2;
   const double frac = std::frexp(std::fabs(v), &e2);  // |v| = frac * 2^e2, frac in [0.5, 1)
   const int E = e2 - 1;                               // |v| = 1.xxx * 2^E
@@ -125,6 +139,77 @@ uint32_t encode(const Format& fmt, double x, Rounding mode, Overflow overflow, s
   }
   const double v = round_to_format(x, 0.0, fmt.f, mode, overflow, nullptr, random_bits);
   return code_of(fmt, v);
+}
+
+std::vector<double> decode_table(const Format& fmt) {
+  if (fmt.bits() > 16) return {};
+  std::vector<double> t(size_t{1} << fmt.bits());
+  for (uint32_t c = 0; c < t.size(); ++c) t[c] = decode(fmt, c);
+  return t;
+}
+
+Encoder::Encoder(const Format& fmt, Rounding mode, Overflow overflow) : fmt_(fmt), mode_(mode), overflow_(overflow) {
+  if (mode == Rounding::stochastic) return;  // needs a generator: encode() itself
+  Consts& c = c_;
+  c.rne = mode == Rounding::rne;
+  c.bits = fmt.bits();
+  if (fmt.is_int()) {
+    c.path = Path::integer;
+    c.lo = double(fmt.i.min_value());
+    c.hi = double(fmt.i.max_value());
+    c.mask = fmt.code_mask();
+    return;
+  }
+  const FloatFormat& f = fmt.f;
+  // The bit tricks need a mantissa bit, and every value and rounding boundary
+  // of the format (and 2^(man_bits - emin)) inside double's normal range.
+  if (f.man_bits < 1 || f.man_bits > 23 || f.emin() - f.man_bits < -1000 || f.emax() > 1000) return;
+  c.path = Path::floating;
+  c.shift = 52 - f.man_bits;
+  c.half = uint64_t{1} << (c.shift - 1);
+  c.normal_min_bits = uint64_t(f.emin() + 1023) << 52;
+  c.exp_offset = uint64_t(1023 - f.bias) << f.man_bits;
+  c.sub_scale = std::ldexp(1.0, f.man_bits - f.emin());
+  const uint32_t sign_bit = 1u << (c.bits - 1);
+  c.max_mag = code_of(fmt, f.max_finite()) & ~sign_bit;
+  c.nan_code = code_of(fmt, std::numeric_limits<double>::quiet_NaN());
+  for (uint32_t s = 0; s < 2; ++s) {
+    const uint32_t sb = s ? sign_bit : 0;
+    const uint32_t max_code = sb | uint32_t(c.max_mag);
+    const uint32_t inf = f.has_inf() ? code_of(fmt, s ? -HUGE_VAL : HUGE_VAL) : c.nan_code;
+    // round_to_format: an infinite input saturates or stays infinite (NaN without
+    // infinities) in every rounding mode; a finite overflow under RTZ is +-max.
+    c.inf_code[s] = overflow == Overflow::saturate ? max_code : inf;
+    c.over_code[s] = overflow == Overflow::saturate || mode == Rounding::rtz ? max_code : inf;
+    c.zero_code[s] = f.has_negative_zero() ? sb : 0;
+  }
+}
+
+template <class DivisorAt>
+void Encoder::encode_loop(const double* x, DivisorAt divisor, uint32_t* out, size_t n) const {
+  const Consts c = c_;
+  switch (c.path) {
+    case Path::floating:
+      for (size_t i = 0; i < n; ++i) out[i] = floating(c, x[i] / divisor(i));
+      return;
+    case Path::integer:
+      for (size_t i = 0; i < n; ++i) {
+        const double v = x[i] / divisor(i);
+        out[i] = v == v ? integer(c, v) : encode(fmt_, v, mode_, overflow_);
+      }
+      return;
+    case Path::generic:
+      for (size_t i = 0; i < n; ++i) out[i] = encode(fmt_, x[i] / divisor(i), mode_, overflow_);
+      return;
+  }
+}
+
+void Encoder::encode_divided(const double* x, double divisor, uint32_t* out, size_t n) const {
+  encode_loop(x, [divisor](size_t) { return divisor; }, out, n);
+}
+
+void Encoder::encode_divided(const double* x, const double* divisors, uint32_t* out, size_t n) const {
+  encode_loop(x, [divisors](size_t i) { return divisors[i]; }, out, n);
 }
 
 }  // namespace qmac::num

@@ -5,6 +5,8 @@
 #include <limits>
 
 #include <boost/math/constants/constants.hpp>
+#include <boost/random/exponential_distribution.hpp>  // the ziggurat layer tables (constants)
+#include <boost/random/normal_distribution.hpp>
 
 #include "models/numerics/format.hpp"
 
@@ -151,36 +153,212 @@ double Distribution::sample(std::mt19937_64& rng) const {
   return 0;
 }
 
-double uniform_open01(std::mt19937_64& rng) {
-  // (k + 0.5) / 2^53 for k in [0, 2^53): exactly representable, strictly inside (0, 1).
+namespace {
+
+// (k + 0.5) / 2^53 for k in [0, 2^53): exactly representable, strictly inside (0, 1).
+template <class Engine>
+inline double open01_draw(Engine& rng) {
   const uint64_t k = rng() >> 11;
   return (double(k) + 0.5) * 0x1p-53;
 }
 
-double standard_normal(std::mt19937_64& rng) {
-  const double u1 = uniform_open01(rng);
-  const double u2 = uniform_open01(rng);
-  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * boost::math::constants::pi<double>() * u2);
-}
+// The ziggurats of Marsaglia & Tsang (J. Stat. Software 5(8), 2000) over
+// Boost.Random's layer tables (decimal constants in its headers, so no libm
+// enters the tables): x[0] is the base strip's width v/f(r), x[1] = r the tail's
+// start, x[layers] = 0, y[i] = f(x[i]) with f unnormalised. One engine word
+// gives the layer (low bits), the sign (normal: the next bit; the Laplace's
+// exponential takes its sign from bit 8) and a 53-bit fraction (bits 11..63),
+// so ~99 % of draws cost one word and a compare.
+constexpr double kTwoM53 = 0x1p-53;
 
-double standard_laplace(std::mt19937_64& rng) {
-  // Inverse CDF: F^-1(u) = -sgn(u - 1/2) ln(1 - 2|u - 1/2|).
-  const double u = uniform_open01(rng) - 0.5;
-  const double m = -std::log1p(-2 * std::fabs(u));
-  return u < 0 ? -m : m;
-}
+inline double fraction53(uint64_t u) { return double(u >> 11) * kTwoM53; }  // [0, 1)
 
-double standard_student_t(std::mt19937_64& rng, double nu) {
-  // Bailey, "Polar generation of random variates with the t-distribution",
-  // Math. Comp. 62 (1994): (U, V) uniform in the unit disc, W = U^2 + V^2,
-  // T = U sqrt(nu (W^(-2/nu) - 1) / W).
+// The slow paths take the engine by value and hand its new state back, so
+// the fast path's engine is never address-taken and stays in registers.
+template <class Engine>
+struct Drawn {
+  double x;
+  Engine rng;
+};
+
+// Exponential from a first word u: the layer's fast accept inline, the rest
+// (base strip, wedges: ~1 % of draws) out of line.
+template <class Engine>
+__attribute__((noinline)) Drawn<Engine> exponential_slow(Engine rng, uint64_t u) {
+  const double* const tx = boost::random::detail::exponential_table<double>::table_x;  // 257 entries
+  const double* const ty = boost::random::detail::exponential_table<double>::table_y;
+  double shift = 0;
   while (true) {
-    const double u = 2 * uniform_open01(rng) - 1;
-    const double v = 2 * uniform_open01(rng) - 1;
-    const double w = u * u + v * v;
-    if (w >= 1 || w == 0) continue;
-    return u * std::sqrt(nu * (std::pow(w, -2 / nu) - 1) / w);
+    const unsigned i = unsigned(u & 0xff);
+    const double x = fraction53(u) * tx[i];
+    if (x < tx[i + 1]) return {shift + x, rng};
+    if (i == 0) {
+      shift += tx[1];  // the exponential's tail is the whole distribution, shifted
+    } else {
+      const double y = ty[i] + fraction53(rng()) * (ty[i + 1] - ty[i]);
+      if (y < std::exp(-x)) return {shift + x, rng};
+    }
+    u = rng();
   }
+}
+
+template <class Engine>
+inline double exponential_from(Engine& rng, uint64_t u) {
+  const double* const tx = boost::random::detail::exponential_table<double>::table_x;
+  const unsigned i = unsigned(u & 0xff);
+  const double x = fraction53(u) * tx[i];
+  if (__builtin_expect(x < tx[i + 1], 1)) return x;
+  const Drawn<Engine> d = exponential_slow(rng, u);
+  rng = d.rng;
+  return d.x;
+}
+
+template <class Engine>
+inline double exponential_draw(Engine& rng) { return exponential_from(rng, rng()); }
+
+template <class Engine>
+inline double normal_draw(Engine& rng);
+
+
+// The normal's draws that miss the layer's rectangle: the tail beyond r
+// (Marsaglia 1964: x = E1 / r, accept when 2 E2 > x^2) or a wedge (accept
+// when a uniform height is under the density), else a fresh draw.
+template <class Engine>
+__attribute__((noinline)) Drawn<Engine> normal_slow(Engine rng, uint64_t u) {
+  const double* const tx = boost::random::detail::normal_table<double>::table_x;  // 129 entries
+  const double* const ty = boost::random::detail::normal_table<double>::table_y;
+  const unsigned i = unsigned(u & 0x7f);
+  const bool negative = (u >> 7) & 1;
+  double x = fraction53(u) * tx[i];
+  if (i == 0) {
+    const double r = tx[1];
+    double e1, e2;
+    do {
+      e1 = exponential_draw(rng) / r;
+      e2 = exponential_draw(rng);
+    } while (2 * e2 <= e1 * e1);
+    x = r + e1;
+  } else {
+    const double y = ty[i] + fraction53(rng()) * (ty[i + 1] - ty[i]);
+    if (!(y < std::exp(-0.5 * x * x))) {
+      const double again = normal_draw(rng);
+      return {again, rng};
+    }
+  }
+  return {negative ? -x : x, rng};
+}
+
+template <class Engine>
+inline double normal_draw(Engine& rng) {
+  const double* const tx = boost::random::detail::normal_table<double>::table_x;
+  const uint64_t u = rng();
+  const unsigned i = unsigned(u & 0x7f);
+  const double x = fraction53(u) * tx[i];
+  if (__builtin_expect(x < tx[i + 1], 1)) return (u >> 7) & 1 ? -x : x;
+  const Drawn<Engine> d = normal_slow(rng, u);
+  rng = d.rng;
+  return d.x;
+}
+
+template <class Engine>
+inline double laplace_draw(Engine& rng) {
+  const uint64_t u = rng();
+  const double e = exponential_from(rng, u);
+  return (u >> 8) & 1 ? -e : e;
+}
+
+// Student's t with nu degrees of freedom: T = Z sqrt(nu / V), V = 2 G, G ~
+// Gamma(nu/2) by Marsaglia & Tsang (ACM TOMS 26(3), 2000): with d = a - 1/3
+// and c = 1/sqrt(9d), draw x ~ N(0,1) until v = (1 + c x)^3 > 0 and
+// u < 1 - 0.0331 x^4 (the squeeze, ~98 % for a >= 1) or
+// log u < x^2/2 + d (1 - v + log v); then G = d v. For a < 1 (nu < 2),
+// Gamma(a) = Gamma(a + 1) U^(1/a) (ibid., section 6).
+class StudentT {
+ public:
+  explicit StudentT(double nu) : nu_(nu), a_(nu / 2) {
+    const double shape = a_ < 1 ? a_ + 1 : a_;
+    d_ = shape - 1.0 / 3.0;
+    c_ = 1.0 / std::sqrt(9.0 * d_);
+  }
+  template <class Engine>
+  double operator()(Engine& rng) const {
+    const double z = normal_draw(rng);
+    double g;
+    while (true) {
+      const double x = normal_draw(rng);
+      double v = 1.0 + c_ * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const double u = open01_draw(rng);
+      const double x2 = x * x;
+      if (u < 1.0 - 0.0331 * x2 * x2 || std::log(u) < 0.5 * x2 + d_ * (1.0 - v + std::log(v))) {
+        g = d_ * v;
+        break;
+      }
+    }
+    if (a_ < 1) g *= std::pow(open01_draw(rng), 1.0 / a_);
+    return z * std::sqrt(nu_ / (2.0 * g));
+  }
+
+ private:
+  double nu_, a_, d_ = 0, c_ = 0;
+};
+
+}  // namespace
+
+double uniform_open01(std::mt19937_64& rng) { return open01_draw(rng); }
+double standard_normal(std::mt19937_64& rng) { return normal_draw(rng); }
+double standard_laplace(std::mt19937_64& rng) { return laplace_draw(rng); }
+double standard_student_t(std::mt19937_64& rng, double nu) { return StudentT(nu)(rng); }
+double uniform_open01(Xoshiro256pp& rng) { return open01_draw(rng); }
+double standard_normal(Xoshiro256pp& rng) { return normal_draw(rng); }
+double standard_laplace(Xoshiro256pp& rng) { return laplace_draw(rng); }
+double standard_student_t(Xoshiro256pp& rng, double nu) { return StudentT(nu)(rng); }
+
+// The fill loops draw from a local copy of the engine (its state stays in
+// registers; a rare slow path spills it) and store it back at the end.
+void fill_uniform_open01(Xoshiro256pp& rng, double* out, size_t n) {
+  Xoshiro256pp r = rng;
+  for (size_t i = 0; i < n; ++i) out[i] = open01_draw(r);
+  rng = r;
+}
+void fill_standard_normal(Xoshiro256pp& rng, double* out, size_t n) {
+  Xoshiro256pp r = rng;
+  for (size_t i = 0; i < n; ++i) out[i] = normal_draw(r);
+  rng = r;
+}
+void fill_standard_laplace(Xoshiro256pp& rng, double* out, size_t n) {
+  Xoshiro256pp r = rng;
+  for (size_t i = 0; i < n; ++i) out[i] = laplace_draw(r);
+  rng = r;
+}
+void fill_standard_student_t(Xoshiro256pp& rng, double nu, double* out, size_t n) {
+  const StudentT t(nu);
+  Xoshiro256pp r = rng;
+  for (size_t i = 0; i < n; ++i) out[i] = t(r);
+  rng = r;
+}
+
+namespace {
+// splitmix64's output function (Steele, Lea & Flood 2014; Vigna's reference code).
+uint64_t splitmix64_next(uint64_t& x) {
+  uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+Xoshiro256pp::Xoshiro256pp(uint64_t seed) {
+  uint64_t x = seed;
+  for (uint64_t& w : s_) w = splitmix64_next(x);  // never all zero: splitmix64 is a bijection of distinct inputs
+}
+
+Xoshiro256pp stream_engine(uint64_t seed, uint64_t stream) {
+  uint64_t x = seed;
+  const uint64_t mixed_seed = splitmix64_next(x);
+  uint64_t y = mixed_seed + stream * 0x9e3779b97f4a7c15ULL;
+  return Xoshiro256pp(splitmix64_next(y));
 }
 
 uint64_t uniform_index(std::mt19937_64& rng, uint64_t n) {

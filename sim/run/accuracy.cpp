@@ -48,16 +48,4 @@ ErrorStats compare(const std::vector<double>& ref, const std::vector<double>& ou
   return s;
 }
 
-std::vector<double> gemm_f64(const std::vector<double>& a, const std::vector<double>& b, int m, int k, int n) {
-  std::vector<double> c(size_t(m) * size_t(n), 0.0);
-  for (int i = 0; i < m; ++i)
-    for (int p = 0; p < k; ++p) {
-      const double av = a[size_t(i) * k + p];
-      const double* brow = &b[size_t(p) * n];
-      double* crow = &c[size_t(i) * n];
-      for (int j = 0; j < n; ++j) crow[j] += av * brow[j];
-    }
-  return c;
-}
-
 }  // namespace qmac::run

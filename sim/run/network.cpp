@@ -298,19 +298,20 @@ LayerResult analyze_layer(const config::Config& cfg, const workload::Layer& L) {
   return r;
 }
 
-LayerResult run_layer(const config::Config& cfg, const workload::Layer& L, const LayerData& d) {
+LayerResult run_layer(const config::Config& cfg, const workload::Layer& L, const LayerData& d, int threads) {
   if (cfg.engine == array::Engine::analytic) return analyze_layer(cfg, L);
   LayerResult r;
   r.config = cfg;
-  const LayerOperands q = quantize_layer(cfg, d);
-  for (int g = 0; g < L.groups; ++g) add_group(r, simulate(cfg, group_operands(d, q, L, g), nullptr), L.m, L.k, L.n);
+  const LayerOperands q = quantize_layer(cfg, d, threads);
+  for (int g = 0; g < L.groups; ++g)
+    add_group(r, simulate(cfg, group_operands(d, q, L, g), nullptr, threads), L.m, L.k, L.n);
   return r;
 }
 
-LayerResult run_single(const config::Config& cfg) {
+LayerResult run_single(const config::Config& cfg, int threads) {
   LayerResult r;
   r.config = cfg;
-  add_group(r, simulate(cfg, nullptr), cfg.workload.m, cfg.workload.k, cfg.workload.n);
+  add_group(r, simulate(cfg, nullptr, threads), cfg.workload.m, cfg.workload.k, cfg.workload.n);
   return r;
 }
 
@@ -325,8 +326,8 @@ workload::Topology check_network(const config::Recipe& recipe, const config::Con
 }
 
 ordered_json run_network_layer(const config::Recipe& recipe, const config::Config& cfg, const workload::Topology& t,
-                               size_t index) {
-  PolicyOutcome p = run_layer_with_policy(recipe, cfg, t, index);
+                               size_t index, int threads) {
+  PolicyOutcome p = run_layer_with_policy(recipe, cfg, t, index, threads);
   return layer_json(t.layers[index], p.result, p.json);
 }
 

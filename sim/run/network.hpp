@@ -47,14 +47,14 @@ config::Config layer_config(const config::Recipe& recipe, const workload::Topolo
 struct LayerData {
   workload::Tensor a, b;
 };
-LayerData layer_data(const config::Config& cfg, const workload::Layer& layer);
+LayerData layer_data(const config::Config& cfg, const workload::Layer& layer, int threads = 1);
 
 // Quantises a layer's data as cfg says (one scale for the whole layer, or per row
 // of A / per column of B, over all groups) and cuts out group g's operands.
 struct LayerOperands {
   workload::Quantized qa, qb;
 };
-LayerOperands quantize_layer(const config::Config& cfg, const LayerData& d);
+LayerOperands quantize_layer(const config::Config& cfg, const LayerData& d, int threads = 1);
 Operands group_operands(const LayerData& d, const LayerOperands& q, const workload::Layer& layer, int g);
 
 // ---- running (network.cpp) --------------------------------------------------------
@@ -77,9 +77,9 @@ struct LayerResult {
 };
 
 // Simulates every group of a layer with cfg on d's data.
-LayerResult run_layer(const config::Config& cfg, const workload::Layer& layer, const LayerData& d);
+LayerResult run_layer(const config::Config& cfg, const workload::Layer& layer, const LayerData& d, int threads = 1);
 // The config's own single GEMM (its workload, as `qmac run` without a topology), as a LayerResult.
-LayerResult run_single(const config::Config& cfg);
+LayerResult run_single(const config::Config& cfg, int threads = 1);
 // A layer under the analytic engine (memory::analyze per group: no data, no accuracy).
 LayerResult analyze_layer(const config::Config& cfg, const workload::Layer& layer);
 
@@ -90,11 +90,12 @@ void add_report(memory::Report& total, const memory::Report& r);
 struct NetworkOptions {
   bool progress = false;             // one line per layer on stderr
   int jobs = 1;                      // layers simulated at once, each in a worker process (network_jobs.cpp)
+  int threads = 1;                   // host threads of each layer's simulations (results do not depend on it)
 };
 
 // One layer of the network (its policy applied) as its JSON entry of `layers`.
 nlohmann::ordered_json run_network_layer(const config::Recipe& recipe, const config::Config& cfg,
-                                         const workload::Topology& t, size_t index);
+                                         const workload::Topology& t, size_t index, int threads = 1);
 
 // Every layer's JSON, in order; opt.jobs > 1 runs that many layers at once in
 // forked worker processes (the results are the same: each layer is independent

@@ -26,7 +26,8 @@ void add_topology_sets(const std::string& topology, std::vector<std::string>& se
 }
 
 int run_topology(config::Recipe recipe, const config::Config& cfg, const std::string& engine,
-                 const std::string& json_path, const std::string& vcd, const std::string& tensors_dir, int jobs) {
+                 const std::string& json_path, const std::string& vcd, const std::string& tensors_dir, int jobs,
+                 int threads) {
   if (jobs < 1 || jobs > 256) throw InputError("argument --jobs", std::to_string(jobs) + " is out of range; expected 1..256");
   if (!vcd.empty() || !cfg.trace.vcd.empty())
     throw InputError(vcd.empty() ? "trace.vcd" : "argument --vcd",
@@ -42,6 +43,7 @@ int run_topology(config::Recipe recipe, const config::Config& cfg, const std::st
   run::NetworkOptions opt;
   opt.progress = ::isatty(2);
   opt.jobs = jobs;
+  opt.threads = threads;
   const auto j = run::run_network(recipe, config::load(recipe), opt);
   if (!json_path.empty()) run::write_json(j, json_path);
   if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::network_table(j);

@@ -14,9 +14,11 @@ void add_topology_sets(const std::string& topology, std::vector<std::string>& se
 
 // Runs the network of cfg (loaded from recipe); the other arguments are run's
 // options (--engine applies to every layer; --vcd and --save-tensors are refused:
-// a waveform or tensors of every layer is not what they mean).
+// a waveform or tensors of every layer is not what they mean). `threads`: host
+// threads of each layer's simulation (each of `jobs` workers).
 int run_topology(config::Recipe recipe, const config::Config& cfg, const std::string& engine,
-                 const std::string& json_path, const std::string& vcd, const std::string& tensors_dir, int jobs = 1);
+                 const std::string& json_path, const std::string& vcd, const std::string& tensors_dir, int jobs = 1,
+                 int threads = 1);
 
 // `qmac validate` of a network config: loads the topology and derives every
 // layer's config; returns ", N layers" for the summary line.

@@ -3,7 +3,6 @@
 // seeded by its index, its own simulations), so the JSON is the same either way;
 // a worker sends its layer's JSON (or its error) back through a pipe.
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -28,14 +27,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int usable_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? int(n) : 1;
-}
-
 void write_all(int fd, const std::string& s) {
   const char* p = s.data();
   size_t n = s.size();
@@ -50,9 +41,9 @@ void write_all(int fd, const std::string& s) {
 
 // The worker's message: "ok\n" + the layer's JSON, "input\n" + {where, what}, or "runtime\n" + text.
 std::string layer_message(const config::Recipe& recipe, const config::Config& cfg, const workload::Topology& t,
-                          size_t index) {
+                          size_t index, int threads) {
   try {
-    return "ok\n" + run_network_layer(recipe, cfg, t, index).dump();
+    return "ok\n" + run_network_layer(recipe, cfg, t, index, threads).dump();
   } catch (const InputError& e) {
     std::string what = e.what();
     if (!e.where().empty() && what.rfind(e.where() + ": ", 0) == 0) what.erase(0, e.where().size() + 2);
@@ -88,7 +79,7 @@ ordered_json run_layers(const config::Recipe& recipe, const config::Config& cfg,
   if (opt.jobs <= 1 || n == 1) {
     for (size_t i = 0; i < n; ++i) {
       const auto t0 = Clock::now();
-      results[i] = run_network_layer(recipe, cfg, t, i);
+      results[i] = run_network_layer(recipe, cfg, t, i, opt.threads);
       progress(opt, t, i, i + 1, t0, start);
     }
   } else {
@@ -115,11 +106,7 @@ ordered_json run_layers(const config::Recipe& recipe, const config::Config& cfg,
             ::close(fds[0]);
             for (const auto& [fd, w] : running) ::close(fd);
             ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a killed run leaves no workers behind
-            // N workers share the cores: each simulation of this worker gets cores / N threads
-            // (QMAC_THREADS, as sweeps give their points), unless the user chose a number.
-            if (!std::getenv("QMAC_THREADS"))
-              ::setenv("QMAC_THREADS", std::to_string(std::max(1, usable_cores() / opt.jobs)).c_str(), 1);
-            write_all(fds[1], layer_message(recipe, cfg, t, next));
+            write_all(fds[1], layer_message(recipe, cfg, t, next, opt.threads));
             _exit(0);  // skip the parent's destructors
           }
           ::close(fds[1]);

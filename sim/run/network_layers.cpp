@@ -110,27 +110,27 @@ config::Config layer_config(const config::Recipe& recipe, const workload::Topolo
   return c;
 }
 
-LayerData layer_data(const config::Config& cfg, const workload::Layer& L) {
+LayerData layer_data(const config::Config& cfg, const workload::Layer& L, int threads) {
   LayerData d;
   const auto& w = cfg.workload;
   if (L.conv) {
     const workload::ConvSpec& c = *L.conv;
-    const workload::Tensor ifmap = workload::generate(w.a, c.ifmap_h * c.ifmap_w, c.channels, workload::Axis::cols);
+    const workload::Tensor ifmap = workload::generate(w.a, c.ifmap_h * c.ifmap_w, c.channels, workload::Axis::cols, threads);
     d.a = workload::im2col(ifmap, c, workload::lower_conv(c));
   } else {
-    d.a = workload::generate(w.a, L.m, L.k * L.groups, workload::Axis::cols);
+    d.a = workload::generate(w.a, L.m, L.k * L.groups, workload::Axis::cols, threads);
   }
-  d.b = workload::generate(w.b, L.k, L.n * L.groups, workload::Axis::cols);
+  d.b = workload::generate(w.b, L.k, L.n * L.groups, workload::Axis::cols, threads);
   check_finite(d.a, w.a, cfg.mac.a, "a");
   check_finite(d.b, w.b, cfg.mac.b, "b");
   return d;
 }
 
-LayerOperands quantize_layer(const config::Config& cfg, const LayerData& d) {
+LayerOperands quantize_layer(const config::Config& cfg, const LayerData& d, int threads) {
   const auto& w = cfg.workload;
   LayerOperands q;
-  q.qa = quantize_named(d.a, cfg.mac.a, w.a, workload::Axis::rows, "a");
-  q.qb = quantize_named(d.b, cfg.mac.b, w.b, workload::Axis::cols, "b");
+  q.qa = quantize_named(d.a, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
+  q.qb = quantize_named(d.b, cfg.mac.b, w.b, workload::Axis::cols, "b", threads);
   return q;
 }
 

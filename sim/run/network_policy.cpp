@@ -52,26 +52,26 @@ double max_over_std(const std::vector<double>& x) {
 }
 
 PolicyOutcome run_layer_with_policy(const config::Recipe& recipe, const config::Config& cfg,
-                                    const workload::Topology& t, size_t index) {
+                                    const workload::Topology& t, size_t index, int threads) {
   const workload::Layer& L = t.layers[index];
   const config::Config cfg0 = layer_config(recipe, t, index);
   const bool analytic = cfg0.engine == array::Engine::analytic;
   std::optional<LayerData> data0_store;  // generated once, when a simulation or a statistic needs it
   auto data0 = [&]() -> const LayerData& {
-    if (!data0_store) data0_store = layer_data(cfg0, L);
+    if (!data0_store) data0_store = layer_data(cfg0, L, threads);
     return *data0_store;
   };
   auto data_for = [&](const config::Config& c) -> LayerData {
-    return analytic ? LayerData{} : same_data(c, cfg0) ? data0() : layer_data(c, L);
+    return analytic ? LayerData{} : same_data(c, cfg0) ? data0() : layer_data(c, L, threads);
   };
   PolicyOutcome out;
   if (cfg.policy.empty()) {
-    out.result = analytic ? analyze_layer(cfg0, L) : run_layer(cfg0, L, data0());
+    out.result = analytic ? analyze_layer(cfg0, L) : run_layer(cfg0, L, data0(), threads);
     return out;
   }
   std::optional<LayerResult> at_default;
   auto default_result = [&]() -> const LayerResult& {
-    if (!at_default) at_default = analytic ? analyze_layer(cfg0, L) : run_layer(cfg0, L, data0());
+    if (!at_default) at_default = analytic ? analyze_layer(cfg0, L) : run_layer(cfg0, L, data0(), threads);
     return *at_default;
   };
   std::optional<LayerResult> at_rule;  // the chosen rule's result, when a condition already ran it
@@ -101,7 +101,7 @@ PolicyOutcome run_layer_with_policy(const config::Recipe& recipe, const config::
         case config::Measure::sqnr_db: value = default_result().sqnr_db(); break;
         case config::Measure::sqnr_gain_db: {
           const config::Config c = layer_config(recipe, t, index, rule.set);
-          tried = run_layer(c, L, data_for(c));
+          tried = run_layer(c, L, data_for(c), threads);
           const double s1 = tried->sqnr_db(), s0 = default_result().sqnr_db();
           value = s1 == s0 ? 0.0 : s1 - s0;  // (equal infinities gain nothing)
           break;
@@ -128,7 +128,7 @@ PolicyOutcome run_layer_with_policy(const config::Recipe& recipe, const config::
     out.result = std::move(*at_rule);
   } else {
     const config::Config c = layer_config(recipe, t, index, cfg.policy.rules[size_t(out.rule)].set);
-    out.result = run_layer(c, L, data_for(c));
+    out.result = run_layer(c, L, data_for(c), threads);
   }
   out.json = {{"switched", out.rule >= 0},
               {"rule", out.rule >= 0 ? ordered_json(out.rule) : ordered_json(nullptr)},

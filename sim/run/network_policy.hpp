@@ -20,7 +20,7 @@ struct PolicyOutcome {
 // whose pattern and condition hold applies its overrides. Simulations a
 // condition needed are reused for the result, never repeated.
 PolicyOutcome run_layer_with_policy(const config::Recipe& recipe, const config::Config& cfg,
-                                    const workload::Topology& t, size_t index);
+                                    const workload::Topology& t, size_t index, int threads = 1);
 
 // Statistics of a tensor's values (policy.hpp): Pearson's kurtosis
 // E[(x-mean)^4] / var^2 (3 for a Gaussian) and max |x - mean| / std. A constant

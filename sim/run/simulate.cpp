@@ -1,8 +1,11 @@
 #include "sim/run/simulate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
+
+#include "models/numerics/codec.hpp"
 
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
@@ -14,19 +17,37 @@ using nlohmann::ordered_json;
 
 namespace {
 
+// A workload tensor (generated or loaded), checked for NaN/inf: by default
+// they are refused naming the tensor and the count (an integer format can
+// never take them); under `nonfinite: propagate` they go on as NaN/inf codes.
 workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, workload::Axis axis,
-                         const num::Format& fmt, const char* name) {
+                         const num::Format& fmt, const char* name, int threads) {
   workload::Tensor t = spec.dist.kind == workload::DistKind::npy ? workload::load_npy(spec.dist.path, rows, cols)
-                                                                : workload::generate(spec, rows, cols, axis);
+                                                                : workload::generate(spec, rows, cols, axis, threads);
   check_finite(t, spec, fmt, name);
   return t;
 }
 
+// A quantised tensor as a reference-GEMM operand: its codes dequantised on the fly.
+GemmOperand dequantized(const workload::Quantized& q, const std::vector<double>& table) {
+  GemmOperand g;
+  g.codes = q.codes.data();
+  g.format = &q.format;
+  g.table = table.empty() ? nullptr : table.data();
+  g.scales = q.scales.data();
+  g.nscales = q.scales.size();
+  g.channel_rows = q.channel_axis == workload::Axis::rows;
+  return g;
+}
+
+GemmOperand values(const workload::Tensor& t) {
+  GemmOperand g;
+  g.values = t.values.data();
+  return g;
+}
+
 }  // namespace
 
-// A workload tensor (generated or loaded), checked for NaN/inf: by default
-// they are refused naming the tensor and the count (an integer format can
-// never take them); under `nonfinite: propagate` they go on as NaN/inf codes.
 void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, const num::Format& fmt,
                   const char* name) {
   size_t nan = 0, inf = 0;
@@ -50,11 +71,10 @@ void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, c
                                 " has no NaN or inf code to propagate them as; expected finite values");
 }
 
-// Quantisation errors (a scale the data cannot have) name the tensor.
 workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
-                                   workload::Axis axis, const char* name) {
+                                   workload::Axis axis, const char* name, int threads) {
   try {
-    return workload::quantize(t, fmt, spec.granularity, spec.scale, axis);
+    return workload::quantize(t, fmt, spec.granularity, spec.scale, axis, threads);
   } catch (const num::QuantizerError& e) {
     throw InputError(std::string("workload.") + name, e.what());
   }
@@ -62,24 +82,33 @@ workload::Quantized quantize_named(const workload::Tensor& t, const num::Format&
 
 ordered_json finite_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
 
-Operands make_operands(const config::Config& cfg) {
+Operands make_operands(const config::Config& cfg, int threads, Profile* profile) {
+  threads = std::max(1, threads);
   const auto& w = cfg.workload;
   Operands o;
   // A is m x k with channels along rows (per token m); B is k x n with channels
   // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
-  o.a = operand(w.a, w.m, w.k, workload::Axis::rows, cfg.mac.a, "a");
-  o.b = operand(w.b, w.k, w.n, workload::Axis::cols, cfg.mac.b, "b");
-  o.qa = quantize_named(o.a, cfg.mac.a, w.a, workload::Axis::rows, "a");
-  o.qb = quantize_named(o.b, cfg.mac.b, w.b, workload::Axis::cols, "b");
+  if (profile) profile->start("generate");
+  o.a = operand(w.a, w.m, w.k, workload::Axis::rows, cfg.mac.a, "a", threads);
+  o.b = operand(w.b, w.k, w.n, workload::Axis::cols, cfg.mac.b, "b", threads);
+  if (profile) profile->start("quantize");
+  o.qa = quantize_named(o.a, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
+  o.qb = quantize_named(o.b, cfg.mac.b, w.b, workload::Axis::cols, "b", threads);
   return o;
 }
 
-Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace) {
-  return simulate(cfg, make_operands(cfg), trace);
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads) {
+  Profile profile;
+  Operands o = make_operands(cfg, threads, &profile);
+  Simulation s = simulate(cfg, std::move(o), trace, threads, &profile);
+  return s;
 }
 
-Simulation simulate(const config::Config& cfg, Operands operands, const array::TraceOptions* trace) {
+Simulation simulate(const config::Config& cfg, Operands operands, const array::TraceOptions* trace, int threads,
+                    Profile* carried) {
+  threads = std::max(1, threads);
   Simulation s;
+  if (carried) s.profile = std::move(*carried);
   s.config = cfg;
   const auto& w = cfg.workload;
   if (operands.qa.rows != w.m || operands.qa.cols != w.k || operands.qb.rows != w.k || operands.qb.cols != w.n)
@@ -89,19 +118,32 @@ Simulation simulate(const config::Config& cfg, Operands operands, const array::T
   s.qa = std::move(operands.qa);
   s.qb = std::move(operands.qb);
 
+  s.profile.start("simulate");
+  // The codes move into the GEMM and back (no copy: B of a GEMV can be large).
   array::Gemm gemm;
   gemm.m = w.m;
   gemm.k = w.k;
   gemm.n = w.n;
-  gemm.a = s.qa.codes;
-  gemm.b = s.qb.codes;
+  gemm.a = std::move(s.qa.codes);
+  gemm.b = std::move(s.qb.codes);
   const num::MacSpec mac = config::mac_spec(cfg);
   // The memory model's timeline: both engines execute its stalls.
   s.memory = memory_report(cfg);
   const bool ideal = cfg.memory.model == memory::Model::ideal;
-  s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, config::array_options(cfg), gemm,
-                             cfg.engine, trace, ideal ? nullptr : &s.memory.stalls);
+  array::ArrayOptions options = config::array_options(cfg);
+  options.threads = threads;
+  try {
+    s.result = array::run_gemm(mac, cfg.array.output_buffer, cfg.mac.pipeline_stages, options, gemm, cfg.engine, trace,
+                               ideal ? nullptr : &s.memory.stalls);
+  } catch (...) {
+    s.qa.codes = std::move(gemm.a);
+    s.qb.codes = std::move(gemm.b);
+    throw;
+  }
+  s.qa.codes = std::move(gemm.a);
+  s.qb.codes = std::move(gemm.b);
 
+  s.profile.start("reference");
   const num::Accumulator out(cfg.array.output_buffer);
   s.c.resize(size_t(w.m) * size_t(w.n));
   for (int m = 0; m < w.m; ++m)
@@ -109,7 +151,7 @@ Simulation simulate(const config::Config& cfg, Operands operands, const array::T
       const size_t i = size_t(m) * size_t(w.n) + size_t(n);
       s.c[i] = out.value(s.result.c[i]) * s.qa.scale_of(m, 0) * s.qb.scale_of(0, n);
     }
-  const std::vector<double> ref = gemm_f64(s.a.values, s.b.values, w.m, w.k, w.n);
+  const std::vector<double> ref = gemm_f64(values(s.a), values(s.b), w.m, w.k, w.n, threads);
   s.vs_fp64 = compare(ref, s.c);
   if (cfg.memory.output_format) {
     // Requantised before write-back, as the next layer would read them.
@@ -118,11 +160,12 @@ Simulation simulate(const config::Config& cfg, Operands operands, const array::T
     out.cols = w.n;
     out.values = s.c;
     const workload::Quantized q = workload::quantize(out, *cfg.memory.output_format, workload::Granularity::per_tensor,
-                                                     workload::ScaleMethod::max, workload::Axis::rows);
+                                                     workload::ScaleMethod::max, workload::Axis::rows, threads);
     s.vs_fp64_requantized = compare(ref, q.dequantized().values);
   }
-  s.vs_dequantized =
-      compare(gemm_f64(s.qa.dequantized().values, s.qb.dequantized().values, w.m, w.k, w.n), s.c);
+  const std::vector<double> ta = num::decode_table(s.qa.format), tb = num::decode_table(s.qb.format);
+  s.vs_dequantized = compare(gemm_f64(dequantized(s.qa, ta), dequantized(s.qb, tb), w.m, w.k, w.n, threads), s.c);
+  s.profile.stop();
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include "models/memory/memory.hpp"
 #include "sim/config/config.hpp"
 #include "sim/run/accuracy.hpp"
+#include "sim/run/profile.hpp"
 #include "sim/workload/tensor.hpp"
 
 namespace qmac::run {
@@ -28,6 +29,7 @@ struct Simulation {
   // memory.output_format: the outputs requantised to it (per-tensor, max scale)
   // as they are written back, against FP64 of the original tensors.
   std::optional<ErrorStats> vs_fp64_requantized;
+  Profile profile;                   // wall time per phase (QMAC_PROFILE)
 };
 
 // The operands of one GEMM: the FP64 tensors (A: m x k, B: k x n) and their codes.
@@ -41,18 +43,21 @@ struct Operands {
 void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, const num::Format& fmt, const char* name);
 // workload::quantize with its errors (a scale the data cannot have) naming workload.NAME.
 workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
-                                   workload::Axis axis, const char* name);
+                                   workload::Axis axis, const char* name, int threads = 1);
 
 // The configured workload's operands: generated (or loaded from .npy), then
-// quantised as cfg.workload.{a,b}.quantization says.
-Operands make_operands(const config::Config& cfg);
+// quantised as cfg.workload.{a,b}.quantization says (phases timed into `profile`).
+Operands make_operands(const config::Config& cfg, int threads = 1, Profile* profile = nullptr);
 
 // Runs the configured GEMM once (one SystemC elaboration, in a child process).
-// `trace` non-null writes a VCD (pe engine).
-Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace);
+// `trace` non-null writes a VCD (pe engine). `threads` (>= 1) host threads
+// generate, quantise, simulate (fast engine) and compute the references; every
+// result is the same for any number (issue 13).
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads = 1);
 // The same on given operands (a network's layer: sim/run/network.cpp), whose shape
-// must be cfg.workload's m x k x n.
-Simulation simulate(const config::Config& cfg, Operands operands, const array::TraceOptions* trace);
+// must be cfg.workload's m x k x n; `profile` carries the phases timed so far.
+Simulation simulate(const config::Config& cfg, Operands operands, const array::TraceOptions* trace, int threads = 1,
+                    Profile* profile = nullptr);
 
 // The JSON of cli-contract.md for a simulation (without "cost", added by the caller).
 nlohmann::ordered_json to_json(const Simulation& s);

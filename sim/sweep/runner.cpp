@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/numerics/parallel.hpp"
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
 #include "sim/sweep/results_file.hpp"
@@ -279,6 +281,10 @@ int run_sweep(const SweepFile& sw, const SweepOptions& opt) {
   std::map<pid_t, Running> running;
   size_t next = 0;
   const int jobs = std::max(1, opt.jobs);
+  // Threads: -j points at once share the cores, cores / j threads each (at
+  // least one), unless QMAC_THREADS is set already (sim/run/threads.hpp).
+  if (!std::getenv("QMAC_THREADS"))
+    ::setenv("QMAC_THREADS", std::to_string(std::max(1, par::hardware_threads() / jobs)).c_str(), 1);
   while (next < todo.size() || !running.empty()) {
     while (next < todo.size() && int(running.size()) < jobs) {
       const Point* p = todo[next++];

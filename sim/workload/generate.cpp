@@ -1,12 +1,13 @@
 // Seeded tensor generation (see tensor.hpp). Every value comes from the raw
-// words of std::mt19937_64 through num::standard_normal & co., never through
-// std::*_distribution, whose output differs between standard libraries.
+// words of std::mt19937_64 through num::fill_standard_normal & co., never
+// through std::*_distribution, whose output differs between standard libraries.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
 
 #include "models/numerics/distribution.hpp"
+#include "models/numerics/parallel.hpp"
 #include "sim/errors.hpp"
 #include "sim/workload/tensor.hpp"
 
@@ -73,39 +74,58 @@ std::vector<int> outlier_channels(const TensorSpec& spec, int channels) {
   return choose_outliers(rng, spec.dist.fraction, channels);
 }
 
-Tensor generate(const TensorSpec& spec, int rows, int cols, Axis channel_axis) {
+Tensor generate(const TensorSpec& spec, int rows, int cols, Axis channel_axis, int threads) {
   if (rows <= 0 || cols <= 0)
     throw InputError("workload tensor shape", "expected positive rows and cols, got " + std::to_string(rows) + " x " +
                                                    std::to_string(cols));
   const DistributionSpec& d = spec.dist;
   if (d.kind == DistKind::npy) return load_npy(d.path, rows, cols);
   validate(d);
-  std::mt19937_64 rng(spec.seed);
-  Tensor t{rows, cols, std::vector<double>(size_t(rows) * size_t(cols))};
+  Tensor t{rows, cols, {}};
+  const size_t n = size_t(rows) * size_t(cols);
+  par::reserve_large(t.values, n);
+  t.values.resize(n);
   std::vector<char> is_outlier;
   if (d.kind == DistKind::outliers) {
+    std::mt19937_64 rng(spec.seed);
     const int channels = channel_axis == Axis::rows ? rows : cols;
     is_outlier.assign(size_t(channels), 0);
     for (int c : choose_outliers(rng, d.fraction, channels)) is_outlier[size_t(c)] = 1;
   }
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      double v = 0;
-      switch (d.kind) {
-        case DistKind::uniform: v = d.low + (d.high - d.low) * num::uniform_open01(rng); break;
-        case DistKind::normal: v = d.mean + d.std * num::standard_normal(rng); break;
-        case DistKind::laplace: v = d.mean + d.scale * num::standard_laplace(rng); break;
-        case DistKind::student_t: v = d.scale * num::standard_student_t(rng, d.nu); break;
-        case DistKind::outliers: {
-          v = d.std * num::standard_normal(rng);
-          if (is_outlier[size_t(channel_axis == Axis::rows ? r : c)]) v *= d.magnitude;
-          break;
+  const size_t blocks = (n + kGenerateBlock - 1) / kGenerateBlock;
+  par::parallel_for(blocks, threads, [&](size_t b, int) {
+    num::Xoshiro256pp rng = num::stream_engine(spec.seed, b);
+    const size_t first = b * kGenerateBlock, len = std::min(kGenerateBlock, n - first);
+    double* v = t.values.data() + first;
+    switch (d.kind) {
+      case DistKind::uniform:
+        num::fill_uniform_open01(rng, v, len);
+        for (size_t i = 0; i < len; ++i) v[i] = d.low + (d.high - d.low) * v[i];
+        break;
+      case DistKind::normal:
+        num::fill_standard_normal(rng, v, len);
+        for (size_t i = 0; i < len; ++i) v[i] = d.mean + d.std * v[i];
+        break;
+      case DistKind::laplace:
+        num::fill_standard_laplace(rng, v, len);
+        for (size_t i = 0; i < len; ++i) v[i] = d.mean + d.scale * v[i];
+        break;
+      case DistKind::student_t:
+        num::fill_standard_student_t(rng, d.nu, v, len);
+        for (size_t i = 0; i < len; ++i) v[i] = d.scale * v[i];
+        break;
+      case DistKind::outliers:
+        num::fill_standard_normal(rng, v, len);
+        for (size_t i = 0; i < len; ++i) {
+          const size_t idx = first + i;
+          const size_t ch = channel_axis == Axis::rows ? idx / size_t(cols) : idx % size_t(cols);
+          v[i] = d.std * v[i];
+          if (is_outlier[ch]) v[i] *= d.magnitude;
         }
-        case DistKind::npy: break;
-      }
-      t.values[size_t(r) * size_t(cols) + size_t(c)] = v;
+        break;
+      case DistKind::npy: break;
     }
-  }
+  });
   return t;
 }
 

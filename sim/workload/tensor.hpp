@@ -23,13 +23,17 @@ struct Tensor {
 };
 
 // A tensor of spec.dist (kinds uniform, normal, laplace, student_t, outliers; npy
-// loads spec.dist.path) drawn from std::mt19937_64(spec.seed) in row-major order.
+// loads spec.dist.path). The values, in row-major order, are cut into blocks of
+// kGenerateBlock; block b is drawn from num::stream_engine(spec.seed, b) with
+// the samplers of models/numerics/distribution.hpp, so the tensor depends on
+// the seed only -- not on `threads`, the number of threads that draw blocks.
 // `outliers`: N(0, std^2) data whose outlier channels along channel_axis --
-// round(fraction * channels) of them (at least one when fraction > 0), chosen by
-// the seed before the data is drawn -- are multiplied by magnitude.
+// round(fraction * channels) of them (at least one when fraction > 0), chosen
+// from std::mt19937_64(spec.seed) -- are multiplied by magnitude.
 // Bad parameters (std <= 0, high <= low, nu <= 0, fraction outside [0,1], ...)
 // throw InputError naming the parameter.
-Tensor generate(const TensorSpec& spec, int rows, int cols, Axis channel_axis);
+constexpr size_t kGenerateBlock = size_t{1} << 16;
+Tensor generate(const TensorSpec& spec, int rows, int cols, Axis channel_axis, int threads = 1);
 
 // The indices of the outlier channels generate() uses for spec (sorted).
 std::vector<int> outlier_channels(const TensorSpec& spec, int channels);
@@ -61,7 +65,9 @@ struct Quantized {
 //         (integers: max |x| / max_int, symmetric); an all-zero channel gets 1;
 //   best: the MSE-minimising scale on the data (num::best_scale_for_data, the
 //         same search as `qmac qerror --method sample`).
+// The codes are num::Encoder's (= num::encode of x / scale, bit for bit),
+// computed on `threads` threads; nothing depends on the thread count.
 Quantized quantize(const Tensor& t, const num::Format& fmt, Granularity granularity, ScaleMethod method,
-                   Axis channel_axis);
+                   Axis channel_axis, int threads = 1);
 
 }  // namespace qmac::workload

@@ -1,0 +1,287 @@
+// qmac's reference RTL as components: one per Verilog module of models/rtl
+// (same names and widths), each formula written in the building blocks of
+// gates.hpp from the structure of its module, so `qmac synth` can check each
+// against that module's netlist (docs/rtl.md). Priced by the yosys library.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "models/cost/datapaths.hpp"
+
+namespace qmac::cost {
+
+namespace detail {
+
+namespace {
+
+// Effective exponent field + NaN/inf flags of a float code (operand_decode_*,
+// accumulator_decode): the hidden bit is an OR over the exponent (e - 1 OR2),
+// a subnormal's exponent 1 one more OR2; NaN/inf detection by convention:
+// ieee: exponent all ones (e - 1 AND2), mantissa nonzero (m - 1 OR2), 2 AND2;
+// fn: all ones over exponent and mantissa (e + m - 1 AND2); fnuz: sign & code
+// zero below it (m - 1 OR2 + 2 AND2).
+double float_decode(const GateLibrary& g, const num::FloatFormat& f) {
+  const int e = f.exp_bits, m = f.man_bits;
+  double gates = or_tree(g, e) + g.or2;
+  switch (f.nonfinite) {
+    case num::NonFinite::ieee: gates += std::max(e - 1, 0) * g.and2 + or_tree(g, m) + 2 * g.and2; break;
+    case num::NonFinite::fn: gates += std::max(e + m - 1, 0) * g.and2; break;
+    case num::NonFinite::fnuz: gates += or_tree(g, m) + 2 * g.and2; break;
+  }
+  return gates;
+}
+
+int lzc_bits(int n) { return ceil_log2(n + 1); }
+
+// The multiplier group: decode, significand array, exponent sum, sign and
+// special flags (RTL: operand_decode_*, operand_magnitude_*,
+// significand_multiplier, exponent_adder, product_special).
+void sign_magnitude_product(const num::MacSpec& s, Builder& b) {
+  const auto& g = b.g;
+  bool any_inf = false;
+  int qa = 0, qb = 0;
+  for (const auto* f : {&s.a, &s.b}) {
+    const std::string n = f == &s.a ? "a" : "b";
+    int& q = f == &s.a ? qa : qb;
+    if (f->is_float()) {
+      q = f->f.precision();
+      any_inf = any_inf || f->f.has_inf();
+      b.add("operand_decode_" + n, kMultiplier, "hidden bit, exponent, NaN/inf of e" + w(f->f.exp_bits) + "m" +
+            w(f->f.man_bits), float_decode(g, f->f), q);
+    } else {
+      q = f->i.bits;
+      b.add("operand_magnitude_" + n, kMultiplier, "conditional_negate(" + w(q) + ")",
+            f->i.is_signed ? conditional_negate(g, q) : 0, q);
+    }
+  }
+  b.add("significand_multiplier", kMultiplier, "multiplier(" + w(qa) + "x" + w(qb) + ")", multiplier(g, qa, qb),
+        qa + qb);
+  if (s.a.is_float() && s.b.is_float()) {
+    // ea + eb: an adder over the narrower width, the wider one's extra bits an incrementer.
+    const int lo = std::min(s.a.f.exp_bits, s.b.f.exp_bits), hi = std::max(s.a.f.exp_bits, s.b.f.exp_bits);
+    b.add("exponent_adder", kMultiplier, "adder(" + w(lo) + ") + incrementer(" + w(hi - lo) + ")",
+          adder(g, lo) + incrementer(g, hi - lo), hi + 1);
+  }
+  // Sign XOR2; NaN = a_nan | b_nan (+ inf x 0 with infinities: zero detects
+  // over both significands, 2 AND2, 2 OR2, and inf = (a_inf | b_inf) & ~nan).
+  double special = g.xor2;
+  if (s.a.is_float() || s.b.is_float()) special += g.or2;
+  if (any_inf) special += or_tree(g, qa) + or_tree(g, qb) + 3 * g.and2 + 3 * g.or2;
+  b.add("product_special", kMultiplier, any_inf ? "XOR2 + NaN/inf/zero logic" : "XOR2 + NaN logic", special, 1);
+}
+
+void accumulate_register_path(const num::MacSpec& s, int addend_bits, Builder& b) {
+  const auto& g = b.g;
+  const int W = s.acc.width;
+  // acc + sign-extended addend: a W-bit adder (the bits above the addend add
+  // its sign; synthesis keeps a full adder per bit), overflow detection 2 XOR2-like gates.
+  const bool sat = s.acc.int_overflow == num::IntOverflow::saturate;
+  b.add("accumulator_adder", kAlignAdd, "adder(" + w(W) + ")" + (sat ? " + 2 XOR2" : ""),
+        adder(g, W) + (sat ? 2 * g.xor2 : 0), W);
+  if (sat) b.add("saturation", kNormalizeAccumulate, w(W) + " MUX2", W * g.mux2, W);
+  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(W) + ")", reg(g, W), W);
+  (void)addend_bits;
+}
+
+void integer_products(const num::MacSpec& s, int stages, Builder& b) {
+  const auto& g = b.g;
+  const num::ProductRange r = num::product_range(s.a, s.b);
+  const int n = s.a.bits(), m = s.b.bits(), pw = r.register_width();
+  // Baugh-Wooley for signed x signed (the same array as unsigned); a sign-extended
+  // (n+1) x (m+1) array when exactly one operand is unsigned.
+  const bool both = s.a.i.is_signed == s.b.i.is_signed;
+  const int an = both ? n : n + 1, am = both ? m : m + 1;
+  b.add("significand_multiplier", kMultiplier, "multiplier(" + w(an) + "x" + w(am) + ")", multiplier(g, an, am), pw);
+  if (stages > 1)
+    b.add("pipeline_registers", kMultiplier, w(stages - 1) + " x reg(" + w(pw) + ")", (stages - 1) * reg(g, pw), pw);
+  accumulate_register_path(s, pw, b);
+}
+
+// Float (or mixed) products into a fixed-point (Kulisch) register: the paper's
+// product pipe stage and product alignment.
+void float_products_into_fixed(const num::MacSpec& s, int stages, const FloatAdderWidths& fw, Builder& b) {
+  const auto& g = b.g;
+  sign_magnitude_product(s, b);
+  const int bundle = 3 + fw.q + fw.esw;
+  b.add("product_pipe_register", kAlignAdd, "reg(" + w(bundle) + ")", reg(g, bundle), bundle);
+  if (stages > 1)
+    b.add("pipeline_registers", kMultiplier, w(stages - 1) + " x reg(" + w(bundle) + ")", (stages - 1) * reg(g, bundle),
+          bundle);
+  const num::ProductRange r = num::product_range(s.a, s.b);
+  const int range = std::min(s.acc.width, r.fixed_width() + s.acc.frac_bits + r.lsb_exponent);
+  b.add("product_twos_complement", kAlignAdd, "conditional_negate(" + w(fw.q + 1) + ") + " + w(fw.q) + " AND2",
+        conditional_negate(g, fw.q + 1) + fw.q * g.and2, fw.q + 1);
+  const int max_shift = fw.esum_max - fw.esum_min;
+  b.add("product_alignment_shifter", kAlignAdd,
+        "placing_shifter(" + w(fw.q + 1) + " -> " + w(range) + ", " + w(max_shift) + ")",
+        placing_shifter(g, fw.q + 1, range, max_shift), range);
+  accumulate_register_path(s, range, b);
+}
+
+// Float accumulator (RTL: float_rtl.cpp, same module names and widths).
+void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths& fw, Builder& b) {
+  const auto& g = b.g;
+  const auto& f = s.acc.format.f;
+  const int p = f.precision(), bits = f.bits(), m = f.man_bits;
+  const int N = fw.N, P = fw.P, ew = fw.ew, zw = lzc_bits(N + 1);
+  sign_magnitude_product(s, b);
+  if (stages > 1) {
+    const int bundle = 3 + fw.q + fw.esw;
+    b.add("pipeline_registers", kMultiplier, w(stages - 1) + " x reg(" + w(bundle) + ")", (stages - 1) * reg(g, bundle),
+          bundle);
+  }
+  const int zq = lzc_bits(fw.q);
+  // The exponent of the product's top bit: esum - lz + constant: a subtractor
+  // over the variable bits and a constant add carried through the rest.
+  // (Constant offsets -- biases, the product's LSB weight -- cost nothing in the
+  // flattened MAC: synthesis folds each into the adder that consumes it.)
+  const int ev = std::max(fw.esw, zq);
+  const double exponent_fix = adder(g, ev);
+  if (s.fused) {
+    b.add("product_normalizer", kAlignAdd,
+          "lzc(" + w(fw.q) + ") + shifter(" + w(fw.q) + ", " + w(fw.q - 1) + ") + adder(" + w(ev) + ")",
+          pruned_leading_zero_counter(g, fw.q) + zero_fill_shifter(g, fw.q, fw.q - 1) + exponent_fix, fw.q);
+  } else {
+    // Round the product to p bits first: normalise (or shift right below emin,
+    // with sticky), round, pack, overflow rule, and decode the result again.
+    const int wr = std::max(fw.q, p) + 2;
+    // Right shift below emin only as far as the smallest product reaches.
+    const long long lowest = fw.esum_min + fw.lsb0;  // exponent of the smallest product's bit
+    const int rmax = int(std::min<long long>(wr, std::max<long long>(0, f.emin() - lowest)));
+    const double gates = pruned_leading_zero_counter(g, fw.q) + zero_fill_shifter(g, fw.q, fw.q - 1) + exponent_fix +
+                         (rmax ? sticky_shifter(g, wr, rmax) + wr * g.mux2 + adder(g, ew) : 0) +
+                         or_tree(g, wr - p) + 2 * g.ao21 + incrementer(g, ew + m) + (ew + m) * g.and2 +
+                         bits * (g.and2 + g.or2);
+    b.add("product_rounder", kAlignAdd, "normalise/denormalise, round and pack " + w(fw.q) + " -> " + w(p) + " bits",
+          gates, p);
+    b.add("product_decode", kAlignAdd, "hidden bit, exponent, NaN/inf", float_decode(g, f), p);
+  }
+  // The accumulator's fields (the bias subtraction is a constant: folded away).
+  b.add("accumulator_decode", kAlignAdd, "hidden bit, exponent, NaN/inf", float_decode(g, f), bits);
+  // d = ey - ec, which is larger, |d| (conditional negation), the clamp at N - 1
+  // (an OR over the bits above the shift amount), the shift-amount and
+  // exponent multiplexers.
+  const int sw = ceil_log2(N);
+  b.add("exponent_difference", kAlignAdd,
+        "adder(" + w(ew) + ") + conditional_negate(" + w(ew) + ") + " + w(ew + ew - sw) + " OR2 + " + w(sw + ew) + " MUX2",
+        adder(g, ew) + conditional_negate(g, ew) + (2 * ew - sw) * g.or2 + (sw + ew) * g.mux2, ew);
+  // Both operands left-aligned in P bits: a MUX2 pair where both have bits, an
+  // AND2 pair where only the wider one has, sign MUX2, effective-subtract XOR2.
+  const int both = std::min(p, fw.qy), one = P - both;
+  b.add("operand_swap", kAlignAdd, w(2 * both) + " MUX2 + " + w(2 * one) + " AND2",
+        2 * both * g.mux2 + 2 * one * g.and2 + g.mux2 + g.xor2, P);
+  b.add("alignment_shifter", kAlignAdd, "sticky_shifter(" + w(N - 1) + ", " + w(N - 1) + ")",
+        sticky_shifter(g, N - 1, N - 1), N);
+  // big has 3 zero bits below and 2 above its P bits, the aligned operand 2 above
+  // its N: N XOR2 (conditional complement), a P-bit adder with a 2-bit carry
+  // incrementer on top, and below big's bits only the carry of the complemented
+  // low bits (an OR of 3).
+  b.add("significand_adder", kAlignAdd, w(N) + " XOR2 + adder(" + w(P) + ") + incrementer(2) + 3 OR2",
+        N * g.xor2 + adder(g, P) + incrementer(g, 2) + 3 * g.or2, N + 2);
+  b.add("result_negation", kNormalizeAccumulate, "conditional_negate(" + w(N + 1) + ")", conditional_negate(g, N + 1),
+        N + 1);
+  b.add("leading_zero_counter", kNormalizeAccumulate, "lzc(" + w(N + 1) + ")", pruned_leading_zero_counter(g, N + 1), N + 1);
+  // Shift limit e_align + 1 - emin (constant add), lz <= limit (a comparator:
+  // an adder's carry chain), the shift-amount MUX2s, the left shifter.
+  // (limit: a constant add; the comparison with the zw-bit count: an OR over the
+  // limit's bits above zw and a zw-bit comparator, an adder's carry chain).
+  b.add("normalization_shifter", kNormalizeAccumulate,
+        "shifter(" + w(N + 1) + ", " + w(N) + ") + " + w(ew - zw - 1) + " OR2 + adder(" + w(zw) + ") + " + w(zw) + " MUX2",
+        zero_fill_shifter(g, N + 1, N) + or_tree(g, ew - zw) + adder(g, zw) + zw * g.mux2, N + 1);
+  // e_align + 1 + bias - sh: a zw-bit subtractor, the bits above it inc/dec cells.
+  b.add("exponent_adjust", kNormalizeAccumulate, "adder(" + w(zw) + ") + inc_dec(" + w(ew - zw) + ")",
+        adder(g, zw) + inc_dec(g, ew - zw), ew);
+  // Sticky OR, the RNE decision (2 AO21), the exponent field AND2s (zero for a
+  // subnormal) and the increment that carries into the exponent field.
+  b.add("rounder", kNormalizeAccumulate,
+        w(N - p - 1) + " OR2 + 2 AO21 + " + w(ew) + " AND2 + incrementer(" + w(ew + m) + ")",
+        or_tree(g, N - p) + 2 * g.ao21 + ew * g.and2 + incrementer(g, ew + m), p);
+  // Overflow: compare with the largest finite code (an AND2/OR2 per bit);
+  // NaN/inf combination; the result multiplexing of NaN / inf / max / zero /
+  // rounded codes, a couple of gates per code bit.
+  b.add("overflow_logic", kNormalizeAccumulate, w(ew + m) + " AND2 + " + w(bits) + " (AND2 + OR2) + 6 OR2",
+        (ew + m) * g.and2 + bits * (g.and2 + g.or2) + 6 * g.or2, bits);
+  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(bits) + ")", reg(g, bits), bits);
+}
+
+}  // namespace
+
+int rtl_datapath(const num::MacSpec& s, int pipeline_stages, Builder& b) {
+  const FloatAdderWidths fw = float_adder_widths(s);
+  const bool int_products = s.a.is_int() && s.b.is_int();
+  switch (s.acc.kind) {
+    case num::AccKind::integer:
+      integer_products(s, pipeline_stages, b);
+      break;
+    case num::AccKind::fixed:
+      if (int_products) integer_products(s, pipeline_stages, b);
+      else float_products_into_fixed(s, pipeline_stages, fw, b);
+      break;
+    case num::AccKind::floating:
+      float_accumulator(s, pipeline_stages, fw, b);
+      break;
+  }
+  return int_products ? num::product_range(s.a, s.b).fixed_width() : 1 + fw.q + fw.esw;
+}
+
+double rtl_float_adder(const num::AccumulatorSpec& buffer, const GateLibrary& g) {
+  // The accumulator's adder with a product operand of the buffer's format
+  // (non-fused: its product_rounder is the identity and left out), no register.
+  num::MacSpec s;
+  s.a = s.b = buffer.format;
+  s.acc = buffer;
+  s.fused = false;
+  std::vector<Component> parts;
+  Builder b{g, parts};
+  float_accumulator(s, 1, float_adder_widths(s), b);
+  double total = 0;
+  for (const auto& c : parts)
+    if (c.group != std::string(kMultiplier) && c.name != "accumulator_register" && c.name != "product_rounder")
+      total += c.gates;
+  return total;
+}
+
+}  // namespace detail
+
+FloatAdderWidths float_adder_widths(const num::MacSpec& s) {
+  FloatAdderWidths fw;
+  int qa = 0, qb = 0;
+  for (const auto* f : {&s.a, &s.b}) {
+    int& q = f == &s.a ? qa : qb;
+    if (f->is_float()) {
+      q = f->f.precision();
+      fw.lsb0 -= f->f.bias + f->f.man_bits;
+      fw.esum_min += 1;
+      fw.esum_max += (1 << f->f.exp_bits) - (f->f.nonfinite == num::NonFinite::ieee ? 2 : 1);
+    } else {
+      q = f->i.bits;
+    }
+  }
+  fw.q = qa + qb;
+  if (s.a.is_float() && s.b.is_float()) fw.esw = std::max(s.a.f.exp_bits, s.b.f.exp_bits) + 1;
+  else if (s.a.is_float()) fw.esw = s.a.f.exp_bits;
+  else if (s.b.is_float()) fw.esw = s.b.f.exp_bits;
+  if (s.acc.kind != num::AccKind::floating) return fw;
+  const auto& f = s.acc.format.f;
+  fw.qy = s.fused ? fw.q : f.precision();
+  fw.P = std::max(f.precision(), fw.qy);
+  fw.N = fw.P + 3;
+  // Every exponent the datapath forms (models/rtl float_rtl.cpp): the product's
+  // top-bit exponent ey (fused: after normalisation; non-fused: the rounded
+  // product's, in the accumulator's range), the accumulator's ec, their
+  // difference, the alignment exponent + 1 - shift, the biased exponent + 1 of
+  // the rounder's carry, the non-fused rounder's distances to emin.
+  const long long esum_hi = fw.esw ? (1LL << fw.esw) - 1 : 0;
+  const long long p_hi = esum_hi + fw.lsb0 + fw.q - 1, p_lo = fw.lsb0 - fw.q;  // raw product top, minus lz
+  const long long c_hi = (1LL << f.exp_bits) - 1 - f.bias, c_lo = f.emin();
+  const long long y_hi = s.fused ? p_hi : c_hi, y_lo = s.fused ? p_lo : c_lo;
+  const long long top = std::max(y_hi, c_hi);
+  long long big = 0;
+  for (long long v : {p_hi, p_lo, y_hi - c_lo, y_lo - c_hi, top + 1 + f.bias + 1, c_lo - fw.N - 1, top + 1 - c_lo + 1,
+                      c_lo - p_lo + 1, p_hi - c_lo + 1})
+    big = std::max(big, std::llabs(v));
+  fw.ew = ceil_log2(big + 1) + 1;
+  return fw;
+}
+
+}  // namespace qmac::cost

@@ -1,0 +1,112 @@
+// qmac synth: the reference RTL of the config's MAC synthesised with Yosys + ABC
+// (one gate set for every config, docs/rtl.md), the whole MAC and each component
+// block alone, priced under every gate library next to the cost model's estimate.
+#include <filesystem>
+#include <iostream>
+
+#include "sim/cli.hpp"
+#include "sim/cli_options.hpp"
+#include "sim/config/config.hpp"
+#include "sim/io/files.hpp"
+#include "sim/cost_files.hpp"
+#include "sim/rtl/calibration.hpp"
+#include "sim/rtl/design_io.hpp"
+#include "sim/rtl/gate_energy.hpp"
+#include "sim/rtl/synth_report.hpp"
+#include "sim/rtl/tools.hpp"
+#include "sim/run/report.hpp"
+
+namespace qmac::cli {
+namespace {
+
+int run_synth(const std::vector<std::string>& args) {
+  po::options_description desc("synth options");
+  std::string path, json_path, keep;
+  std::vector<std::string> sets;
+  desc.add_options()
+    ("config", po::value(&path), "config file (YAML); default: the built-in default")
+    ("set", po::value(&sets)->composing(), "KEY=VALUE override of a config key by dotted path (repeatable)")
+    ("json", po::value(&json_path), "write the cells and gate equivalents as JSON to FILE (- for stdout)")
+    ("keep", po::value(&keep), "keep the Verilog, Yosys script, logs and gate-level netlist in folder DIR")
+    ("cells", "synthesise the formulas' building-block cells (and2 ... fa, ff) alone and price them")
+    ("calibration", po::value<std::string>(), "print estimate vs netlist tables (markdown) for a results FILE of scripts/synth.sh")
+    ("blocks", "with --calibration: the per-block table under the config's gate library")
+    ("energy", po::value<std::string>()->implicit_value("normal,zeros,outliers"),
+     "switched gate equivalents per MAC: the netlist simulated on these data kinds vs the cost model's activity figure");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  po::variables_map vm;
+  if (!parse_args(args, desc, vm, "qmac synth [CONFIG.yaml] [--set KEY=VALUE ...] [--json FILE|-] [--keep DIR] [--cells]", &pos))
+    return 0;
+  const config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  if (vm.count("calibration")) {
+    const std::string file = vm["calibration"].as<std::string>();
+    nlohmann::json results;
+    try {
+      results = nlohmann::json::parse(io::read_file(file, io::kMaxResultsInput, "synthesis results file"));
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError("argument --calibration", file + " is not a JSON results file: " + e.what());
+    }
+    if (vm.count("blocks")) {
+      std::cout << rtl::blocks_markdown(results, load_gate_library(cfg.cost.gate_library));
+    } else {
+      std::vector<cost::GateLibrary> libs{load_gate_library("yosys"), load_gate_library("paper")};
+      std::cout << rtl::calibration_markdown(results, libs);
+    }
+    return 0;
+  }
+  if (vm.count("energy")) {
+    const cost::GateLibrary g = load_gate_library(cfg.cost.gate_library);
+    nlohmann::ordered_json j;
+    j["config"] = rtl::mac_sets(cfg);
+    j["gate_library"] = g.name;
+    j["stream"] = "output-stationary PE: 8 x 4 outputs of K = 64 (2048 MACs), operands generated and quantised as qmac run";
+    std::cout << "switched gate equivalents per MAC (library " << g.name << "): model | netlist settled | netlist with unit-delay glitches\n";
+    std::string kinds = vm["energy"].as<std::string>();
+    size_t at = 0;
+    while (at <= kinds.size()) {
+      const size_t comma = std::min(kinds.find(',', at), kinds.size());
+      const std::string kind = kinds.substr(at, comma - at);
+      at = comma + 1;
+      const auto stream = rtl::data_stream(cfg, kind, 8, 64, 4);
+      rtl::ScratchDir scratch("qmac_energy_");
+      const auto e = rtl::switched_ge(cfg, stream, g, scratch.path());
+      j["data"][kind] = {{"macs", e.macs}, {"model", e.model}, {"netlist_settled", e.settled},
+                         {"netlist_glitches", e.glitches}};
+      std::cout << "  " << kind << ": " << e.model << " | " << e.settled << " | " << e.glitches << "\n";
+    }
+    if (!json_path.empty()) run::write_json(j, json_path);
+    return 0;
+  }
+  if (vm.count("cells")) {
+    const auto libs = rtl::report_libraries(cfg.cost.gate_library);
+    rtl::ScratchDir scratch("qmac_synth_");
+    const auto j = rtl::formula_cells_json(libs, scratch.path());
+    if (!json_path.empty()) run::write_json(j, json_path);
+    if (json_path == "-") return 0;
+    std::cout << "Formula cells synthesised alone (" << j["flow"].get<std::string>() << "):\n";
+    for (auto it = j["cells"].begin(); it != j["cells"].end(); ++it) {
+      std::cout << "  " << it.key() << ":";
+      for (auto g = it.value()["ge"].begin(); g != it.value()["ge"].end(); ++g)
+        std::cout << " " << g.key() << " " << g.value().get<double>();
+      std::cout << "   netlist " << it.value()["netlist"].dump() << "\n";
+    }
+    return 0;
+  }
+  const rtl::Design d = rtl::generate_design(cfg);
+  const auto libs = rtl::report_libraries(cfg.cost.gate_library);
+  if (!keep.empty()) rtl::prepare_output_dir(keep, "--keep");
+  rtl::ScratchDir scratch("qmac_synth_");
+  const std::string work = keep.empty() ? scratch.path() : keep;
+  const rtl::SynthResult r = rtl::synthesize(d, work);
+  const auto j = rtl::synth_json(cfg, r, libs);
+  if (!json_path.empty()) run::write_json(j, json_path);
+  if (json_path != "-") std::cout << rtl::synth_table(j);
+  return 0;
+}
+
+QMAC_COMMAND("synth", "synthesise the config's MAC RTL with Yosys: cells and gate equivalents per block vs the cost model",
+             run_synth);
+
+}  // namespace
+}  // namespace qmac::cli

@@ -1,0 +1,23 @@
+#include "sim/rtl/design_io.hpp"
+
+#include "sim/errors.hpp"
+#include "sim/io/files.hpp"
+
+namespace qmac::rtl {
+
+Design generate_design(const config::Config& cfg) {
+  try {
+    return generate_mac(config::mac_spec(cfg), cfg.mac.pipeline_stages);
+  } catch (const RtlError& e) {
+    throw InputError(e.key(), e.what());
+  }
+}
+
+void prepare_output_dir(const std::string& dir, const std::string& option) {
+  // The project's rules for output folders (sim/io/files.hpp): only the folder
+  // itself is created, never a missing parent.
+  io::check_output_dir(dir, option + " output");
+  io::make_output_dir(dir, option + " output");
+}
+
+}  // namespace qmac::rtl

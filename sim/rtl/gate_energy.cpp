@@ -1,0 +1,161 @@
+#include "sim/rtl/gate_energy.hpp"
+
+#include <fmt/format.h>
+
+#include "models/cost/energy.hpp"
+#include "models/mac/mac_bits.hpp"
+#include "sim/errors.hpp"
+#include "sim/rtl/design_io.hpp"
+#include "sim/rtl/synth.hpp"
+#include "sim/rtl/synth_report.hpp"
+#include "sim/rtl/tools.hpp"
+#include "sim/workload/tensor.hpp"
+
+namespace qmac::rtl {
+
+std::vector<Step> data_stream(const config::Config& base, const std::string& data, int m, int k, int n) {
+  std::vector<Step> steps;
+  if (data == "zeros") {
+    steps.resize(size_t(m) * size_t(k) * size_t(n));  // code 0: +0 in every format
+    return steps;
+  }
+  std::vector<std::string> sets = mac_sets(base);
+  if (data == "outliers") {
+    // One row (token) of A in eight scaled by 30: the activations' outlier channels.
+    sets.push_back("workload.a={distribution: outliers, fraction: 0.125, magnitude: 30, seed: 1}");
+  } else if (data != "normal") {
+    throw InputError("data kind", "'" + data + "'; expected normal, zeros or outliers");
+  }
+  const config::Config cfg = config::load_default(sets);
+  const auto& w = cfg.workload;
+  const auto qa = workload::quantize(workload::generate(w.a, m, k, workload::Axis::rows), cfg.mac.a, w.a.granularity,
+                                     w.a.scale, workload::Axis::rows);
+  const auto qb = workload::quantize(workload::generate(w.b, k, n, workload::Axis::cols), cfg.mac.b, w.b.granularity,
+                                     w.b.scale, workload::Axis::cols);
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j)
+      for (int x = 0; x < k; ++x)
+        steps.push_back(Step{qa.codes[size_t(i) * size_t(k) + size_t(x)], qb.codes[size_t(x) * size_t(n) + size_t(j)],
+                             false, 0});
+  return steps;
+}
+
+namespace {
+
+// Cell models of the flow's gates with one unit of delay each, every output
+// transition counted (weighted by the cell's GE) and, separately, every output
+// that differs between two samples just before consecutive clock edges.
+std::string cell_models(const cost::GateLibrary& g) {
+  auto w = [&](const char* type) { return fmt::format("{:.6f}", cost::netlist_cell_ge(g, type)); };
+  std::string t =
+      "`timescale 1ns/1ps\n"
+      "module qmac_toggles #(parameter real W = 1.0) (input y);\n"
+      "  reg last = 1'b0;\n"
+      "  always @(y) if (qmac_etb.counting) qmac_etb.glitch_ge = qmac_etb.glitch_ge + W;\n"
+      "  always @(posedge qmac_etb.sample) begin\n"
+      "    if (qmac_etb.counting && y !== last) qmac_etb.settled_ge = qmac_etb.settled_ge + W;\n"
+      "    last = y;\n  end\nendmodule\n";
+  const struct { const char* type; const char* ports; const char* expr; } gates[] = {
+      {"$_AND_", "input A, B", "A & B"},       {"$_NAND_", "input A, B", "~(A & B)"},
+      {"$_OR_", "input A, B", "A | B"},        {"$_NOR_", "input A, B", "~(A | B)"},
+      {"$_XOR_", "input A, B", "A ^ B"},       {"$_XNOR_", "input A, B", "~(A ^ B)"},
+      {"$_MUX_", "input A, B, S", "S ? B : A"}, {"$_AOI3_", "input A, B, C", "~((A & B) | C)"},
+      {"$_OAI3_", "input A, B, C", "~((A | B) & C)"}, {"$_NOT_", "input A", "~A"}};
+  for (const auto& x : gates)
+    t += fmt::format("module \\{} ({}, output Y);\n  assign #1 Y = {};\n  qmac_toggles #({}) c(Y);\nendmodule\n", x.type,
+                     x.ports, x.expr, w(x.type));
+  t += fmt::format(
+      "module \\$_DFF_P_ (input C, D, output reg Q);\n  initial Q = 1'b0;\n  always @(posedge C) Q <= #1 D;\n"
+      "  qmac_toggles #({}) c(Q);\nendmodule\n",
+      w("$_DFF_P_"));
+  return t;
+}
+
+std::string energy_testbench(const Design& d) {
+  return fmt::format(
+      "`timescale 1ns/1ps\n"
+      "module qmac_etb;\n"
+      "  reg clk = 1'b0, sample = 1'b0, counting = 1'b0;\n"
+      "  real glitch_ge = 0.0, settled_ge = 0.0;\n"
+      "  reg [{}:0] a = 0;\n  reg [{}:0] b = 0;\n  reg [{}:0] inj;\n  reg [7:0] cmd;\n  wire [{}:0] acc;\n"
+      "  integer fin, fout, n, steps;\n"
+      "  qmac_mac dut (.clk(clk), .a(a), .b(b), .acc(acc));\n"
+      "  initial begin\n"
+      "    fin = $fopen(\"stim.txt\", \"r\");\n    fout = $fopen(\"energy.txt\", \"w\");\n    steps = 0;\n"
+      "    #1000 sample = 1'b1; #1 sample = 1'b0;\n"  // settle from reset
+      "    counting = 1'b1;\n"
+      "    n = $fscanf(fin, \"%h %h %h %h\\n\", cmd, a, b, inj);\n"
+      "    while (n == 4) begin\n"
+      "      #999 sample = 1'b1; #0.5 sample = 1'b0;\n"
+      "      #0.5 clk = 1'b1; #1 clk = 1'b0;\n"
+      "      steps = steps + 1;\n"
+      "      n = $fscanf(fin, \"%h %h %h %h\\n\", cmd, a, b, inj);\n"
+      "    end\n"
+      "    #999 sample = 1'b1; #0.5 sample = 1'b0;\n"
+      "    $fwrite(fout, \"%0d %f %f\\n\", steps, settled_ge, glitch_ge);\n"
+      "    $fclose(fout);\n    $finish;\n  end\nendmodule\n",
+      d.a_bits - 1, d.b_bits - 1, d.acc_bits - 1, d.acc_bits - 1);
+}
+
+// The cost model's switched GE for the stream: the activity the array engines
+// count (operand codes, product node, accumulator register; models/mac
+// mac_bits.hpp encodings) through cost_report's logic and register terms.
+double model_switched_ge(const config::Config& cfg, const std::vector<Step>& stream, const cost::GateLibrary& g) {
+  const num::MacSpec spec = config::mac_spec(cfg);
+  const num::Mac mac(spec);
+  const mac::MacBits bits(mac);
+  num::Activity act;
+  num::AccValue acc;
+  num::MacStats st;
+  uint32_t la = 0, lb = 0;
+  uint64_t lp = 0, lacc = bits.acc(acc);
+  for (const Step& s : stream) {
+    const uint64_t p = bits.product(s.a, s.b);
+    act.mult_a_toggles += uint64_t(__builtin_popcount(s.a ^ la));
+    act.mult_b_toggles += uint64_t(__builtin_popcount(s.b ^ lb));
+    act.product_toggles += uint64_t(__builtin_popcountll(p ^ lp));
+    mac.mac(acc, s.a, s.b, st);
+    const uint64_t r = bits.acc(acc);
+    act.acc_toggles += uint64_t(__builtin_popcountll(r ^ lacc));
+    la = s.a, lb = s.b, lp = p, lacc = r;
+    ++act.macs;
+  }
+  cost::Technology unit;  // e = 1: the energy terms come out in GE toggles
+  unit.pj_per_ge_toggle = 1;
+  unit.leakage_nw_per_ge = 0;
+  const cost::MacCost c = cost::mac_cost(spec, cfg.mac.pipeline_stages, g);
+  const auto r = cost::cost_report(spec, c, 0, 1, 1, 1, g, unit, act, act.macs, true);
+  return (r.energy_breakdown.at("logic") + r.energy_breakdown.at("registers")) / double(act.macs);
+}
+
+}  // namespace
+
+SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& stream, const cost::GateLibrary& g,
+                       const std::string& workdir) {
+  const std::string iverilog = require_tool("iverilog", "iverilog");
+  const std::string vvp = require_tool("vvp", "iverilog");
+  const Design d = generate_design(cfg);
+  const SynthResult r = synthesize(d, workdir);
+  std::string stim;
+  for (const Step& s : stream) stim += "0 " + hex(s.a, d.a_bits) + " " + hex(s.b, d.b_bits) + " 0\n";
+  write_text(workdir + "/stim.txt", stim);
+  write_text(workdir + "/cells.v", cell_models(g));
+  write_text(workdir + "/qmac_etb.v", energy_testbench(d));
+  if (run_tool({iverilog, "-g2005", "-s", "qmac_etb", "-o", "energy.vvp", "qmac_etb.v", "cells.v", r.netlist_path},
+               workdir, workdir + "/iverilog_energy.log") != 0)
+    throw RuntimeError("iverilog failed on the netlist:\n" + read_text(workdir + "/iverilog_energy.log"));
+  if (run_tool({vvp, "-n", "energy.vvp"}, workdir, workdir + "/vvp_energy.log") != 0)
+    throw RuntimeError("vvp failed on the netlist:\n" + read_text(workdir + "/vvp_energy.log"));
+  SwitchedGe out;
+  unsigned long long steps = 0;
+  if (std::sscanf(read_text(workdir + "/energy.txt").c_str(), "%llu %lf %lf", &steps, &out.settled, &out.glitches) != 3 ||
+      steps != stream.size())
+    throw RuntimeError("gate-level simulation did not run the whole stream (see " + workdir + "/vvp_energy.log)");
+  out.macs = steps;
+  out.settled /= double(steps);
+  out.glitches /= double(steps);
+  out.model = model_switched_ge(cfg, stream, g);
+  return out;
+}
+
+}  // namespace qmac::rtl

@@ -1,0 +1,33 @@
+// Switching energy ground truth: the synthesised gate-level netlist of a MAC
+// simulated (Icarus Verilog, unit-delay cell models) on an operand stream, every
+// cell output toggle weighted by the cell's gate equivalents, next to the cost
+// model's activity-based figure (models/cost/energy.cpp) for the same stream.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/cost/gates.hpp"
+#include "sim/config/config.hpp"
+#include "sim/rtl/cosim.hpp"
+
+namespace qmac::rtl {
+
+struct SwitchedGe {
+  uint64_t macs = 0;
+  double settled = 0;    // gate-level: GE of cells whose output differs from the last clock (no glitches)
+  double glitches = 0;   // gate-level: GE of every output transition, unit gate delays (glitches included)
+  double model = 0;      // cost model: switched GE of logic + data registers from the stream's activity
+};
+
+// An output-stationary PE's operand stream for `data` (normal, zeros, outliers):
+// A (m x k) and B (k x n) generated and quantised as `qmac run` does, then for
+// each output (m, n) the k pairs A[m][k], B[k][n] in order.
+std::vector<Step> data_stream(const config::Config& cfg, const std::string& data, int m, int k, int n);
+
+// Synthesises the config's MAC (in workdir) and measures both figures per MAC
+// on the stream, the netlist priced and the model evaluated under `g`.
+SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& stream, const cost::GateLibrary& g,
+                       const std::string& workdir);
+
+}  // namespace qmac::rtl

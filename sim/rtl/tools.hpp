@@ -1,0 +1,40 @@
+// Driving the external hardware tools (Icarus Verilog, Yosys) from qmac.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/rtl/rtl.hpp"
+
+namespace qmac::rtl {
+
+// Path of `program` on PATH; throws RuntimeError naming the Debian package
+// (`package`) when it is missing.
+std::string require_tool(const std::string& program, const std::string& package);
+
+// Runs `argv` (no shell) in `dir` with stdout+stderr to `log`; returns the exit
+// status (128 + signal when killed).
+int run_tool(const std::vector<std::string>& argv, const std::string& dir, const std::string& log);
+
+// Writes the design's files into `dir` (which must exist), returns their paths.
+std::vector<std::string> write_design(const Design& d, const std::string& dir);
+
+// A fresh private folder under $TMPDIR (or /tmp), removed by the destructor.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& prefix);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+  void keep() { keep_ = true; }
+
+ private:
+  std::string path_;
+  bool keep_ = false;
+};
+
+std::string read_text(const std::string& path);
+void write_text(const std::string& path, const std::string& text);
+
+}  // namespace qmac::rtl

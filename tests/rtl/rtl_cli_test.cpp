@@ -1,0 +1,70 @@
+// qmac rtl as a user runs it: files written into -o DIR (and nothing else),
+// errors for bad folders and configs the RTL cannot express.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../cli/run_qmac.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string tmp(const std::string& name) {
+  const fs::path p = fs::path(QMAC_TEST_TMPDIR) / name;
+  fs::remove_all(p);
+  fs::create_directories(p.parent_path());
+  return p.string();
+}
+
+TEST(RtlCli, WritesTheVerilogIntoTheFolderAndCreatesOnlyIt) {
+  const std::string dir = tmp("rtl_out");
+  const auto r = run_qmac("rtl --set mac.a=fp8_e4m3 --set mac.b=fp8_e4m3 --set mac.accumulator.type=float "
+                          "--set mac.accumulator.format=fp16 -o '" + dir + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string mac = slurp(dir + "/qmac_mac.v");
+  EXPECT_NE(mac.find("module qmac_mac"), std::string::npos);
+  for (const char* block : {"module significand_multiplier", "module alignment_shifter", "module leading_zero_counter",
+                            "module rounder", "module accumulator_register"})
+    EXPECT_NE(mac.find(block), std::string::npos) << block;
+  EXPECT_NE(slurp(dir + "/qmac_tb.v").find("module qmac_tb"), std::string::npos);
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
+  EXPECT_EQ(files, 2u);
+  // A second run into the same folder keeps a file it does not name.
+  { std::ofstream(dir + "/mine.txt") << "keep me"; }
+  ASSERT_EQ(run_qmac("rtl -o '" + dir + "'").code, 0);
+  EXPECT_EQ(slurp(dir + "/mine.txt"), "keep me");
+  EXPECT_NE(slurp(dir + "/qmac_mac.v").find("int8 x int8 -> int32"), std::string::npos);
+}
+
+TEST(RtlCli, BadFoldersAreInputErrors) {
+  const std::string base = tmp("rtl_bad");
+  auto r = run_qmac("rtl -o '" + base + "/missing/parent'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("parent"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(base + "/missing"));
+  fs::create_directories(base);
+  { std::ofstream(base + "/file") << "x"; }
+  r = run_qmac("rtl -o '" + base + "/file'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("not a folder"), std::string::npos) << r.err;
+  r = run_qmac("rtl");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("-o DIR"), std::string::npos) << r.err;
+}
+
+TEST(RtlCli, ConfigsTheRtlCannotBuildNameTheKey) {
+  const std::string dir = tmp("rtl_key");
+  auto r = run_qmac("rtl --set mac.pipeline_stages=100 -o '" + dir + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("mac.pipeline_stages"), std::string::npos) << r.err;
+  r = run_qmac("rtl --set mac.a=fp8_e4m3 --set mac.b=fp8_e4m3 --set mac.accumulator.type=float "
+               "--set mac.accumulator.format=e5m0 -o '" + dir + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("mac.accumulator.format"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir + "/qmac_mac.v"));
+}
+
+}  // namespace
