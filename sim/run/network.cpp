@@ -302,7 +302,7 @@ LayerResult run_layer(const config::Config& cfg, const workload::Layer& L, const
   if (cfg.engine == array::Engine::analytic) return analyze_layer(cfg, L);
   LayerResult r;
   r.config = cfg;
-  const LayerOperands q = quantize_layer(cfg, d, threads);
+  const LayerOperands q = quantize_layer(cfg, L, d, threads);
   for (int g = 0; g < L.groups; ++g)
     add_group(r, simulate(cfg, group_operands(d, q, L, g), nullptr, threads), L.m, L.k, L.n);
   return r;

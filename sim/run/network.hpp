@@ -46,15 +46,20 @@ config::Config layer_config(const config::Recipe& recipe, const workload::Topolo
 // K x (N*groups) with a convolution's rows in (filter row, column, channel) order.
 struct LayerData {
   workload::Tensor a, b;
+  workload::Tensor ifmap;  // a convolution's activations before lowering (empty otherwise)
 };
 LayerData layer_data(const config::Config& cfg, const workload::Layer& layer, int threads = 1);
 
 // Quantises a layer's data as cfg says (one scale for the whole layer, or per row
-// of A / per column of B, over all groups) and cuts out group g's operands.
+// of A / per column of B, over all groups) and cuts out group g's operands. A
+// convolution's activations with one scale per tensor are quantised as its ifmap
+// (the tensor an accelerator holds; its scale sees each pixel once) and the codes
+// lowered; with per-row scales, the lowered rows (output pixels) are quantised.
 struct LayerOperands {
   workload::Quantized qa, qb;
 };
-LayerOperands quantize_layer(const config::Config& cfg, const LayerData& d, int threads = 1);
+LayerOperands quantize_layer(const config::Config& cfg, const workload::Layer& layer, const LayerData& d,
+                             int threads = 1);
 Operands group_operands(const LayerData& d, const LayerOperands& q, const workload::Layer& layer, int g);
 
 // ---- running (network.cpp) --------------------------------------------------------

@@ -115,8 +115,8 @@ LayerData layer_data(const config::Config& cfg, const workload::Layer& L, int th
   const auto& w = cfg.workload;
   if (L.conv) {
     const workload::ConvSpec& c = *L.conv;
-    const workload::Tensor ifmap = workload::generate(w.a, c.ifmap_h * c.ifmap_w, c.channels, workload::Axis::cols, threads);
-    d.a = workload::im2col(ifmap, c, workload::lower_conv(c));
+    d.ifmap = workload::generate(w.a, c.ifmap_h * c.ifmap_w, c.channels, workload::Axis::cols, threads);
+    d.a = workload::im2col(d.ifmap, c, workload::lower_conv(c));
   } else {
     d.a = workload::generate(w.a, L.m, L.k * L.groups, workload::Axis::cols, threads);
   }
@@ -126,10 +126,20 @@ LayerData layer_data(const config::Config& cfg, const workload::Layer& L, int th
   return d;
 }
 
-LayerOperands quantize_layer(const config::Config& cfg, const LayerData& d, int threads) {
+LayerOperands quantize_layer(const config::Config& cfg, const workload::Layer& L, const LayerData& d, int threads) {
   const auto& w = cfg.workload;
   LayerOperands q;
-  q.qa = quantize_named(d.a, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
+  if (L.conv && w.a.granularity == workload::Granularity::per_tensor) {
+    const workload::Quantized f = quantize_named(d.ifmap, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
+    q.qa.rows = d.a.rows;
+    q.qa.cols = d.a.cols;
+    q.qa.format = f.format;
+    q.qa.channel_axis = workload::Axis::rows;
+    q.qa.scales = f.scales;  // one scale
+    q.qa.codes = workload::im2col_codes(f.codes, *L.conv, workload::lower_conv(*L.conv));
+  } else {
+    q.qa = quantize_named(d.a, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
+  }
   q.qb = quantize_named(d.b, cfg.mac.b, w.b, workload::Axis::cols, "b", threads);
   return q;
 }

@@ -64,6 +64,9 @@ ConvGemm lower_conv(const ConvSpec& conv);
 // (ifmap_h * ifmap_w) x channels: pixel (y, x) is row y * ifmap_w + x (NHWC).
 // Pixels outside the ifmap (padding, SCALE-Sim's rounding) are zeros.
 Tensor im2col(const Tensor& ifmap, const ConvSpec& conv, const ConvGemm& g);
+// The same on an ifmap's codes (its quantised values): padding is code 0, which
+// is zero in every format qmac has (integers, and +0 of every float convention).
+std::vector<uint32_t> im2col_codes(const std::vector<uint32_t>& ifmap_codes, const ConvSpec& conv, const ConvGemm& g);
 
 struct Layer {
   std::string name;

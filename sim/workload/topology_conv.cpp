@@ -53,33 +53,48 @@ ConvGemm lower_conv(const ConvSpec& c) {
   return g;
 }
 
-Tensor im2col(const Tensor& ifmap, const ConvSpec& c, const ConvGemm& g) {
+namespace {
+
+template <class T>
+std::vector<T> lower(const std::vector<T>& ifmap, const ConvSpec& c, const ConvGemm& g) {
   const int cg = c.channels / c.groups;  // channels per group
-  Tensor a;
-  a.rows = g.m;
-  a.cols = g.k * c.groups;
-  a.values.assign(size_t(a.rows) * size_t(a.cols), 0.0);
+  const size_t cols = size_t(g.k) * size_t(c.groups);
+  std::vector<T> a(size_t(g.m) * cols, T(0));
   for (int oy = 0; oy < g.ofmap_h; ++oy)
     for (int ox = 0; ox < g.ofmap_w; ++ox) {
-      double* row = &a.values[(size_t(oy) * g.ofmap_w + ox) * size_t(a.cols)];
+      T* row = &a[(size_t(oy) * g.ofmap_w + ox) * cols];
       for (int fy = 0; fy < c.filter_h; ++fy) {
         const int iy = oy * c.stride_h - c.pad_top + fy * c.dilation_h;
         if (iy < 0 || iy >= c.ifmap_h) continue;  // padding / past the edge: zeros
         for (int fx = 0; fx < c.filter_w; ++fx) {
           const int ix = ox * c.stride_w - c.pad_left + fx * c.dilation_w;
           if (ix < 0 || ix >= c.ifmap_w) continue;
-          const double* px = &ifmap.values[(size_t(iy) * c.ifmap_w + ix) * size_t(c.channels)];
+          const T* px = &ifmap[(size_t(iy) * c.ifmap_w + ix) * size_t(c.channels)];
           // Column of (group, fy, fx, channel-in-group): group blocks of K, then
           // SCALE-Sim's window order (filter row, filter column, channel fastest).
           for (int grp = 0; grp < c.groups; ++grp) {
-            double* dst = row + size_t(grp) * g.k + (size_t(fy) * c.filter_w + fx) * cg;
-            const double* src = px + size_t(grp) * cg;
+            T* dst = row + size_t(grp) * g.k + (size_t(fy) * c.filter_w + fx) * cg;
+            const T* src = px + size_t(grp) * cg;
             for (int ch = 0; ch < cg; ++ch) dst[ch] = src[ch];
           }
         }
       }
     }
   return a;
+}
+
+}  // namespace
+
+Tensor im2col(const Tensor& ifmap, const ConvSpec& c, const ConvGemm& g) {
+  Tensor a;
+  a.rows = g.m;
+  a.cols = g.k * c.groups;
+  a.values = lower(ifmap.values, c, g);
+  return a;
+}
+
+std::vector<uint32_t> im2col_codes(const std::vector<uint32_t>& ifmap_codes, const ConvSpec& c, const ConvGemm& g) {
+  return lower(ifmap_codes, c, g);
 }
 
 }  // namespace qmac::workload

@@ -154,3 +154,20 @@ TEST(LowerConv_Im2col, TimesTheWeightMatrixEqualsTheDirectConvolution) {
         }
   }
 }
+
+TEST(LowerConv_Im2col, CodesLowerLikeValuesWithZeroPadding) {
+  ConvSpec c;
+  c.ifmap_h = 5, c.ifmap_w = 4, c.channels = 3, c.filter_h = c.filter_w = 3, c.filters = 3, c.groups = 3;
+  c.pad_top = c.pad_bottom = c.pad_left = c.pad_right = 1;
+  const ConvGemm g = lower_conv(c);
+  Tensor ifmap{20, 3, {}};
+  std::vector<uint32_t> codes;
+  for (int i = 0; i < 60; ++i) {
+    ifmap.values.push_back(double(i + 1));
+    codes.push_back(uint32_t(i + 1));
+  }
+  const Tensor a = im2col(ifmap, c, g);
+  const std::vector<uint32_t> ac = im2col_codes(codes, c, g);
+  ASSERT_EQ(ac.size(), a.values.size());
+  for (size_t i = 0; i < ac.size(); ++i) EXPECT_EQ(double(ac[i]), a.values[i]) << i;  // padding: 0 in both
+}

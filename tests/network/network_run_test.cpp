@@ -382,3 +382,25 @@ TEST(NetworkRun_Config, CostOfANetworkConfigIsRefusedNotTheDefaultGemms) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("qmac cost prices one GEMM"), std::string::npos) << r.err;
 }
+
+TEST(NetworkRun_Data, AConvolutionsActivationsAreQuantisedAsItsIfmap) {
+  // One scale per tensor: chosen on the ifmap (each pixel once), then the codes lowered.
+  namespace wl = qmac::workload;
+  const std::string topo = temp_file("q_ifmap.yaml",
+                                     "layers:\n  - {name: c, conv: {ifmap: 9, channels: 5, filter: 3, filters: 4, "
+                                     "stride: 2, padding: 1}}\n");
+  const qmac::config::Recipe recipe = qmac::config::read_recipe("", {"workload.topology=" + topo});
+  const wl::Topology t = wl::load_topology(topo);
+  const qmac::config::Config cfg = qmac::run::layer_config(recipe, t, 0);
+  const qmac::run::LayerData d = qmac::run::layer_data(cfg, t.layers[0]);
+  const qmac::run::LayerOperands q = qmac::run::quantize_layer(cfg, t.layers[0], d);
+  double max_abs = 0;
+  for (double v : d.ifmap.values) max_abs = std::max(max_abs, std::fabs(v));
+  ASSERT_EQ(q.qa.scales.size(), 1u);
+  EXPECT_DOUBLE_EQ(q.qa.scales[0], max_abs / 127);  // INT8, absmax: max |x| of the ifmap maps to 127
+  const wl::Quantized f = wl::quantize(d.ifmap, cfg.mac.a, wl::Granularity::per_tensor, wl::ScaleMethod::max,
+                                       wl::Axis::rows);
+  EXPECT_EQ(q.qa.codes, wl::im2col_codes(f.codes, *t.layers[0].conv, wl::lower_conv(*t.layers[0].conv)));
+  EXPECT_EQ(q.qa.rows, d.a.rows);
+  EXPECT_EQ(q.qa.cols, d.a.cols);
+}
