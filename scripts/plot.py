@@ -12,6 +12,8 @@ the shebang names /usr/bin/python3 on purpose: a pyenv python on PATH lacks them
                    --series mac.a,mac.b,mac.accumulator.format --y accuracy.sqnr_db --out docs/sqnr.png
   plot.py pareto   results/pareto.csv --x cost.pe_gates --y accuracy.sqnr_db \
                    --label mac.a,mac.accumulator.format --out docs/pareto.png
+  plot.py layers   results/networks.jsonl --network resnet18 --out docs/networks_sqnr_resnet18.png
+  plot.py netpareto results/networks.jsonl --out docs/networks_pareto.png
 
 Every number drawn comes from the sweep files; the only constants here are the
 paper's published values drawn for comparison, each cited where it is defined.
@@ -246,10 +248,85 @@ def plot_pareto(args):
     save(fig, args.out)
 
 
+# ---- networks (configs/sweeps/networks.yaml: a point is a whole network) ----
+
+def network_label(ov):
+    """A short name of a network point's precision, from its sweep overrides."""
+    pol = ov.get("policy", "none")
+    if pol not in ("none", ""):
+        return "mixed: " + os.path.splitext(os.path.basename(pol))[0]
+    fmt = {"int8": "INT8", "fp8_e4m3": "FP8-E4M3", "fp8_e5m2": "FP8-E5M2"}.get(ov.get("mac.a"), ov.get("mac.a", "?"))
+    acc = ov.get("mac.accumulator.format") or ("int" + ov.get("mac.accumulator.width", ""))
+    return f"{fmt} / {acc.upper()}"
+
+
+def read_networks(path):
+    """The finished points of a networks sweep's JSON lines, with their network and label."""
+    points = []
+    for obj in read_jsonl(path):
+        r = obj.get("result", {})
+        if "layers" not in r:
+            die(f"{path}: point {obj.get('point')} is not a network run (no 'layers')")
+        points.append({"network": r["topology"]["name"], "topology": r["topology"]["path"],
+                       "label": network_label(obj.get("overrides", {})), "overrides": obj.get("overrides", {}),
+                       "result": r})
+    if not points:
+        die(f"{path}: no finished network points")
+    return points
+
+
+def plot_layers(args):
+    pts = [p for p in read_networks(args.input) if p["network"] == args.network]
+    if args.labels:
+        keep = args.labels.split(",")
+        pts = [p for p in pts if p["label"] in keep]
+    if not pts:
+        die(f"{args.input}: no points of network '{args.network}'")
+    names = [l["name"] for l in pts[0]["result"]["layers"]]
+    fig, ax = plt.subplots(figsize=(max(8, 0.32 * len(names) * max(1, len(pts)) / 2), 4.6))
+    width = 0.8 / len(pts)
+    for i, p in enumerate(pts):
+        ys = [l["accuracy"]["sqnr_db"] for l in p["result"]["layers"]]
+        ys = [math.nan if y is None else y for y in ys]
+        xs = [j + (i - (len(pts) - 1) / 2) * width for j in range(len(names))]
+        ax.bar(xs, ys, width, label=p["label"])
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=90, fontsize=6)
+    ax.set_ylabel("layer SQNR vs FP64 (dB)")
+    ax.set_title(args.title or f"{args.network}: SQNR of every layer by precision")
+    ax.legend(fontsize=7, ncol=2)
+    ax.grid(axis="y", alpha=0.3)
+    save(fig, args.out)
+
+
+def plot_netpareto(args):
+    pts = read_networks(args.input)
+    nets = list(dict.fromkeys(p["network"] for p in pts))
+    cols = min(3, len(nets))
+    rows = (len(nets) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.8 * rows), squeeze=False)
+    for ax, net in zip(axes.flat, nets):
+        mine = [p for p in pts if p["network"] == net and p["result"]["accuracy"]["sqnr_db"] is not None]
+        xy = [(p["result"]["cost"]["area_um2"] / 1e6, p["result"]["accuracy"]["sqnr_db"]) for p in mine]
+        ax.scatter([x for x, _ in xy], [y for _, y in xy], color="0.6")
+        front = pareto_front(xy)
+        ax.plot([xy[i][0] for i in front], [xy[i][1] for i in front], color="C3", marker="o")
+        for (x, y), p in zip(xy, mine):
+            ax.annotate(p["label"], (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+        ax.set_title(net, fontsize=9)
+        ax.set_xlabel("array area, mm² (smaller is better)", fontsize=8)
+        ax.set_ylabel("network SQNR, dB", fontsize=8)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(nets):]:
+        ax.axis("off")
+    fig.suptitle(args.title or "Area vs accuracy per network (red: Pareto front)", fontsize=10)
+    save(fig, args.out)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="what", required=True)
-    for name in ("fig5", "fig3", "line", "pareto", "bars"):
+    for name in ("fig5", "fig3", "line", "pareto", "bars", "layers", "netpareto"):
         s = sub.add_parser(name)
         s.add_argument("input")
         s.add_argument("--out", required=True, help="FILE.png or FILE.svg")
@@ -263,6 +340,9 @@ def main():
             s.add_argument("--logy", action="store_true")
         if name == "pareto":
             s.add_argument("--label")
+        if name == "layers":
+            s.add_argument("--network", required=True, help="the network's name (its topology's `name`)")
+            s.add_argument("--labels", help="precisions to draw, comma-separated (default: all)")
         if name == "bars":
             s.add_argument("--group", required=True, help="column whose values are the bar groups")
             s.add_argument("--missing-label", default="n/a",
@@ -275,7 +355,7 @@ def main():
             die(f"--where {w}: expected KEY=VALUE")
         WHERE.append(tuple(w.split("=", 1)))
     {"fig5": plot_fig5, "fig3": plot_fig3, "line": plot_line, "pareto": plot_pareto,
-     "bars": plot_bars}[args.what](args)
+     "bars": plot_bars, "layers": plot_layers, "netpareto": plot_netpareto}[args.what](args)
 
 
 if __name__ == "__main__":

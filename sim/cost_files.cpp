@@ -81,6 +81,15 @@ double sourced(const config::Cursor& c, bool allow_zero = false) {
 
 }  // namespace
 
+std::string find_shipped(const std::string& kind, const std::string& name) {
+  for (const auto& root : config_roots()) {
+    const fs::path p = root / kind / (name + ".yaml");
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) return fs::absolute(p).lexically_normal().string();
+  }
+  return "";
+}
+
 std::vector<std::string> shipped_names(const std::string& kind) {
   std::vector<std::string> names;
   for (const auto& root : config_roots()) {

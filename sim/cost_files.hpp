@@ -21,6 +21,9 @@ cost::Technology load_technology(const std::string& name_or_path);
 // The technology file's `memory` section (SRAM and DRAM energies per byte).
 memory::MemoryEnergy load_memory_energy(const std::string& name_or_path);
 
+// The path of the shipped configs/KIND/NAME.yaml (looked up as above), or "" when none has it.
+std::string find_shipped(const std::string& kind, const std::string& name);
+
 // The shipped names in a configs/ subfolder ("gates" or "tech").
 std::vector<std::string> shipped_names(const std::string& kind);
 

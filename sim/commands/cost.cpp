@@ -46,6 +46,9 @@ int run_cost(const std::vector<std::string>& args) {
     return 0;
   const config::Config cfg = load_config_argument(vm, path, sets);
   if (vm.count("calibrate")) return calibrate(cfg.cost.gate_library);
+  if (!cfg.workload.topology.empty())  // its GEMM would be the unused default, not the network
+    throw InputError("workload.topology", "qmac cost prices one GEMM; expected a config without a topology (for a "
+                                          "network's cost per layer without simulating: qmac run --engine analytic)");
   nlohmann::ordered_json j;
   j["config"] = config::to_json(cfg);
   j["cost"] = run::cost_json(cfg, nullptr);

@@ -1,4 +1,6 @@
 // qmac run: simulate one configured GEMM on the systolic array (cli-contract.md).
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -8,6 +10,7 @@
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
 #include "sim/run/memory_report.hpp"
+#include "sim/run/network_cli.hpp"
 #include "sim/run/report.hpp"
 #include "sim/run/simulate.hpp"
 #include "sim/run/threads.hpp"
@@ -17,7 +20,8 @@ namespace {
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description desc("run options");
-  std::string path, engine, json_path, vcd, tensors_dir, threads;
+  std::string path, engine, json_path, vcd, tensors_dir, threads, topology;
+  int jobs = 1;
   std::vector<std::string> sets;
   desc.add_options()
     ("config", po::value(&path), "config file (YAML); default: the built-in default (see --print-config)")
@@ -28,13 +32,18 @@ int run_run(const std::vector<std::string>& args) {
     ("vcd", po::value(&vcd), "write a VCD waveform of the traced PEs (trace.pes, trace.cycles) to FILE")
     ("save-tensors", po::value(&tensors_dir), "write a.npy, b.npy (dequantised inputs) and c.npy (output) to DIR")
     ("threads", po::value(&threads), "host threads (default: $QMAC_THREADS, else every core); results are the same for any number")
+    ("topology", po::value(&topology), "run a network instead of the config's GEMM: a SCALE-Sim conv or GEMM CSV, a "
+                                        "YAML topology or a shipped network's name (sets workload.topology, replaces "
+                                        "workload.gemm)")
+    ("jobs,j", po::value(&jobs), "with a topology: layers simulated at once, each in its own process (default 1; "
+                                  "the results do not depend on it; each gets threads / N threads)")
     ("print-config", "print the fully resolved config as YAML and exit");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
   if (!parse_args(args, desc, vm,
-                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--engine fast|pe|analytic] [--json FILE|-] [--vcd FILE] "
-                  "[--save-tensors DIR] [--threads N] [--print-config]",
+                  "qmac run [CONFIG.yaml] [--set KEY=VALUE ...] [--topology FILE|NAME] [--engine fast|pe|analytic] "
+                  "[--json FILE|-] [--vcd FILE] [--save-tensors DIR] [--threads N] [-j N] [--print-config]",
                   &pos))
     return 0;
   for (const char* opt : {"json", "vcd", "save-tensors", "engine"})
@@ -42,7 +51,13 @@ int run_run(const std::vector<std::string>& args) {
       throw InputError(std::string("argument --") + opt, "is empty; expected a value");
 
   const int host_threads = run::resolve_threads(vm.count("threads") ? &threads : nullptr);
+  const bool threads_chosen = vm.count("threads") || std::getenv("QMAC_THREADS");
+  if (!topology.empty()) add_topology_sets(topology, sets);
   config::Config cfg = load_config_argument(vm, path, sets);
+  if (!cfg.workload.topology.empty() && !vm.count("print-config"))
+    return run_topology(config::read_recipe(vm.count("config") ? path : "", sets), cfg, engine, json_path, vcd,
+                        tensors_dir, jobs, threads_chosen ? host_threads : std::max(1, host_threads / std::max(1, jobs)));
+  if (vm.count("jobs")) throw InputError("argument --jobs", "applies to a topology's layers; expected --topology with it");
   if (!engine.empty()) cfg.engine = parse_arg("--engine", [&] { return array::parse_engine(engine); });
   if (!vcd.empty()) cfg.trace.vcd = vcd;
   if (vm.count("print-config")) {

@@ -35,11 +35,9 @@ std::string node_kind(const YAML::Node& n) {
   return n.IsSequence() ? "a sequence" : n.IsScalar() ? "the scalar '" + n.Scalar() + "'" : "not a mapping";
 }
 
-// Sets root[key] = value by dotted path, creating mappings on the way.
-void apply_set(YAML::Node& root, const Override& set, Source& src) {
-  const std::string& text = set.text;
-  auto [key, value] = parse_set(text, set.where);
-  const std::vector<std::string> parts = split_key(key);
+// The mapping that holds the last part of `key` (creating mappings on the way);
+// `where` names the override in the error when a part is not a mapping.
+YAML::Node parent_of(YAML::Node& root, const std::vector<std::string>& parts, const std::string& where) {
   YAML::Node cur = root;  // shares root's node
   std::string path;
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
@@ -49,13 +47,33 @@ void apply_set(YAML::Node& root, const Override& set, Source& src) {
       cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
       next.reset(cur[parts[i]]);
     } else if (!next.IsMap()) {
-      throw InputError(set.where, path + " is " + node_kind(next) +
-                                            " in the config, not a mapping; expected KEY to name a key of a mapping");
+      throw InputError(where, path + " is " + node_kind(next) +
+                                  " in the config, not a mapping; expected KEY to name a key of a mapping");
     }
     cur.reset(next);
   }
-  cur[parts.back()] = value;
+  return cur;
+}
+
+// Sets root[key] = value by dotted path, creating mappings on the way.
+void apply_set(YAML::Node& root, const Override& set, Source& src) {
+  auto [key, value] = parse_set(set.text, set.where);
+  const std::vector<std::string> parts = split_key(key);
+  parent_of(root, parts, set.where)[parts.back()] = value;
   src.add_override(key, set.where);
+}
+
+// An override from another YAML file (a topology, a policy): a null value removes the key.
+void apply_file_override(YAML::Node& root, const FileOverride& o, Source& src) {
+  const std::vector<std::string> parts = split_key(o.key);
+  const std::string where = o.value.IsDefined() && !o.value.Mark().is_null()
+                                ? o.file + ":" + std::to_string(o.value.Mark().line + 1) + ":" +
+                                      std::to_string(o.value.Mark().column + 1)
+                                : o.file;
+  YAML::Node parent = parent_of(root, parts, where);
+  if (o.value.IsNull()) parent.remove(parts.back());
+  else parent[parts.back()] = o.value;
+  src.add_file_override(o.key, o.file, o.base_dir, o.mark.is_null() ? o.value.Mark() : o.mark);
 }
 
 YAML::Node parse_text(const std::string& text, const std::string& source_name) {
@@ -72,12 +90,18 @@ YAML::Node parse_text(const std::string& text, const std::string& source_name) {
 }
 
 Config load_tree(YAML::Node root, const std::string& source_name, const std::vector<Override>& sets,
-                 const std::string& base_dir) {
+                 const std::string& base_dir, const std::vector<FileOverride>& before_sets = {},
+                 const std::vector<FileOverride>& after_sets = {},
+                 const std::optional<std::array<int, 4>>& tensor_shapes = std::nullopt) {
   Source src(source_name);
-  if (!sets.empty()) {
+  if (tensor_shapes) src.set_tensor_shapes(*tensor_shapes);
+  if (!sets.empty() || !before_sets.empty() || !after_sets.empty()) {
     if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-    if (root.IsMap())  // else parse_tree reports the file's shape first
+    if (root.IsMap()) {  // else parse_tree reports the file's shape first
+      for (const auto& o : before_sets) apply_file_override(root, o, src);
       for (const auto& s : sets) apply_set(root, s, src);
+      for (const auto& o : after_sets) apply_file_override(root, o, src);
+    }
   }
   return parse_tree(root, src, base_dir);
 }
@@ -147,6 +171,26 @@ Config load(const std::string& path, const std::vector<std::string>& sets) {
   return load_with(path, cli_overrides(sets));
 }
 
+Recipe read_recipe(const std::string& path, const std::vector<std::string>& sets) {
+  Recipe r;
+  r.sets = sets;
+  if (path.empty()) {
+    r.source_name = "<default>";
+    return r;
+  }
+  r.text = io::read_file(path, io::kMaxTextInput, "config file");
+  r.source_name = path;
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  r.base_dir = dir.empty() ? "." : dir;
+  return r;
+}
+
+Config load(const Recipe& r, const std::vector<FileOverride>& before_sets, const std::vector<FileOverride>& after_sets,
+            const std::optional<std::array<int, 4>>& tensor_shapes) {
+  return load_tree(parse_text(r.text, r.source_name), r.source_name, cli_overrides(r.sets), r.base_dir, before_sets,
+                   after_sets, tensor_shapes);
+}
+
 Config load_default(const std::vector<std::string>& sets) { return load_string("", "<default>", sets, "."); }
 Config load_default_with(const std::vector<Override>& sets) { return load_string_with("", "<default>", sets, "."); }
 
@@ -162,7 +206,8 @@ bool operator==(const Config& x, const Config& y) {
          same(x.workload.a, y.workload.a) && same(x.workload.b, y.workload.b) &&
          x.cost.gate_library == y.cost.gate_library && x.cost.technology == y.cost.technology &&
          x.trace.vcd == y.trace.vcd && x.trace.pes == y.trace.pes && x.trace.first_cycle == y.trace.first_cycle &&
-         x.trace.last_cycle == y.trace.last_cycle && x.engine == y.engine && x.memory.model == y.memory.model &&
+         x.trace.last_cycle == y.trace.last_cycle && x.engine == y.engine &&
+         x.workload.topology == y.workload.topology && policy_json(x.policy) == policy_json(y.policy) && x.memory.model == y.memory.model &&
          x.memory.sram_kib_a == y.memory.sram_kib_a && x.memory.sram_kib_b == y.memory.sram_kib_b &&
          x.memory.sram_kib_c == y.memory.sram_kib_c && x.memory.double_buffered == y.memory.double_buffered &&
          x.memory.dram_bandwidth == y.memory.dram_bandwidth && x.memory.dram_latency == y.memory.dram_latency &&

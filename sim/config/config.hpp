@@ -12,7 +12,9 @@
 // "file:line:column" or "--set KEY=VALUE" and what was expected.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +25,7 @@
 #include "models/array/array.hpp"
 #include "models/memory/memory.hpp"
 #include "models/numerics/accumulator.hpp"
+#include "sim/config/policy.hpp"
 #include "sim/workload/tensor_spec.hpp"
 
 namespace qmac::config {
@@ -44,6 +47,7 @@ struct Config {
   struct Workload {
     int m = 64, k = 64, n = 64;
     workload::TensorSpec a, b;            // npy paths are absolute (resolved against the config file)
+    std::string topology;                 // a network (absolute path; empty: the one GEMM above)
   } workload;
   struct Cost {
     std::string gate_library = "paper";   // a shipped name, or an absolute path to a YAML file
@@ -56,6 +60,7 @@ struct Config {
   } trace;
   memory::Config memory;                  // buffers, DRAM, stalls (models/memory; memory.model: ideal by default)
   array::Engine engine = array::Engine::fast;
+  Policy policy;                          // mixed precision over a topology's layers (policy.hpp)
 };
 
 bool operator==(const Config& x, const Config& y);
@@ -91,6 +96,25 @@ Config load_string_with(const std::string& yaml_text, const std::string& source_
                         const std::vector<Override>& sets, const std::string& base_dir = ".");
 // From an already parsed tree (no overrides).
 Config from_yaml(const YAML::Node& root, const std::string& source_name, const std::string& base_dir = ".");
+
+// What a config is loaded from, kept so that variants of it -- a network's
+// layers, a mixed-precision policy's precisions -- are derived from the same file
+// and overrides and checked exactly like them (sim/run/network.cpp).
+struct Recipe {
+  std::string text;                  // the config file's YAML ("" for the built-in default)
+  std::string source_name;           // its path as given ("<default>")
+  std::string base_dir = ".";        // relative paths in the file are relative to this
+  std::vector<std::string> sets;     // --set KEY=VALUE, in order
+};
+Recipe read_recipe(const std::string& path, const std::vector<std::string>& sets = {});  // "" = the built-in default
+// The file, then `before_sets` (a topology's data model), then the --set's (the
+// command line wins over the topology), then `after_sets` (a policy's precision,
+// a layer's shape), in order (later wins), then parse_tree.
+// `tensor_shapes` {rows_a, cols_a, rows_b, cols_b}: the shapes .npy operands must
+// have when they are not the GEMM's (a network layer's whole tensors).
+Config load(const Recipe& recipe, const std::vector<FileOverride>& before_sets = {},
+            const std::vector<FileOverride>& after_sets = {},
+            const std::optional<std::array<int, 4>>& tensor_shapes = std::nullopt);
 
 // Splits "KEY=VALUE" (KEY a dotted path, VALUE a YAML scalar or flow node);
 // throws InputError naming `where` (default "--set KEY=VALUE") when malformed.

@@ -96,9 +96,13 @@ nlohmann::ordered_json to_json(const Config& c) {
               {"accumulator", accumulator_json(c.mac.acc)},
               {"fused", c.mac.fused},
               {"pipeline_stages", c.mac.pipeline_stages}};
-  j["workload"] = {{"gemm", {{"m", c.workload.m}, {"k", c.workload.k}, {"n", c.workload.n}}},
-                   {"a", tensor_json(c.workload.a)},
-                   {"b", tensor_json(c.workload.b)}};
+  j["workload"] = json::object();
+  if (c.workload.topology.empty())
+    j["workload"]["gemm"] = {{"m", c.workload.m}, {"k", c.workload.k}, {"n", c.workload.n}};
+  else
+    j["workload"]["topology"] = c.workload.topology;  // every layer has its own shape
+  j["workload"]["a"] = tensor_json(c.workload.a);
+  j["workload"]["b"] = tensor_json(c.workload.b);
   const auto& mem = c.memory;
   json bw = mem.dram_bandwidth == 0 ? json("calc") : json(mem.dram_bandwidth);
   j["memory"] = {{"model", std::string(memory::model_name(mem.model))},
@@ -111,6 +115,7 @@ nlohmann::ordered_json to_json(const Config& c) {
   for (const auto& [r, col] : c.trace.pes) pes.push_back({r, col});
   j["trace"] = {{"vcd", c.trace.vcd}, {"pes", pes}, {"cycles", {c.trace.first_cycle, c.trace.last_cycle}}};
   j["engine"] = std::string(array::engine_name(c.engine));
+  if (!c.policy.empty()) j["policy"] = policy_json(c.policy);
   return j;
 }
 
@@ -123,13 +128,16 @@ std::string to_yaml(const Config& c) {
 
 std::string summary(const Config& c) {
   const bool db = c.array.double_buffer && c.array.dataflow != array::Dataflow::os;
+  const std::string workload = c.workload.topology.empty()
+                                   ? fmt::format("GEMM {}x{}x{}", c.workload.m, c.workload.k, c.workload.n)
+                                   : "topology " + c.workload.topology;
   return fmt::format("{}x{} {} array{}, {} x {} -> {} accumulator ({}, {} pipeline stage{}), output buffer {}, "
-                     "GEMM {}x{}x{}, engine {}",
+                     "{}, engine {}",
                      c.array.rows, c.array.cols, array::dataflow_name(c.array.dataflow),
                      db ? " (double-buffered stationary registers)" : "", c.mac.a.name, c.mac.b.name,
                      c.mac.acc.describe(), c.mac.fused ? "fused" : "not fused", c.mac.pipeline_stages,
-                     c.mac.pipeline_stages == 1 ? "" : "s", c.array.output_buffer.describe(), c.workload.m,
-                     c.workload.k, c.workload.n, array::engine_name(c.engine));
+                     c.mac.pipeline_stages == 1 ? "" : "s", c.array.output_buffer.describe(), workload,
+                     array::engine_name(c.engine));
 }
 
 }  // namespace qmac::config

@@ -11,6 +11,7 @@
 
 #include "models/numerics/codec.hpp"
 #include "sim/cost_files.hpp"
+#include "sim/cost_files.hpp"
 #include "sim/errors.hpp"
 #include "sim/workload/tensor.hpp"
 
@@ -62,7 +63,7 @@ num::Format format_at(const Cursor& c) {
 
 std::string path_at(const Cursor& c, const std::string& base_dir, const std::string& expected) {
   const std::string text = c.string(expected);
-  const fs::path base = c.source().from_override(c.path()) ? fs::current_path() : fs::absolute(base_dir);
+  const fs::path base = fs::absolute(c.source().base_dir_for(c.path(), base_dir));
   const fs::path p = fs::path(text).is_absolute() ? fs::path(text) : base / text;
   std::error_code ec;
   if (!fs::is_regular_file(p, ec)) c.fail("file '" + p.lexically_normal().string() + "' does not exist; expected " + expected);
@@ -275,7 +276,14 @@ void parse_tensor(const Cursor& t, workload::TensorSpec& s, const std::string& b
 
 void parse_workload(const Cursor& top, Config& c, const std::string& base_dir) {
   const Cursor w = top["workload"];
-  w.expect_map({"gemm", "a", "b"});
+  w.expect_map({"gemm", "a", "b", "topology"});
+  if (w.has("topology") && !w["topology"].node().IsNull()) {  // a network (sim/workload/topology.hpp)
+    c.workload.topology = resolve_shipped_or_path(w["topology"], base_dir, "networks",
+                                                  "a topology: a SCALE-Sim CSV, a .yaml file or a shipped network");
+    if (w.has("gemm") && !w["gemm"].node().IsNull())
+      w["gemm"].fail_at_key("does not apply with workload.topology (every layer has its own shape); expected "
+                            "no workload.gemm (`qmac run --topology FILE` replaces it)");
+  }
   const Cursor g = w["gemm"];
   g.expect_map({"m", "k", "n"});
   if (g.has("m")) c.workload.m = int(g["m"].integer(1, kMaxDim));
@@ -287,8 +295,10 @@ void parse_workload(const Cursor& top, Config& c, const std::string& base_dir) {
       fail_at_first(top, {"workload.gemm", "workload"},
                     std::string(name) + " = " + std::to_string(elems) + " elements; expected at most " +
                         std::to_string(kMaxMatrixElements) + " per matrix (tile larger GEMMs)");
-  parse_tensor(w["a"], c.workload.a, base_dir, c.workload.m, c.workload.k);
-  parse_tensor(w["b"], c.workload.b, base_dir, c.workload.k, c.workload.n);
+  // (.npy shapes: the GEMM's operands, or a network layer's whole tensors: Source::tensor_shapes)
+  const auto& shapes = top.source().tensor_shapes();
+  parse_tensor(w["a"], c.workload.a, base_dir, shapes ? (*shapes)[0] : c.workload.m, shapes ? (*shapes)[1] : c.workload.k);
+  parse_tensor(w["b"], c.workload.b, base_dir, shapes ? (*shapes)[2] : c.workload.k, shapes ? (*shapes)[3] : c.workload.n);
 }
 
 // ---- cost, trace, engine -----------------------------------------------------------
@@ -395,6 +405,26 @@ void parse_trace(const Cursor& top, Config& c) {
 
 }  // namespace
 
+std::string resolve_path(const Cursor& c, const std::string& base_dir, const std::string& expected) {
+  return path_at(c, base_dir, expected);
+}
+
+std::string resolve_shipped_or_path(const Cursor& c, const std::string& base_dir, const std::string& kind,
+                                    const std::string& expected) {
+  const std::string v = c.string(expected);
+  auto ends = [&](const std::string& x) { return v.size() > x.size() && v.compare(v.size() - x.size(), x.size(), x) == 0; };
+  if (v.find('/') != std::string::npos || ends(".yaml") || ends(".yml") || ends(".csv"))
+    return path_at(c, base_dir, expected);
+  const std::string p = find_shipped(kind, v);
+  if (p.empty()) {
+    const std::string guess = closest(v, shipped_names(kind));
+    c.fail("'" + v + "' is not a shipped name" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+           (guess.empty() ? "; expected " : " expected ") + expected + ": " + one_of(shipped_names(kind)).substr(8) +
+           " (configs/" + kind + "/), or a file path");
+  }
+  return p;
+}
+
 const char* acc_type_name(num::AccKind k) {
   return k == num::AccKind::integer ? "int" : k == num::AccKind::floating ? "float" : "fixed";
 }
@@ -417,7 +447,7 @@ const char* scale_method_name(workload::ScaleMethod s) { return s == workload::S
 
 Config parse_tree(const YAML::Node& root, const Source& src, const std::string& base_dir) {
   const Cursor top(src, "", root);
-  top.expect_map({"array", "mac", "workload", "memory", "cost", "trace", "engine"});
+  top.expect_map({"array", "mac", "workload", "memory", "cost", "trace", "engine", "policy"});
   Config c;
   c.mac.a = c.mac.b = num::parse_format("int8");
   c.workload.a.seed = 1;  // distinct default seeds so A and B are not the same numbers
@@ -456,6 +486,9 @@ Config parse_tree(const YAML::Node& root, const Source& src, const std::string& 
                       std::to_string((long long)c.array.rows * c.array.cols) +
                       "; expected a smaller array or engine: fast (identical results)");
   parse_trace(top, c);  // (a waveform needs the pe engine's signals: `qmac run` switches to it when tracing)
+  c.policy = parse_policy(top["policy"], base_dir);
+  if (!c.policy.empty() && c.workload.topology.empty())
+    top["policy"].fail_at_key("applies to the layers of a topology; expected workload.topology with it");
   return c;
 }
 

@@ -15,6 +15,15 @@ namespace qmac::config {
 // current directory (--set values).
 Config parse_tree(const YAML::Node& root, const Source& src, const std::string& base_dir);
 
+// The absolute path of a file named at `c` (relative to `base_dir`, or to where an
+// override came from); the file must exist.
+std::string resolve_path(const Cursor& c, const std::string& base_dir, const std::string& expected);
+
+// A shipped name (configs/KIND/NAME.yaml, e.g. a network or a policy: no '/',
+// no .yaml/.yml/.csv ending) or a file path (resolve_path); its absolute path.
+std::string resolve_shipped_or_path(const Cursor& c, const std::string& base_dir, const std::string& kind,
+                                    const std::string& expected);
+
 // YAML names of the enum-valued keys (shared with the emitter).
 const char* acc_type_name(num::AccKind k);
 const char* int_overflow_yaml(num::IntOverflow o);

@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -33,30 +35,65 @@ std::string node_kind(const YAML::Node& n) {
 
 }  // namespace
 
-const std::string* Source::override_for(const std::string& path, bool descendants) const {
+void Source::record(const std::string& path, Origin o) {
+  // A new value at `path` replaces its whole subtree: forget where the old one's parts came from.
+  for (auto it = overrides_.begin(); it != overrides_.end();)
+    it = is_prefix_path(path, it->first) ? overrides_.erase(it) : std::next(it);
+  overrides_[path] = std::move(o);
+}
+
+void Source::add_override(const std::string& path, const std::string& where) {
+  record(path, {true, where, "", YAML::Mark::null_mark()});
+}
+
+void Source::add_file_override(const std::string& path, const std::string& file, const std::string& base_dir,
+                               const YAML::Mark& mark) {
+  record(path, {false, file, base_dir, mark});
+}
+
+const Source::Origin* Source::override_for(const std::string& path, bool descendants) const {
   // The longest override that is the path itself or one of its parents.
-  const std::string* best = nullptr;
+  const Origin* best = nullptr;
   size_t best_len = 0;
-  for (const auto& [p, text] : overrides_) {
+  for (const auto& [p, origin] : overrides_) {
     if ((p == path || is_prefix_path(p, path)) && (best == nullptr || p.size() >= best_len)) {
-      best = &text;
+      best = &origin;
       best_len = p.size();
     }
   }
   if (best || !descendants) return best;
   // Else one below it (a key or section that --set created on its way down).
-  for (const auto& [p, text] : overrides_)
-    if (is_prefix_path(path, p)) return &text;
+  for (const auto& [p, origin] : overrides_)
+    if (is_prefix_path(path, p)) return &origin;
   return nullptr;
 }
 
-bool Source::from_override(const std::string& path) const { return override_for(path, false) != nullptr; }
+bool Source::from_override(const std::string& path) const {
+  const Origin* o = override_for(path, false);
+  return o != nullptr && o->command_line;
+}
+
+std::string Source::base_dir_for(const std::string& path, const std::string& fallback) const {
+  const Origin* o = override_for(path, false);
+  if (o == nullptr) return fallback;
+  return o->command_line ? std::filesystem::current_path().string() : o->base_dir;
+}
+
+namespace {
+std::string at_mark(const std::string& file, const YAML::Mark& mark) {
+  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+}  // namespace
 
 std::string Source::where(const std::string& path, const YAML::Mark& mark) const {
-  if (const std::string* text = override_for(path, false)) return *text;
-  if (!mark.is_null() && mark.line >= 0)
-    return name_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-  if (const std::string* text = override_for(path, true)) return *text;
+  const bool has_mark = !mark.is_null() && mark.line >= 0;
+  auto file_where = [&](const Origin& o) {
+    if (has_mark) return at_mark(o.text, mark);
+    return !o.mark.is_null() && o.mark.line >= 0 ? at_mark(o.text, o.mark) : o.text;
+  };
+  if (const Origin* o = override_for(path, false)) return o->command_line ? o->text : file_where(*o);
+  if (has_mark) return at_mark(name_, mark);
+  if (const Origin* o = override_for(path, true)) return o->command_line ? o->text : file_where(*o);
   return name_;
 }
 

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,9 +27,24 @@ class Source {
 
   // Records that `path` (dotted) was set by an override; `where` names it in
   // errors ("--set KEY=VALUE", or a sweep file's file:line:column).
-  void add_override(const std::string& path, const std::string& where) { overrides_[path] = where; }
+  void add_override(const std::string& path, const std::string& where);
+  // Records that `path` was set from another YAML file (a topology's layer
+  // overrides, a policy rule): errors there report that file with the value's own
+  // line:column, and relative paths in it resolve against `base_dir`.
+  // `mark`: where the override is in that file, for errors at nodes it created
+  // (a key that has no mark of its own).
+  void add_file_override(const std::string& path, const std::string& file, const std::string& base_dir,
+                         const YAML::Mark& mark);
+  // The shapes of the operands' tensors when they are not the GEMM's m x k and k x n
+  // (a network layer: a convolution's ifmap, G groups side by side); .npy files are
+  // checked against them. {rows_a, cols_a, rows_b, cols_b}.
+  void set_tensor_shapes(std::array<int, 4> shapes) { tensor_shapes_ = shapes; }
+  const std::optional<std::array<int, 4>>& tensor_shapes() const { return tensor_shapes_; }
   // True when the value at `path` came from --set (the path or one of its parents was set).
   bool from_override(const std::string& path) const;
+  // The folder a relative path at `path` is relative to: the current directory
+  // for --set values, an override file's folder, else `fallback` (the config's).
+  std::string base_dir_for(const std::string& path, const std::string& fallback) const;
 
   // "file:line:column", "--set KEY=VALUE", or the file name when nothing better is known.
   std::string where(const std::string& path, const YAML::Node& node) const;
@@ -37,9 +54,16 @@ class Source {
   [[noreturn]] void fail(const std::string& path, const YAML::Mark& mark, const std::string& what) const;
 
  private:
-  const std::string* override_for(const std::string& path, bool descendants) const;
+  struct Origin {
+    bool command_line = true;  // an override (text: where it came from), else a file override (text = the file)
+    std::string text, base_dir;
+    YAML::Mark mark = YAML::Mark::null_mark();
+  };
+  const Origin* override_for(const std::string& path, bool descendants) const;
+  void record(const std::string& path, Origin o);
   std::string name_;
-  std::map<std::string, std::string> overrides_;  // dotted path -> where the override came from
+  std::map<std::string, Origin> overrides_;  // dotted path -> where its value came from
+  std::optional<std::array<int, 4>> tensor_shapes_;
 };
 
 // Parses YAML text that must hold exactly one document (a second `---`

@@ -52,7 +52,7 @@ ordered_json memory_json(const config::Config& cfg, const memory::Report& r) {
   return j;
 }
 
-void add_memory_energy(ordered_json& cost, const config::Config& cfg, const memory::Report& r) {
+void add_memory_energy(ordered_json& cost, const config::Config& cfg, const memory::Report& r, uint64_t macs_run) {
   if (r.model == memory::Model::ideal) return;
   const memory::MemoryEnergy e = load_memory_energy(cfg.cost.technology);
   double total = 0;
@@ -61,7 +61,8 @@ void add_memory_energy(ordered_json& cost, const config::Config& cfg, const memo
     total += pj;
   }
   const double energy = cost["energy_pj"].get<double>() + total;
-  const double macs = double(cfg.workload.m) * double(cfg.workload.k) * double(cfg.workload.n);
+  const double macs =
+      macs_run ? double(macs_run) : double(cfg.workload.m) * double(cfg.workload.k) * double(cfg.workload.n);
   cost["energy_pj"] = energy;
   cost["pj_per_mac"] = macs > 0 ? energy / macs : 0.0;
   cost["tops_per_w"] = energy > 0 ? 2.0 * macs / energy : 0.0;  // 2 ops per MAC; ops/pJ = TOPS/W

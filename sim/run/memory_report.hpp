@@ -25,7 +25,9 @@ nlohmann::ordered_json memory_json(const config::Config& cfg, const memory::Repo
 // Adds the memory accesses' energy to a "cost" object (scratchpad and scalesim
 // models; ideal memory has no memory energy): energy_breakdown_pj gets sram_a,
 // sram_b, sram_c and dram lines, energy_pj / pj_per_mac / tops_per_w include them.
-void add_memory_energy(nlohmann::ordered_json& cost, const config::Config& cfg, const memory::Report& r);
+// `macs`: the MACs of the report's run (0: the config's GEMM, m*k*n).
+void add_memory_energy(nlohmann::ordered_json& cost, const config::Config& cfg, const memory::Report& r,
+                       uint64_t macs = 0);
 
 // `qmac run --engine analytic`: cycles, folds, utilisation, memory, cost with
 // static-activity energy; no accuracy keys (the JSON's "accuracy_note" says why).

@@ -13,7 +13,7 @@ namespace qmac::run {
 
 using nlohmann::ordered_json;
 
-ordered_json cost_json(const config::Config& cfg, const num::Activity* activity) {
+ordered_json cost_json(const config::Config& cfg, const num::Activity* activity, uint64_t macs) {
   const cost::GateLibrary g = load_gate_library(cfg.cost.gate_library);
   const cost::Technology t = load_technology(cfg.cost.technology);
   const num::MacSpec spec = config::mac_spec(cfg);
@@ -22,7 +22,7 @@ ordered_json cost_json(const config::Config& cfg, const num::Activity* activity)
     cost::add_stationary_shadow(mc, cfg.array.dataflow == array::Dataflow::ws ? spec.b.bits() : spec.a.bits(), g);
   const auto& buf = cfg.array.output_buffer;
   const int buf_bits = buf.kind == num::AccKind::floating ? buf.format.bits() : buf.width;
-  const uint64_t macs = uint64_t(cfg.workload.m) * uint64_t(cfg.workload.k) * uint64_t(cfg.workload.n);
+  if (macs == 0) macs = uint64_t(cfg.workload.m) * uint64_t(cfg.workload.k) * uint64_t(cfg.workload.n);
   const num::Activity act =
       activity ? *activity : cost::static_activity(mc, cfg.array.rows, cfg.array.cols, macs);
   const cost::CostReport r = cost::cost_report(spec, mc, cost::output_adder_gates(buf, g), buf_bits, cfg.array.rows,

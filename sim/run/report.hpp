@@ -11,7 +11,8 @@ namespace qmac::run {
 
 // The "cost" object of cli-contract.md for a config: gates, area, and energy
 // from `activity` (a simulation's), or from the static assumption when null.
-nlohmann::ordered_json cost_json(const config::Config& cfg, const num::Activity* activity);
+// `macs`: the MACs the activity did (0: the config's GEMM, m*k*n).
+nlohmann::ordered_json cost_json(const config::Config& cfg, const num::Activity* activity, uint64_t macs = 0);
 
 // Adds the "cost" object (the cost model, with energy from the run's activity).
 void add_cost(nlohmann::ordered_json& j, const Simulation& s);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <stdexcept>
 
 #include "models/numerics/codec.hpp"
 
@@ -23,36 +24,8 @@ workload::Tensor operand(const workload::TensorSpec& spec, int rows, int cols, w
                          const num::Format& fmt, const char* name, int threads) {
   workload::Tensor t = spec.dist.kind == workload::DistKind::npy ? workload::load_npy(spec.dist.path, rows, cols)
                                                                 : workload::generate(spec, rows, cols, axis, threads);
-  size_t nan = 0, inf = 0;
-  for (double v : t.values) {
-    nan += std::isnan(v);
-    inf += std::isinf(v);
-  }
-  if (nan + inf == 0) return t;
-  const bool npy = spec.dist.kind == workload::DistKind::npy;
-  const std::string where = std::string("workload.") + name + (npy ? " (" + spec.dist.path + ")" : "");
-  const std::string counts = std::to_string(nan + inf) + " of " + std::to_string(t.values.size()) + " values are " +
-                             (nan && inf ? std::to_string(nan) + " NaN and " + std::to_string(inf) + " inf"
-                              : nan      ? "NaN"
-                                         : "inf");
-  if (spec.nonfinite == workload::NonFinitePolicy::error)
-    throw InputError(where, counts + (npy ? "" : " (the distribution's values overflow double)") +
-                                "; expected finite values (workload." + name +
-                                ".nonfinite: propagate lets NaN/inf codes reach the array)");
-  if (fmt.is_int())
-    throw InputError(where, counts + "; the integer format " + fmt.name +
-                                " has no NaN or inf code to propagate them as; expected finite values");
+  check_finite(t, spec, fmt, name);
   return t;
-}
-
-// Quantisation errors (a scale the data cannot have) name the tensor.
-workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
-                                   workload::Axis axis, const char* name, int threads) {
-  try {
-    return workload::quantize(t, fmt, spec.granularity, spec.scale, axis, threads);
-  } catch (const num::QuantizerError& e) {
-    throw InputError(std::string("workload.") + name, e.what());
-  }
 }
 
 // A quantised tensor as a reference-GEMM operand: its codes dequantised on the fly.
@@ -75,21 +48,75 @@ GemmOperand values(const workload::Tensor& t) {
 
 }  // namespace
 
+void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, const num::Format& fmt,
+                  const char* name) {
+  size_t nan = 0, inf = 0;
+  for (double v : t.values) {
+    nan += std::isnan(v);
+    inf += std::isinf(v);
+  }
+  if (nan + inf == 0) return;
+  const bool npy = spec.dist.kind == workload::DistKind::npy;
+  const std::string where = std::string("workload.") + name + (npy ? " (" + spec.dist.path + ")" : "");
+  const std::string counts = std::to_string(nan + inf) + " of " + std::to_string(t.values.size()) + " values are " +
+                             (nan && inf ? std::to_string(nan) + " NaN and " + std::to_string(inf) + " inf"
+                              : nan      ? "NaN"
+                                         : "inf");
+  if (spec.nonfinite == workload::NonFinitePolicy::error)
+    throw InputError(where, counts + (npy ? "" : " (the distribution's values overflow double)") +
+                                "; expected finite values (workload." + name +
+                                ".nonfinite: propagate lets NaN/inf codes reach the array)");
+  if (fmt.is_int())
+    throw InputError(where, counts + "; the integer format " + fmt.name +
+                                " has no NaN or inf code to propagate them as; expected finite values");
+}
+
+workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
+                                   workload::Axis axis, const char* name, int threads) {
+  try {
+    return workload::quantize(t, fmt, spec.granularity, spec.scale, axis, threads);
+  } catch (const num::QuantizerError& e) {
+    throw InputError(std::string("workload.") + name, e.what());
+  }
+}
+
 ordered_json finite_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
 
-Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads) {
+Operands make_operands(const config::Config& cfg, int threads, Profile* profile) {
   threads = std::max(1, threads);
-  Simulation s;
-  s.config = cfg;
   const auto& w = cfg.workload;
+  Operands o;
   // A is m x k with channels along rows (per token m); B is k x n with channels
   // along columns (per output channel n), so each output's scale is sa[m] * sb[n].
-  s.profile.start("generate");
-  s.a = operand(w.a, w.m, w.k, workload::Axis::rows, cfg.mac.a, "a", threads);
-  s.b = operand(w.b, w.k, w.n, workload::Axis::cols, cfg.mac.b, "b", threads);
-  s.profile.start("quantize");
-  s.qa = quantize_named(s.a, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
-  s.qb = quantize_named(s.b, cfg.mac.b, w.b, workload::Axis::cols, "b", threads);
+  if (profile) profile->start("generate");
+  o.a = operand(w.a, w.m, w.k, workload::Axis::rows, cfg.mac.a, "a", threads);
+  o.b = operand(w.b, w.k, w.n, workload::Axis::cols, cfg.mac.b, "b", threads);
+  if (profile) profile->start("quantize");
+  o.qa = quantize_named(o.a, cfg.mac.a, w.a, workload::Axis::rows, "a", threads);
+  o.qb = quantize_named(o.b, cfg.mac.b, w.b, workload::Axis::cols, "b", threads);
+  return o;
+}
+
+Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads) {
+  Profile profile;
+  Operands o = make_operands(cfg, threads, &profile);
+  Simulation s = simulate(cfg, std::move(o), trace, threads, &profile);
+  return s;
+}
+
+Simulation simulate(const config::Config& cfg, Operands operands, const array::TraceOptions* trace, int threads,
+                    Profile* carried) {
+  threads = std::max(1, threads);
+  Simulation s;
+  if (carried) s.profile = std::move(*carried);
+  s.config = cfg;
+  const auto& w = cfg.workload;
+  if (operands.qa.rows != w.m || operands.qa.cols != w.k || operands.qb.rows != w.k || operands.qb.cols != w.n)
+    throw std::logic_error("simulate: operands do not have the configured GEMM's shape");
+  s.a = std::move(operands.a);
+  s.b = std::move(operands.b);
+  s.qa = std::move(operands.qa);
+  s.qb = std::move(operands.qb);
 
   s.profile.start("simulate");
   // The codes move into the GEMM and back (no copy: B of a GEMV can be large).

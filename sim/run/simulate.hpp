@@ -32,11 +32,32 @@ struct Simulation {
   Profile profile;                   // wall time per phase (QMAC_PROFILE)
 };
 
+// The operands of one GEMM: the FP64 tensors (A: m x k, B: k x n) and their codes.
+struct Operands {
+  workload::Tensor a, b;
+  workload::Quantized qa, qb;
+};
+
+// A tensor's NaN/inf: refused (InputError naming workload.NAME and the count)
+// unless spec.nonfinite is `propagate` and the format has NaN/inf codes.
+void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, const num::Format& fmt, const char* name);
+// workload::quantize with its errors (a scale the data cannot have) naming workload.NAME.
+workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
+                                   workload::Axis axis, const char* name, int threads = 1);
+
+// The configured workload's operands: generated (or loaded from .npy), then
+// quantised as cfg.workload.{a,b}.quantization says (phases timed into `profile`).
+Operands make_operands(const config::Config& cfg, int threads = 1, Profile* profile = nullptr);
+
 // Runs the configured GEMM once (one SystemC elaboration, in a child process).
 // `trace` non-null writes a VCD (pe engine). `threads` (>= 1) host threads
 // generate, quantise, simulate (fast engine) and compute the references; every
 // result is the same for any number (issue 13).
 Simulation simulate(const config::Config& cfg, const array::TraceOptions* trace, int threads = 1);
+// The same on given operands (a network's layer: sim/run/network.cpp), whose shape
+// must be cfg.workload's m x k x n; `profile` carries the phases timed so far.
+Simulation simulate(const config::Config& cfg, Operands operands, const array::TraceOptions* trace, int threads = 1,
+                    Profile* profile = nullptr);
 
 // The JSON of cli-contract.md for a simulation (without "cost", added by the caller).
 nlohmann::ordered_json to_json(const Simulation& s);

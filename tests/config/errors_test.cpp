@@ -24,7 +24,7 @@ TEST(ConfigErrors_UnknownKey, SuggestsTheClosestKey) {
             "b, accumulator, fused, pipeline_stages");
   // Nothing close: no suggestion, the list of valid keys.
   EXPECT_EQ(error_of("engine: fast\nxyzzy: 1\n"),
-            "cfg.yaml:2:1: xyzzy: unknown key 'xyzzy'; expected one of: array, mac, workload, memory, cost, trace, engine");
+            "cfg.yaml:2:1: xyzzy: unknown key 'xyzzy'; expected one of: array, mac, workload, memory, cost, trace, engine, policy");
 }
 
 TEST(ConfigErrors_UnknownKey, ThroughSetNamesTheArgument) {
@@ -146,7 +146,7 @@ TEST(ConfigErrors_Syntax, YamlSyntaxAndShape) {
   EXPECT_EQ(e.rfind("cfg.yaml:3:", 0), 0u) << e;
   EXPECT_NE(e.find("YAML syntax error"), std::string::npos) << e;
   EXPECT_EQ(error_of("- a\n- b\n"),
-            "cfg.yaml:1:1: is a sequence; expected a mapping with keys array, mac, workload, memory, cost, trace, engine");
+            "cfg.yaml:1:1: is a sequence; expected a mapping with keys array, mac, workload, memory, cost, trace, engine, policy");
   EXPECT_EQ(error_of("array:\n  rows: 8\n  rows: 9\n"), "cfg.yaml:3:3: array.rows: duplicate key 'rows'; expected each key once");
 }
 
