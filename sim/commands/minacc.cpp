@@ -62,8 +62,9 @@ int run_minacc(const std::vector<std::string>& args) {
   opt.layers = layers;
   if (!topology.empty()) add_topology_sets(topology, sets);
   const config::Config cfg = load_config_argument(vm, path, sets);
+  run::JsonOutput out(json_path);
   const auto j = run::run_minacc(config::read_recipe(vm.count("config") ? path : "", sets), cfg, opt);
-  if (!json_path.empty()) run::write_json(j, json_path);
+  out.write(j);
   if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::minacc_table(j);
   return 0;
 }

@@ -14,6 +14,7 @@
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
 #include "sim/qerror/request.hpp"
+#include "sim/run/report.hpp"
 
 namespace qmac::cli {
 namespace {
@@ -29,6 +30,7 @@ int run_qerror(const std::vector<std::string>& args) {
   const num::ScaleRule rule = q.rule;
   const uint64_t samples = q.samples, seed = q.seed;
 
+  run::JsonOutput out(json_path);  // before the work: an unwritable path fails now
   num::QerrorResult r;
   if (method == "integrate") {
     try {
@@ -62,10 +64,8 @@ int run_qerror(const std::vector<std::string>& args) {
                              "bits_of_accuracy  {:.4f}\n",
                              fmt.name, dist.name(), r.sigma, method, scale_name, r.scale, r.rmse, r.sqnr_db(),
                              r.bits_of_accuracy());
-  } else if (json_path == "-") {
-    std::cout << j.dump(2) << '\n';
   } else {
-    io::write_file(json_path, j.dump(2) + "\n");
+    out.write(j);
   }
   return 0;
 }

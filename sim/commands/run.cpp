@@ -68,8 +68,9 @@ int run_run(const std::vector<std::string>& args) {
     if (!cfg.trace.vcd.empty()) throw InputError("argument --vcd", "the analytic engine has no waveforms; use --engine pe");
     if (!tensors_dir.empty())
       throw InputError("argument --save-tensors", "the analytic engine computes no tensors; use --engine fast or pe");
+    run::JsonOutput out(json_path);
     const auto j = run::analytic_json(cfg);
-    if (!json_path.empty()) run::write_json(j, json_path);
+    out.write(j);
     if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);
     return 0;
   }
@@ -95,8 +96,8 @@ int run_run(const std::vector<std::string>& args) {
 
   // Output files are opened before the simulation (an unwritable path fails
   // now, not after it) and replace their targets only when complete.
-  std::unique_ptr<io::OutputFile> json_file, vcd_file;
-  if (!json_path.empty() && json_path != "-") json_file = std::make_unique<io::OutputFile>(json_path);
+  run::JsonOutput json_out(json_path);
+  std::unique_ptr<io::OutputFile> vcd_file;
   if (tracing) {
     vcd_file = std::make_unique<io::OutputFile>(cfg.trace.vcd);
     trace.vcd_fd = vcd_file->fd();
@@ -111,12 +112,7 @@ int run_run(const std::vector<std::string>& args) {
   sim.profile.stop();
   if (run::profile_requested()) std::cerr << sim.profile.text() << "\n";
   if (!tensors_dir.empty()) run::save_tensors(sim, tensors_dir);
-  if (json_file) {
-    json_file->write(j.dump(2) + "\n");
-    json_file->commit();
-  } else if (json_path == "-") {
-    std::cout << j.dump(2) << "\n";
-  }
+  json_out.write(j);
   if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::table(j);
   return 0;
 }

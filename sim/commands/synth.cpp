@@ -1,6 +1,7 @@
 // qmac synth: the reference RTL of the config's MAC synthesised with Yosys + ABC
 // (one gate set for every config, docs/rtl.md), the whole MAC and each component
 // block alone, priced under every gate library next to the cost model's estimate.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -56,33 +57,46 @@ int run_synth(const std::vector<std::string>& args) {
     return 0;
   }
   if (vm.count("energy")) {
+    // Every kind is checked, and the JSON file opened, before anything is
+    // printed or the first netlist is simulated.
+    const std::string kinds_arg = vm["energy"].as<std::string>();
+    std::vector<std::string> kinds;
+    for (size_t at = 0; at <= kinds_arg.size();) {
+      const size_t comma = std::min(kinds_arg.find(',', at), kinds_arg.size());
+      const std::string kind = kinds_arg.substr(at, comma - at);
+      at = comma + 1;
+      if (kind != "normal" && kind != "zeros" && kind != "outliers")
+        throw InputError("argument --energy", "'" + kind + "' is not a data kind; expected normal, zeros or outliers "
+                                              "(comma-separated)");
+      if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+    }
     const cost::GateLibrary g = load_gate_library(cfg.cost.gate_library);
+    run::JsonOutput out(json_path);
     nlohmann::ordered_json j;
     j["config"] = rtl::mac_sets(cfg);
     j["gate_library"] = g.name;
     j["stream"] = "output-stationary PE: 8 x 4 outputs of K = 64 (2048 MACs), operands generated and quantised as qmac run";
-    std::cout << "switched gate equivalents per MAC (library " << g.name << "): model | netlist settled | netlist with unit-delay glitches\n";
-    std::string kinds = vm["energy"].as<std::string>();
-    size_t at = 0;
-    while (at <= kinds.size()) {
-      const size_t comma = std::min(kinds.find(',', at), kinds.size());
-      const std::string kind = kinds.substr(at, comma - at);
-      at = comma + 1;
+    const bool table = !out.to_stdout();  // --json -: the JSON alone on stdout
+    if (table)
+      std::cout << "switched gate equivalents per MAC (library " << g.name
+                << "): model | netlist settled | netlist with unit-delay glitches\n";
+    for (const auto& kind : kinds) {
       const auto stream = rtl::data_stream(cfg, kind, 8, 64, 4);
       rtl::ScratchDir scratch("qmac_energy_");
       const auto e = rtl::switched_ge(cfg, stream, g, scratch.path());
       j["data"][kind] = {{"macs", e.macs}, {"model", e.model}, {"netlist_settled", e.settled},
                          {"netlist_glitches", e.glitches}};
-      std::cout << "  " << kind << ": " << e.model << " | " << e.settled << " | " << e.glitches << "\n";
+      if (table) std::cout << "  " << kind << ": " << e.model << " | " << e.settled << " | " << e.glitches << "\n";
     }
-    if (!json_path.empty()) run::write_json(j, json_path);
+    out.write(j);
     return 0;
   }
   if (vm.count("cells")) {
     const auto libs = rtl::report_libraries(cfg.cost.gate_library);
+    run::JsonOutput out(json_path);
     rtl::ScratchDir scratch("qmac_synth_");
     const auto j = rtl::formula_cells_json(libs, scratch.path());
-    if (!json_path.empty()) run::write_json(j, json_path);
+    out.write(j);
     if (json_path == "-") return 0;
     std::cout << "Formula cells synthesised alone (" << j["flow"].get<std::string>() << "):\n";
     for (auto it = j["cells"].begin(); it != j["cells"].end(); ++it) {
@@ -95,12 +109,13 @@ int run_synth(const std::vector<std::string>& args) {
   }
   const rtl::Design d = rtl::generate_design(cfg);
   const auto libs = rtl::report_libraries(cfg.cost.gate_library);
+  run::JsonOutput out(json_path);  // before --keep's folder is made: a failed open leaves nothing behind
   if (!keep.empty()) rtl::prepare_output_dir(keep, "--keep");
   rtl::ScratchDir scratch("qmac_synth_");
   const std::string work = keep.empty() ? scratch.path() : keep;
   const rtl::SynthResult r = rtl::synthesize(d, work);
   const auto j = rtl::synth_json(cfg, r, libs);
-  if (!json_path.empty()) run::write_json(j, json_path);
+  out.write(j);
   if (json_path != "-") std::cout << rtl::synth_table(j);
   return 0;
 }

@@ -66,7 +66,11 @@ std::string path_at(const Cursor& c, const std::string& base_dir, const std::str
   const fs::path base = fs::absolute(c.source().base_dir_for(c.path(), base_dir));
   const fs::path p = fs::path(text).is_absolute() ? fs::path(text) : base / text;
   std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) c.fail("file '" + p.lexically_normal().string() + "' does not exist; expected " + expected);
+  if (!fs::is_regular_file(p, ec)) {
+    const bool exists = fs::exists(p, ec);
+    c.fail("file '" + p.lexically_normal().string() + (exists ? "' is not a regular file" : "' does not exist") +
+           "; expected " + expected);
+  }
   return p.lexically_normal().string();
 }
 

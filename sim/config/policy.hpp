@@ -12,7 +12,8 @@
 //
 // Measures, each taken on the layer at the default precision:
 //   kurtosis      E[(x - mean)^4] / var^2 of the layer's FP64 tensor `a` or `b`
-//                 (3 for a Gaussian; outlier channels raise it);
+//                 (3 for a Gaussian; outlier channels raise it); a convolution's `a` is
+//                 its ifmap, not the lowered matrix (whose padding zeros would count);
 //   max_over_std  max |x - mean| / std of that tensor;
 //   sqnr_db       the layer's output SQNR vs FP64 at the default precision (a simulation);
 //   sqnr_gain_db  the rule's precision's SQNR minus the default's (two simulations).

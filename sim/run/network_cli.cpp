@@ -44,9 +44,11 @@ int run_topology(config::Recipe recipe, const config::Config& cfg, const std::st
   opt.progress = ::isatty(2);
   opt.jobs = jobs;
   opt.threads = threads;
-  const auto j = run::run_network(recipe, config::load(recipe), opt);
-  if (!json_path.empty()) run::write_json(j, json_path);
-  if (json_path != "-") std::cout << config::summary(cfg) << "\n" << run::network_table(j);
+  run::JsonOutput out(json_path);
+  const config::Config run_cfg = config::load(recipe);  // with --engine: the header names the engine that ran
+  const auto j = run::run_network(recipe, run_cfg, opt);
+  out.write(j);
+  if (json_path != "-") std::cout << config::summary(run_cfg) << "\n" << run::network_table(j);
   return 0;
 }
 

@@ -52,6 +52,45 @@ bool valid(const num::Format& f, const num::AccumulatorSpec& acc) {
   }
 }
 
+// The accumulators a format's search needs: its exact reference and its
+// baseline (INT32 / FP32). A format whose products these cannot hold (bf16's
+// Kulisch register is wider than 126 bits; int32's products do not fit INT32)
+// is refused before any simulation, naming the argument.
+void check_minacc_options(const MinaccOptions& opt) {
+  size_t searches = 0;
+  for (const std::string& format : opt.formats) {
+    const num::Format f = num::parse_format(format);
+    auto need = [&](const num::AccumulatorSpec& acc, const std::string& what) {
+      try {
+        num::validate(num::MacSpec{f, f, acc, true});
+      } catch (const std::exception& e) {
+        throw InputError("argument --formats", "'" + format + "': its " + what + " (" + acc.describe() +
+                                                   ") cannot take its products: " + e.what() +
+                                                   "; expected a format whose products both hold (e.g. int4..int16, fp8_*, fp16)");
+      }
+    };
+    num::AccumulatorSpec exact, base;
+    const bool int_kind = f.is_int();
+    if (int_kind) {
+      exact.kind = base.kind = num::AccKind::integer;
+      exact.width = kExactIntBits;
+      base.width = 32;
+    } else {
+      exact = num::kulisch_for(f, f);
+      exact.width = kExactFixedBits;
+      base.kind = num::AccKind::floating;
+      base.format = num::parse_format("fp32");
+    }
+    need(exact, "exact accumulator");
+    need(base, "baseline accumulator");
+    for (const auto& k : opt.kinds)
+      if (int_kind ? k == "int" : (k == "fixed" || k == "float")) ++searches;
+  }
+  if (searches == 0)
+    throw InputError("argument --kinds", "no kind applies to the formats; expected int for integer formats, fixed "
+                                         "or float for floating-point ones");
+}
+
 struct Evaluation {
   int bits = 0;
   LayerResult result;
@@ -71,6 +110,7 @@ struct Target {
 ordered_json run_minacc(const config::Recipe& recipe, const config::Config& cfg, const MinaccOptions& opt) {
   if (cfg.engine == array::Engine::analytic)
     throw InputError("engine", "the analytic engine computes no accuracy, which minacc searches by; expected fast or pe");
+  check_minacc_options(opt);
   std::optional<workload::Topology> topo;
   std::vector<Target> targets;
   if (!cfg.workload.topology.empty()) {

@@ -34,6 +34,15 @@ Moments moments(const std::vector<double>& x) {
   return m;
 }
 
+// The values a tensor statistic measures: B, or A as the layer holds it — a
+// convolution's ifmap, not its lowered im2col matrix, whose padding zeros and
+// repeated pixels would inflate the kurtosis of plain Gaussian data (about 3/p
+// for a non-padded fraction p).
+const std::vector<double>& measured_values(const LayerData& d, char tensor) {
+  if (tensor == 'b') return d.b.values;
+  return d.ifmap.values.empty() ? d.a.values : d.ifmap.values;
+}
+
 bool same_data(const config::Config& x, const config::Config& y) {
   const auto jx = config::to_json(x)["workload"], jy = config::to_json(y)["workload"];
   return jx["a"] == jy["a"] && jx["b"] == jy["b"];
@@ -84,10 +93,8 @@ PolicyOutcome run_layer_with_policy(const config::Recipe& recipe, const config::
       const config::Condition& w = *rule.when;
       double value = 0;
       switch (w.measure) {
-        case config::Measure::kurtosis: value = kurtosis(w.tensor == 'a' ? data0().a.values : data0().b.values); break;
-        case config::Measure::max_over_std:
-          value = max_over_std(w.tensor == 'a' ? data0().a.values : data0().b.values);
-          break;
+        case config::Measure::kurtosis: value = kurtosis(measured_values(data0(), w.tensor)); break;
+        case config::Measure::max_over_std: value = max_over_std(measured_values(data0(), w.tensor)); break;
         case config::Measure::sqnr_db:
         case config::Measure::sqnr_gain_db:
           if (analytic)

@@ -108,4 +108,20 @@ void write_json(const ordered_json& j, const std::string& path) {
   }
 }
 
+JsonOutput::JsonOutput(std::string path) : path_(std::move(path)) {
+  if (!none() && !to_stdout()) file_ = std::make_unique<io::OutputFile>(path_);
+}
+
+JsonOutput::~JsonOutput() = default;
+
+void JsonOutput::write(const ordered_json& j) {
+  if (to_stdout()) {
+    std::cout << j.dump(2) << "\n";
+  } else if (file_) {
+    file_->write(j.dump(2) + "\n");
+    file_->commit();
+    file_.reset();
+  }
+}
+
 }  // namespace qmac::run

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "sim/errors.hpp"
 #include "sim/io/files.hpp"
 
@@ -37,6 +39,12 @@ Topology load_topology(const std::string& path) {
   if (dir.empty()) dir = ".";
   Topology t = (ext == ".yaml" || ext == ".yml") ? parse_topology_yaml(text, path, dir) : parse_scalesim_csv(text, path);
   t.base_dir = dir;
+  unsigned __int128 total = 0;  // each layer < 2^52 MACs, repeat <= 10^6, layers <= 10^5: no overflow
+  for (const auto& L : t.layers) total += (unsigned __int128)L.macs() * L.repeat;
+  if (total > kMaxNetworkMacs)
+    throw InputError(path, "the network has " + fmt::format("{:.4g}", double(total)) +
+                               " MACs (every layer times its repeat); expected at most 2^60 = " +
+                               std::to_string(kMaxNetworkMacs) + " (qmac's 64-bit totals)");
   return t;
 }
 

@@ -101,6 +101,10 @@ struct Topology {
 constexpr size_t kMaxLayers = 100000;
 constexpr long long kMaxLayerElements = 1LL << 26;
 constexpr uint64_t kMaxRepeat = 1000000;
+// A whole network (every layer x its repeat) holds at most 2^60 MACs: totals of
+// MACs, cycles and folds are 64-bit counters, and this keeps them exact with a
+// margin (a 1x1 array's cycles are about its MACs).
+constexpr uint64_t kMaxNetworkMacs = uint64_t(1) << 60;
 
 // Reads a topology. The format comes from the file: `.yaml`/`.yml` is qmac's YAML
 // form; otherwise the CSV's header row says which of SCALE-Sim's two it is

@@ -37,6 +37,15 @@ struct Field {
   int column = 1;  // 1-based character column where the field starts
 };
 
+// SCALE-Sim reads its CSVs by position and ignores the header's words, so a
+// header whose columns are in another order would be misread silently. The
+// header is checked for the words that identify each column — loosely, as
+// SCALE-Sim's own files spell them differently ("Num Filter"/"num filters",
+// "Channels"/"channel", and 14 files head the height column "IFMAP Width").
+const std::vector<std::vector<std::string>> kConvHeaderWords = {
+    {}, {"ifmap"}, {"ifmap"}, {"filter"}, {"filter"}, {"channel"}, {"filter"}, {"stride"}};
+const std::vector<std::vector<std::string>> kGemmHeaderWords = {{}, {"m"}, {"n"}, {"k"}};
+
 std::string strip(const std::string& s) {
   size_t b = 0, e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
@@ -85,7 +94,7 @@ class RowReader {
     errno = 0;
     char* end = nullptr;
     const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || errno == ERANGE)
+    if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE)  // (a NUL inside the field is not the end)
       fail(i, "'" + s + "' is not an integer; expected a positive integer");
     if (v < 1 || v > (1 << 20)) fail(i, std::to_string(v) + " is out of range; expected an integer in 1..1048576");
     return int(v);
@@ -138,6 +147,19 @@ Topology parse_scalesim_csv(const std::string& text_in, const std::string& name)
                                     "(convolutions) or 'Layer, M, N, K,' (GEMMs), or a .yaml topology");
   const bool gemm = t.format == TopologyFormat::scalesim_gemm;
   const std::vector<std::string>& names = gemm ? kGemmColumns : kConvColumns;
+  const auto& words = gemm ? kGemmHeaderWords : kConvHeaderWords;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string h = i < header.size() ? lower(header[i].text) : "";
+    bool ok = !h.empty();
+    for (const auto& w : words[i]) ok = ok && (gemm ? h == w : h.find(w) != std::string::npos);
+    if (!ok)
+      throw InputError(name + ":1:" + std::to_string(i < header.size() ? header[i].column : header.back().column),
+                       "header column " + std::to_string(i + 1) +
+                           (i < header.size() ? " is '" + header[i].text + "'" : " is missing") +
+                           "; expected '" + names[i] + "' there (SCALE-Sim reads the columns by position: " +
+                           (gemm ? "Layer, M, N, K" : "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter "
+                                                      "Width, Channels, Num Filter, Strides") + ")");
+  }
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::vector<Field> fields = split_fields(lines[i]);
     bool blank = true;
@@ -180,7 +202,16 @@ Topology parse_scalesim_csv(const std::string& text_in, const std::string& name)
         L.k = g.k;
         L.n = g.n;
       } catch (const InputError& e) {
-        row.fail(c.filter_h > c.ifmap_h ? 3 : 4, e.what());
+        // The column that caused it: a filter larger than the ifmap in height or
+        // width, else the lowered GEMM's size — M from the ifmap, K from the
+        // filter window and channels.
+        const std::string what = e.what();
+        const int col = c.filter_h > c.ifmap_h                                ? 3
+                        : c.filter_w > c.ifmap_w                              ? 4
+                        : what.find("the lowered GEMM is") == std::string::npos ? 0
+                        : (long long)c.filter_h * c.filter_w * c.channels > (1 << 20) ? 5
+                                                                              : 1;
+        row.fail(col, what);
       }
       L.groups = c.groups;
       L.conv = c;

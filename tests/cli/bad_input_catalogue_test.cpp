@@ -418,10 +418,92 @@ std::vector<Case> results_cases() {
   };
 }
 
+// Networks: topology files (SCALE-Sim's CSVs, qmac's YAML), per-layer
+// overrides, policies and the commands that take them.
+std::vector<Case> topology_cases() {
+  const std::string gemm_hdr = "Layer, M, N, K,\n";
+  const std::string conv_hdr =
+      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
+  const std::string yaml_hdr = "name: x\nlayers:\n";
+  // 40 layers of 2^39 MACs repeated 10^6 times: 2.2e19 MACs, past 64-bit totals.
+  std::string huge = yaml_hdr;
+  for (int i = 0; i < 40; ++i)
+    huge += "  - {name: l" + std::to_string(i) + ", gemm: {m: 8192, k: 8192, n: 8192}, repeat: 1000000}\n";
+  return {
+      {"validate --topology {D}/t.yaml", 2, "{D}/t.yaml: the network has 2.199e+19 MACs", {{"t.yaml", huge}}},
+      {"run --topology {D}/t.yaml --engine analytic", 2, "expected at most 2^60", {{"t.yaml", huge}}},
+      // SCALE-Sim reads by position: a header in another order is refused, not misread.
+      {"run --topology {D}/t.csv", 2, "{D}/t.csv:1:11: header column 3 is 'K'; expected 'N' there",
+       {{"t.csv", "Layer, M, K, N,\nl1, 100, 200, 300,\n"}}},
+      {"validate --topology {D}/t.csv", 2, "{D}/t.csv:1:69: header column 6 is 'Num Filter'; expected 'Channels'",
+       {{"t.csv", "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Num Filter, Channels, "
+                  "Strides,\nc1, 8, 8, 3, 3, 4, 3, 1,\n"}}},
+      {"minacc --topology {D}/t.csv --formats bf16", 2, "argument --formats: 'bf16'", {{"t.csv", gemm_hdr + "l1, 4, 4, 4,\n"}}},
+      {"minacc --topology {D}/t.csv --formats int32", 2, "argument --formats: 'int32'", {{"t.csv", gemm_hdr + "l1, 4, 4, 4,\n"}}},
+      {"minacc --topology {D}/t.csv --formats int8 --kinds float", 2, "argument --kinds: no kind applies",
+       {{"t.csv", gemm_hdr + "l1, 4, 4, 4,\n"}}},
+      {"validate --topology {D}/t.csv", 2, "{D}/t.csv:2:8: column 'N' (3)", {{"t.csv", gemm_hdr + "l1, 4, abc, 5,\n"}}},
+      {"run --topology {D}/t.csv", 2, "{D}/t.csv:2:5: column 'M' (2)", {{"t.csv", gemm_hdr + "l1, 100000000, 4, 4,\n"}}},
+      {"run --topology {D}/t.csv --json {D}/o.json", 2, "{D}/t.csv:2:9: column 'N' (3)",
+       {{"t.csv", gemm_hdr + "l1, 10, -1, 5,\n"}}},
+      {"validate --topology {D}/t.csv", 2, "{D}/t.csv:2:8: column 'K' (4): missing", {{"t.csv", gemm_hdr + "l1, 4, 5\n"}}},
+      {"validate --topology {D}/t.csv", 2, "{D}/t.csv:1:27: header column 4 is missing; expected 'Filter Height'",
+       {{"t.csv", "Layer name, IFMAP Height, IFMAP Width\nl1, 4, 5\n"}}},
+      {"validate --topology {D}/t.csv", 2, "{D}/t.csv:2:11: column 'Filter Height' (4)",
+       {{"t.csv", conv_hdr + "c1, 8, 8, 9, 3, 3, 4, 1,\n"}}},
+      {"validate --topology {D}/t.csv", 2, "{D}/t.csv:2:23: column 'Strides' (8)",
+       {{"t.csv", conv_hdr + "c1, 8, 8, 3, 3, 3, 4, 0,\n"}}},
+      {"validate --topology {D}/t.yaml", 2, "{D}/t.yaml:3:41: layers[0].colour",
+       {{"t.yaml", yaml_hdr + "  - {name: a, gemm: {m: 4, k: 4, n: 4}, colour: red}\n"}}},
+      {"validate --topology {D}/t.yaml", 2, "{D}/t.yaml:3:49: layers[0].repeat",
+       {{"t.yaml", yaml_hdr + "  - {name: a, gemm: {m: 4, k: 4, n: 4}, repeat: 99999999999999999999}\n"}}},
+      {"run --topology {D}/t.yaml", 2, "{D}/t.yaml:3:21: layers[0].conv",
+       {{"t.yaml", yaml_hdr + "  - {name: a, conv: {ifmap: 4, channels: 3, filter: 7, filters: 2}}\n"}}},
+      {"validate --topology {D}/t.yaml", 2, "{D}/t.yaml:3:77: layers[0].groups",
+       {{"t.yaml", yaml_hdr + "  - {name: a, conv: {ifmap: 8, channels: 6, filter: 3, filters: 4}, groups: 4}\n"}}},
+      {"validate --topology {D}/t.yaml", 2, "{D}/t.yaml:2:9: layers", {{"t.yaml", "name: x\nlayers: []\n"}}},
+      {"validate --topology {D}/t.yaml", 2, "{D}/t.yaml:3:54: mac.a",
+       {{"t.yaml", yaml_hdr + "  - {name: a, gemm: {m: 4, k: 4, n: 4}, set: {mac.a: int99}}\n"}}},
+      {"validate --topology {D}/t.yaml", 2, "(in layer 'a', {D}/t.yaml:3)",
+       {{"t.yaml", yaml_hdr + "  - {name: a, gemm: {m: 4, k: 4, n: 4}, set: {nosuch.key: 1}}\n"}}},
+      {"validate --topology {D}/t.yaml", 2, "{D}/t.yaml:3:66: workload.a.distribution",
+       {{"t.yaml", yaml_hdr + "  - {name: a, gemm: {m: 4, k: 4, n: 4}, data: {a: {distribution: bogus}}}\n"}}},
+      {"validate {D}/c.yaml --topology resnet18", 2, "{D}/c.yaml:4:23: policy.rules[0].when.measure",
+       {{"c.yaml", "policy:\n  name: p\n  rules:\n    - when: {measure: entropy, tensor: a, above: 1}\n"
+                   "      set: {mac.a: fp16}\n"}}},
+      {"run --topology /dev/zero", 2, "'/dev/zero' is not a regular file"},
+      {"run --topology {D}", 2, "{D}' is not a regular file"},
+      {"run --topology {D}/missing.csv", 2, "{D}/missing.csv' does not exist"},
+      {"run --set workload.topology=nosuch", 2, "--set workload.topology=nosuch"},
+      {"run --topology resnet18 -j 0", 2, "argument --jobs"},
+      {"minacc --topology resnet18 --tolerance-db -1", 2, "argument --tolerance-db"},
+      {"minacc --topology resnet18 --kinds int,banana", 2, "argument --kinds"},
+      {"minacc --topology {D}/t.csv --json {D}/m.json", 2, "{D}/t.csv:2:8: column 'N' (3)",
+       {{"t.csv", gemm_hdr + "l1, 4, abc, 5,\n"}}},
+  };
+}
+
+// The RTL commands: every argument is checked before Verilog is written or
+// Yosys runs.
+std::vector<Case> rtl_cases() {
+  return {
+      {"rtl", 2, "missing -o DIR"},
+      {"rtl -o ''", 2, "argument --output"},
+      {"rtl -o /dev/null", 2, "/dev/null: exists and is not a folder"},
+      {"rtl --set mac.a=int99 -o {D}/out", 2, "--set mac.a=int99"},
+      {"rtl {D}/c.yaml -o {D}/out", 2, "{D}/c.yaml:1:15: array.rows", {{"c.yaml", "array: {rows: 0}\n"}}},
+      {"synth --set mac.a=int99", 2, "--set mac.a=int99"},
+      {"synth --nosuch", 2, "arguments"},
+      {"synth --keep /dev/null", 2, "/dev/null: exists and is not a folder"},
+      {"synth --calibration {D}/r.json", 2, "argument --calibration", {{"r.json", "Layer, M\n"}}},
+      {"synth --energy normal,banana", 2, "argument --energy: 'banana' is not a data kind"},
+  };
+}
+
 std::vector<Case> all_cases() {
   std::vector<Case> all;
   for (auto part : {set_cases(), file_cases(), npy_cases(), cost_file_cases(), argument_cases(), sweep_cases(),
-                    results_cases()})
+                    results_cases(), topology_cases(), rtl_cases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }
@@ -453,7 +535,7 @@ TEST(BadInputCatalogue, HasAtLeastTwoHundredCasesAcrossEveryCommand) {
   EXPECT_GE(cases.size(), 200u);
   std::map<std::string, int> per_command;
   for (const auto& c : cases) per_command[c.args.substr(0, c.args.find(' '))]++;
-  for (const char* cmd : {"run", "cost", "validate", "sweep", "merge", "convert", "qerror", "formats", "fig3"})
+  for (const char* cmd : {"run", "cost", "validate", "sweep", "merge", "convert", "qerror", "formats", "fig3", "minacc", "rtl", "synth"})
     EXPECT_GT(per_command[cmd], 0) << cmd;
 }
 

@@ -283,6 +283,32 @@ TEST(Robust_Writes, FailedWritesExitOneNamingThePath) {
   EXPECT_FALSE(fs::exists(d + "/big.json"));
 }
 
+// Commands that work for long (a network, an accumulator search, a sampled
+// error, synthesis) open their --json file before the work: an unwritable path
+// is exit 1 naming it, with nothing on stdout.
+TEST(Robust_Writes, LongCommandsFailOnAnUnwritableJsonPathFirst) {
+  const std::string d = folder("json_first");
+  write(d + "/t.csv", "Layer, M, N, K,\nl1, 4, 4, 4,\nl2, 2, 3, 5,\n");
+  const std::string bad = d + "/no_such_folder/out.json";
+  for (const std::string& cmd : std::vector<std::string>{
+           "run --topology " + d + "/t.csv", "run --topology " + d + "/t.csv --engine analytic",
+        "minacc --topology " + d + "/t.csv --formats int8 --kinds int", std::string("run --engine analytic"),
+        std::string("qerror --format int8 --dist normal --method sample --samples 1000")}) {
+    SCOPED_TRACE(cmd);
+    const auto r = run_qmac(cmd + " --json " + bad);
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("cannot write " + bad), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  EXPECT_FALSE(fs::exists(d + "/no_such_folder"));
+  // Before the work: synthesis would first make --keep's folder and run Yosys;
+  // the JSON path fails before either.
+  const auto r = run_qmac("synth --keep " + d + "/kept --json " + bad);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("cannot write " + bad), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(d + "/kept"));
+}
+
 // ----------------------------------------------------------- wrong rows kept
 
 TEST(Robust_Sweeps, ResumeRefusesResultsOfAnotherDefinition) {
