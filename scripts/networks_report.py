@@ -89,7 +89,12 @@ def section(points, pictures, minacc=None):
                "layer SQNR. **Area** is the largest array a layer needs (mixed policies: the array that runs every "
                "precision they use, i.e. the widest MAC); **energy** is one inference, from the simulated switching "
                "activity (45 nm); **cycles** are the array's compute cycles (SCALE-Sim's convention, no memory "
-               "stalls). *Best mixed* is the policy with the highest SQNR among those swept.")
+               "stalls). *Best mixed* is the policy with the highest SQNR among those swept. **−∞** means an "
+               "accumulator overflowed (`accuracy.overflows` counts the events): an FP16 accumulator cannot hold "
+               "FP8-E4M3 products of operands scaled to the format's range (448² ≈ 2·10^5 > 65504). The energy "
+               "includes every PE's clock and leakage on every cycle, so a network that uses the array poorly "
+               "(MobileNet-v2's depthwise layers occupy one column of it; see the utilisation in its JSON) pays a high "
+               "pJ/MAC.")
     out.append("")
     for net in networks:
         pts = [p for p in points if p["network"] == net]
