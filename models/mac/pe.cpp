@@ -48,10 +48,6 @@ void Pe::end_of_elaboration() {
     const auto* proc = static_cast<const char*>(next_->process_);
     // The kernel's scheduler reads and writes its first ~400 bytes (libsystemc 2.3.4).
     for (int line = 0; line < 6 && proc; ++line) ahead_[n++] = proc + 64 * line;
-    ahead_[n++] = &next_->x_in->read();
-    ahead_[n++] = &next_->psum_in->read();
-    ahead_[n++] = &next_->x_out->read();
-    ahead_[n++] = &next_->psum_out->read();
   }
 }
 
