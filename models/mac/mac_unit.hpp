@@ -288,9 +288,10 @@ SC_MODULE(Pe) {
 
  private:
   // Per-cycle state first, packed in use order from a line boundary (about
-  // 200 bytes, four cache lines with g++ 12 on x86-64; the groups do not each
+  // 280 bytes, five cache lines with g++ 12 on x86-64; the groups do not each
   // fill a line): the 256+ PEs' state is far larger than L1, so each line a PE
-  // touches per cycle is a likely miss. In order: edge count and inputs;
+  // touches per cycle is a likely miss (hence prefetch_next). In order: edge
+  // count, the prefetch list and inputs;
   // outputs, flags, the multiplier's held nodes; the accumulator's raw bits
   // and the counters. The MAC statistics follow, written only when a
   // MAC overflows (see accumulate). The
@@ -302,7 +303,8 @@ SC_MODULE(Pe) {
   uint64_t cycles_;  // Config::cycles
   // Where the PE that runs after this one in each cycle keeps what it reads
   // first (see prefetch_next): fetched into the cache while this one works.
-  static constexpr int kAhead = 10;
+  static constexpr int kAhead = 10;  // 4 lines of the hot state, 6 of the process object (prefetching
+                                     // the hot state's 5th line made no measurable difference)
   const void* ahead_[kAhead] = {};
   // The bound channels, resolved once after binding (end_of_elaboration). A
   // port access is a virtual call to the channel, ~10 instructions and a cache
