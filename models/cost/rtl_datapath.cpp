@@ -142,16 +142,36 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
           "lzc(" + w(fw.q) + ") + shifter(" + w(fw.q) + ", " + w(fw.q - 1) + ") + adder(" + w(ev) + ")",
           pruned_leading_zero_counter(g, fw.q) + zero_fill_shifter(g, fw.q, fw.q - 1) + exponent_fix, fw.q);
   } else {
-    // Round the product to p bits first: normalise (or shift right below emin,
-    // with sticky), round, pack, overflow rule, and decode the result again.
+    // Round the product to p bits first (RTL product_rounder): normalise by its
+    // leading zeros (stopping at emin), or shift right below emin with a sticky
+    // bit, round, and pack with the overflow rule. The RTL is written for every
+    // product; what this config's product range makes constant, synthesis removes
+    // (ABC propagates the constants), and so does this formula:
+    //  - the right-shift path only when a product's top bit can lie below emin;
+    //  - the stop at emin (compare, shift and exponent selects) only when a
+    //    normalised product can lie below emin;
+    //  - the round increment only when a product can have bits below p: q > p or
+    //    a right shift (else round and sticky bits are constant 0);
+    //  - the overflow compare only when a product can reach emax.
+    const long long etop_min = fw.esum_min + fw.lsb0 + fw.q - 1, etop_max = fw.esum_max + fw.lsb0 + fw.q - 1;
     const int wr = std::max(fw.q, p) + 2;
-    // Right shift below emin only as far as the smallest product reaches.
-    const long long lowest = fw.esum_min + fw.lsb0;  // exponent of the smallest product's bit
-    const int rmax = int(std::min<long long>(wr, std::max<long long>(0, f.emin() - lowest)));
-    const double gates = pruned_leading_zero_counter(g, fw.q) + zero_fill_shifter(g, fw.q, fw.q - 1) + exponent_fix +
-                         (rmax ? sticky_shifter(g, wr, rmax) + wr * g.mux2 + adder(g, ew) : 0) +
-                         or_tree(g, wr - p) + 2 * g.ao21 + incrementer(g, ew + m) + (ew + m) * g.and2 +
-                         bits * (g.and2 + g.or2);
+    const int rmax = int(std::clamp<long long>(f.emin() - etop_min, 0, wr));
+    const bool stops_at_emin = etop_min - (fw.q - 1) < f.emin();
+    const bool rounds = fw.q > p || rmax > 0;
+    const bool overflows = etop_max >= f.emax();
+    const double normalise = pruned_leading_zero_counter(g, fw.q) + zero_fill_shifter(g, fw.q, fw.q - 1) + exponent_fix;
+    // lz <= etop - emin: an OR over the bits above zq and a zq-bit comparator (an
+    // adder's carry chain), as normalization_shifter's limit; zq + ew MUX2 selects.
+    const double stop = stops_at_emin ? or_tree(g, ev - zq + 1) + adder(g, zq) + (zq + ew) * g.mux2 : 0;
+    // emin - etop and its clamp at wr (an ew-bit adder), the shifter, a wr-bit path select.
+    const double right = rmax ? sticky_shifter(g, wr, rmax) + wr * g.mux2 + adder(g, ew) : 0;
+    // Sticky OR over the bits below the round bit, the RNE decision (2 AO21) and
+    // the increment carrying into the exponent field.
+    const double round = rounds ? or_tree(g, wr - p) + 2 * g.ao21 + incrementer(g, ew + m) : 0;
+    // Exponent field AND2s (0 unless the top bit is set), the overflow compare
+    // (an AND2 per bit), the code select (an AND2 + OR2 per code bit).
+    const double pack = ew * g.and2 + (overflows ? (ew + m) * g.and2 : 0) + bits * (g.and2 + g.or2);
+    const double gates = normalise + stop + right + round + pack;
     b.add("product_rounder", kAlignAdd, "normalise/denormalise, round and pack " + w(fw.q) + " -> " + w(p) + " bits",
           gates, p);
     b.add("product_decode", kAlignAdd, "hidden bit, exponent, NaN/inf", float_decode(g, f), p);

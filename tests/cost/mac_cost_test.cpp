@@ -107,6 +107,34 @@ TEST(MacCost_Fused, NonFusedRoundsTheProductFirst) {
             mac_cost(float_acc("e4m3_fnuz", "e4m3_fnuz", "fp16", true), 1, paper_library()).mac_gates());
 }
 
+TEST(MacCost_RtlDatapath, NonFusedProductRounderPricesOnlyWhatTheProductRangeNeeds) {
+  // The reference-RTL decomposition with the paper's cells. E4M3 x E4M3 -> FP16,
+  // non-fused: 8-bit products (q = 8 <= p = 11: nothing to round), exponent sum
+  // 2..30 (5 bits), top-bit exponent 2 - 20 + 7 = -11 .. 17: never below FP16's
+  // emin = -14 (no right shift), but after normalising by up to 7 it can be
+  // (-18: the stop at emin), and it can reach emax = 15 (overflow compare).
+  // Exponent width ew = 7 (the largest value the datapath forms is 33).
+  //   LZC(8), pruned: 4 OR2 + 2 (OR2 + MUX2) + (OR2 + 2 MUX2)        = 4 + 8 + 7 = 19
+  //   left shift (8, by 0..7): 7 MUX2 + 1 AND2, 6 + 2, 4 + 4          = 22 + 20 + 16 = 58
+  //   exponent - lz: adder(5) = 4 FA + HA                            = 31
+  //   stop at emin: OR over 2 bits (1 OR2) + adder(4) + (4 + 7) MUX2  = 1 + 24 + 33 = 58
+  //   pack: 7 AND2 (exponent field) + 17 AND2 (overflow) + 16 (AND2 + OR2) = 56
+  qmac::cost::GateLibrary g = paper_library();
+  g.datapath = Datapath::rtl;
+  const MacCost c = mac_cost(float_acc("fp8_e4m3", "fp8_e4m3", "fp16", false), 1, g);
+  EXPECT_EQ(component(c, "product_rounder"), 19 + 58 + 31 + 58 + 56);
+  // INT8 x INT8 -> FP16: 16-bit products need the round increment (sticky OR,
+  // 2 AO21, incrementer over exponent and mantissa) the E4M3 product does not,
+  // but no stop at emin (the product's top-bit exponent is the constant 15).
+  const MacCost i = mac_cost(float_acc("int8", "int8", "fp16", false), 1, g);
+  const int ew = float_adder_widths(float_acc("int8", "int8", "fp16", false)).ew;
+  //   LZC(16): 8 + 4 * 4 + 2 * 7 + 10 = 48; left shift (16, by 0..15): 15*3+1, 14*3+2, 12*3+4, 8*3+8 = 46+44+40+32
+  //   exponent - lz: adder(5) = 31; round: OR over 7 bits (6) + 2 AO21 (4) + (ew + 10) HA
+  //   pack: ew AND2 + (ew + 10) AND2 + 16 * 2
+  EXPECT_EQ(component(i, "product_rounder"),
+            48 + (46 + 44 + 40 + 32) + 31 + (6 + 4 + 3 * (ew + 10)) + (ew + (ew + 10) + 32));
+}
+
 // Every accumulator kind builds, with the accumulator register at its width and
 // the MAC's three groups summing to mac_gates.
 struct Variant {
