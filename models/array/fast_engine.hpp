@@ -35,6 +35,39 @@ class ChainToggles {
     last_ = code;
     return d == 0 ? 0 : d * std::min(len_, end_ - s);
   }
+  // set(s + i, codes[i * stride]) for i = 0 .. n-1, summed; `between` gets the
+  // Hamming distances between consecutive codes of the sequence (its own
+  // toggles, without the step from the chain's previous input).
+  template <class Code>
+  uint64_t set_sequence(uint64_t s, const Code* codes, size_t n, size_t stride, uint64_t& between) {
+    if (n == 0) {
+      between = 0;
+      return 0;
+    }
+    const uint64_t first = uint64_t(__builtin_popcount(uint32_t(codes[0]) ^ last_));
+    uint64_t total = 0, sum = 0;
+    uint32_t prev = uint32_t(codes[0]);
+    if (s + n - 1 + len_ <= end_) {  // every change toggles all len_ registers before the run ends
+      for (size_t i = 1; i < n; ++i) {
+        const uint32_t c = uint32_t(codes[i * stride]);
+        sum += uint64_t(__builtin_popcount(c ^ prev));
+        prev = c;
+      }
+      total = (first + sum) * len_;
+    } else {
+      total = first * std::min(len_, end_ - s);
+      for (size_t i = 1; i < n; ++i) {
+        const uint32_t c = uint32_t(codes[i * stride]);
+        const uint64_t d = uint64_t(__builtin_popcount(c ^ prev));
+        sum += d;
+        total += d * std::min(len_, end_ - (s + i));
+        prev = c;
+      }
+    }
+    last_ = prev;
+    between = sum;
+    return total;
+  }
 
  private:
   uint64_t len_, end_;

@@ -20,6 +20,7 @@
 // at a time. Both do each PE's MACs in the netlist's order.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <type_traits>
 
@@ -631,7 +632,6 @@ class Kernel final : public FastKernel {
     }
     xtog_.resize(size_t(f.mn) + size_t(f.cn));
     for (int i = 0; i < f.mn; ++i) xtog_[size_t(i)] = sequence_toggles(at_.data() + size_t(i) * K, size_t(K));
-    bt_.resize(size_t(f.cn) * size_t(K));
     const uint64_t macs = uint64_t(f.mn) * uint64_t(f.cn) * uint64_t(K);
     if (lane_ != LaneKind::none) {
       const size_t groups = size_t((f.cn + lanes::kLanes - 1) / lanes::kLanes);
@@ -640,6 +640,7 @@ class Kernel final : public FastKernel {
         os_lanes(f, g0, span, j0, std::min(lanes::kLanes, f.cn - j0), s);
       });
     } else {
+      bt_.resize(size_t(f.cn) * size_t(K));
       run_tasks(size_t(f.cn), macs, [&](size_t j, Slot& s) { os_column(f, g0, span, int(j), s); });
     }
   }
@@ -682,27 +683,66 @@ class Kernel final : public FastKernel {
     constexpr int L = lanes::kLanes;
     const int K = p_.K;
     Sink& sk = s.sink;
-    for (int l = 0; l < w; ++l) os_column_feed(sk, f, g0, span, j0 + l);
-    // The group's B operands step by step (k-major, kLanes per step).
+    // The group's B operands step by step (k-major, kLanes per step), read
+    // from B row by row: the group's codes of one k sit side by side in B (one
+    // cache line), where a column at a time would touch a line and a page per
+    // k for each of the w columns (B of a GEMV is larger than the caches and
+    // the TLB). Consecutive steps are a row of B (N codes) apart, too far for
+    // the hardware prefetcher: the loop prefetches kAhead steps ahead.
     const size_t vb = lane_bytes();
-    s.b_codes.assign(size_t(K) * L, 0);
-    s.b_values.assign(size_t(K) * L * vb, 0);
-    s.b_lsbs.assign(size_t(K) * L, 0);
-    for (int l = 0; l < w; ++l) {
-      const Code* col = bt_.data() + size_t(j0 + l) * size_t(K);
-      for (int k = 0; k < K; ++k) {
-        const size_t at = size_t(k) * L + size_t(l);
-        const uint8_t c = uint8_t(col[k]);
-        s.b_codes[at] = c;
-        s.b_lsbs[at] = b_lsbs_[c];
-        switch (lane_) {
-          case LaneKind::integer: reinterpret_cast<int32_t*>(s.b_values.data())[at] = b_i32_[c]; break;
-          case LaneKind::f32: reinterpret_cast<float*>(s.b_values.data())[at] = b_f32_[c]; break;
-          case LaneKind::fgen: reinterpret_cast<double*>(s.b_values.data())[at] = b_f64_[c]; break;
-          case LaneKind::none: break;
-        }
+    s.b_codes.resize(size_t(K) * L);
+    s.b_values.resize(size_t(K) * L * vb);
+    s.b_lsbs.resize(size_t(K) * L);
+    constexpr int kAhead = 16;
+    const uint32_t* bk = p_.b + size_t(f.c0 + j0);
+    const size_t N = size_t(p_.N);
+    uint8_t* codes = s.b_codes.data();
+    for (int k = 0; k < K; ++k, bk += N, codes += L) {
+      if (k + kAhead < K) __builtin_prefetch(bk + kAhead * N);
+      if (w == L) {
+        for (int l = 0; l < L; ++l) codes[l] = uint8_t(Code(bk[l]));
+      } else {
+        for (int l = 0; l < L; ++l) codes[l] = l < w ? uint8_t(Code(bk[l])) : 0;
       }
     }
+    // The columns' feeder chains (column j's input at cycle g0 + j + k is its
+    // code of step k) and operand toggle sequences.
+    uint64_t fwd = 0;
+    for (int l = 0; l < w; ++l) {
+      const int j = j0 + l;
+      ChainToggles& ch = col_chain_[size_t(j)];
+      if (j > 0) fwd += ch.set(g0, 0);
+      fwd += ch.set_sequence(g0 + uint64_t(j), s.b_codes.data() + l, size_t(K), size_t(L), xtog_[size_t(f.mn + j)]);
+      if (uint64_t(j + K) < span) fwd += ch.set(g0 + uint64_t(j + K), 0);
+    }
+    sk.act.fwd_reg_toggles += fwd;
+    // The values and LSB multiples the lane kernels read, by code.
+    const size_t steps = size_t(K) * L;
+    for (size_t at = 0; at < steps; ++at) s.b_lsbs[at] = b_lsbs_[s.b_codes[at]];
+    switch (lane_) {
+      case LaneKind::integer: {
+        int32_t* v = reinterpret_cast<int32_t*>(s.b_values.data());
+        for (size_t at = 0; at < steps; ++at) v[at] = b_i32_[s.b_codes[at]];
+        break;
+      }
+      case LaneKind::f32: {
+        float* v = reinterpret_cast<float*>(s.b_values.data());
+        for (size_t at = 0; at < steps; ++at) v[at] = b_f32_[s.b_codes[at]];
+        break;
+      }
+      case LaneKind::fgen: {
+        double* v = reinterpret_cast<double*>(s.b_values.data());
+        for (size_t at = 0; at < steps; ++at) v[at] = b_f64_[s.b_codes[at]];
+        break;
+      }
+      case LaneKind::none: break;
+    }
+    if (w < L)  // lanes past the group's columns compute on zeros
+      for (size_t at = 0; at < steps; ++at)
+        if (int(at % L) >= w) {
+          s.b_lsbs[at] = 0;
+          std::memset(s.b_values.data() + at * vb, 0, vb);
+        }
     lanes::OsPass op;
     op.k = size_t(K);
     op.at = code_tables(true);
@@ -734,14 +774,13 @@ class Kernel final : public FastKernel {
       for (int l = 0; l < w; ++l) {
         const int j = j0 + l;
         const size_t pe = size_t(i) * p_.C + size_t(j);
-        const Code* bs = bt_.data() + size_t(j) * K;
-        os_operand_toggles(sk, f, pe, i, j, as, bs[0]);
+        os_operand_toggles(sk, f, pe, i, j, as, Code(s.b_codes[size_t(l)]));
         sk.act.acc_toggles += cnt.acc[l];
         sk.act.product_toggles += cnt.prod[l];
         sk.act.fwd_reg_toggles += cnt.prod[l] * uint64_t(p_.P - 1);
         sk.act.macs += uint64_t(K);
         last_a_[pe] = as[K - 1];
-        last_b_[pe] = bs[K - 1];
+        last_b_[pe] = Code(s.b_codes[size_t(K - 1) * L + size_t(l)]);
         acc_[pe] = lane_value(out, size_t(l));
         buffer_.add(size_t(f.m0 + i) * p_.N + size_t(f.c0 + j), Store::load(acc_[pe]), sk.stats, sk.act);
       }

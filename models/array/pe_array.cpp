@@ -177,6 +177,10 @@ void Drain::on_clock() {
 
 // --------------------------------------------------------------------- PeArray
 
+namespace {
+constexpr size_t kUpdateAhead = 1;  // PEs between a wire and the one its update prefetches
+}  // namespace
+
 PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
                  RunResult& result, const TraceOptions* trace, const std::string& vcd_name, const Stalls* stalls)
     : sc_core::sc_module(name),
@@ -212,6 +216,15 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
     return new mac::Pe(nm, mac, bits_, plan.P, c);
   });
 
+  // Cache hints, no semantics. The PEs run in creation order each cycle
+  // (mac::Pe::prefetch_next); each writes its x then its partial-sum wire, and
+  // the kernel updates the wires in the reverse order of the writes (it
+  // pushes update requests on a list's front): PE k's wires, then PE k-1's.
+  for (size_t k = 0; k + 1 < n; ++k) pes_[k].prefetch_next(&pes_[k + 1]);
+  for (size_t k = kUpdateAhead; k < n; ++k) {
+    x_[k].prefetch_in_update(&x_[k - kUpdateAhead]);
+    psum_[k].prefetch_in_update(&psum_[k - kUpdateAhead]);
+  }
   controller_.clk(clk);
   controller_.load(load_);
   controller_.swap(swap_);

@@ -95,8 +95,19 @@ class WireBase : public sc_core::sc_prim_channel, public sc_core::sc_signal_inou
   }
   const T& get() const { return cur_; }
 
+  // A cache hint, no semantics: the wire the update phase usually reaches a
+  // little after this one; update() prefetches its lines. The kernel walks
+  // the wires written in a delta cycle one by one (a list through the
+  // channels), and with hundreds of PEs each wire's lines have left L1 by
+  // then: without a hint every update starts with a miss the list walk
+  // cannot overlap.
+  void prefetch_in_update(const WireBase* later) { hint_ = reinterpret_cast<const char*>(later); }
+
  protected:
   void update() override {
+    if (hint_) {
+      for (int line = 0; line < int(sizeof(WireBase)); line += 64) __builtin_prefetch(hint_ + line);
+    }
     if (next_ == cur_) return;
     cur_ = next_;
     changed_ = true;
@@ -125,6 +136,7 @@ class WireBase : public sc_core::sc_prim_channel, public sc_core::sc_signal_inou
     }
   }
   T cur_{}, next_{};
+  const char* hint_ = nullptr;           // prefetch_in_update
   bool changed_ = false;                 // stamp_ is valid
   sc_dt::uint64 stamp_ = 0;              // sc_delta_count() in the update phase of the last change
 };
@@ -276,9 +288,10 @@ SC_MODULE(Pe) {
 
  private:
   // Per-cycle state first, packed in use order from a line boundary (about
-  // 200 bytes, four cache lines with g++ 12 on x86-64; the groups do not each
+  // 280 bytes, five cache lines with g++ 12 on x86-64; the groups do not each
   // fill a line): the 256+ PEs' state is far larger than L1, so each line a PE
-  // touches per cycle is a likely miss. In order: edge count and inputs;
+  // touches per cycle is a likely miss (hence prefetch_next). In order: edge
+  // count, the prefetch list and inputs;
   // outputs, flags, the multiplier's held nodes; the accumulator's raw bits
   // and the counters. The MAC statistics follow, written only when a
   // MAC overflows (see accumulate). The
@@ -288,6 +301,11 @@ SC_MODULE(Pe) {
   // change, and updated before the next edge).
   alignas(64) uint64_t edge_ = 0;
   uint64_t cycles_;  // Config::cycles
+  // Where the PE that runs after this one in each cycle keeps what it reads
+  // first (see prefetch_next): fetched into the cache while this one works.
+  static constexpr int kAhead = 10;  // 4 lines of the hot state, 6 of the process object (prefetching
+                                     // the hot state's 5th line made no measurable difference)
+  const void* ahead_[kAhead] = {};
   // The bound channels, resolved once after binding (end_of_elaboration). A
   // port access is a virtual call to the channel, ~10 instructions and a cache
   // line per port per cycle; these read the same current values (sc_signal's
@@ -305,9 +323,7 @@ SC_MODULE(Pe) {
   const MacBits* bits_;
   uint32_t y_reg_ = 0;   // the y register: OS forwarding, WS/IS the stationary shift chain (the shadow when double-buffered)
   uint32_t active_ = 0;  // double-buffered WS/IS: the stationary operand the multiplier uses
-  Mode mode_;
-  bool pipelined_;  // P > 1
-  bool double_buffer_;
+  uint8_t variant_;  // variant_of(mode, double buffer, P > 1): which cycle<> on_clock runs
   bool traced_;
   MacState ms_;
   uint64_t acc_raw_ = 0;
@@ -321,6 +337,8 @@ SC_MODULE(Pe) {
 
  private:
   TraceWindow window_;
+  const Pe* next_ = nullptr;
+  const void* process_ = nullptr;  // this PE's process object (its sc_object), a prefetch address
 
  public:
   sc_core::sc_in<bool> clk{"clk"};
@@ -333,6 +351,16 @@ SC_MODULE(Pe) {
 
   Pe(sc_core::sc_module_name name, const num::Mac& mac, const MacBits& bits, int stages, const Config& config);
 
+  // A cache hint, no semantics: `next` is the PE whose process the kernel
+  // usually runs right after this one's (the next one sensitive to the same
+  // clock edge). Each on_clock prefetches the lines `next` touches first --
+  // its hot state and its process object, which the kernel's scheduler reads
+  // -- so they arrive while this PE works; with hundreds of PEs they no
+  // longer fit in L1 between two clock edges, and otherwise every PE-cycle
+  // starts with a string of L2 misses. (Prefetching its wires as well made
+  // no measurable difference.) Call before the end of elaboration.
+  void prefetch_next(const Pe* next) { next_ = next; }
+
   MacUnit mac;
 
  private:
@@ -340,7 +368,12 @@ SC_MODULE(Pe) {
   void on_clock();
   uint64_t multiply(uint32_t a, uint32_t b);
   void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b);
-  void retire(bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag);
+  void retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag);
+  template <Mode M, bool DoubleBuffer, bool Pipelined>
+  void cycle(uint64_t c);
+  static constexpr uint8_t variant_of(Mode m, bool double_buffer, bool pipelined) {
+    return uint8_t(int(m) * 4 + (double_buffer ? 2 : 0) + (pipelined ? 1 : 0));
+  }
 };
 
 }  // namespace qmac::mac

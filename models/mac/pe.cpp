@@ -9,9 +9,7 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
     : sc_core::sc_module(name),
       cycles_(config.cycles),
       bits_(&bits),
-      mode_(config.mode),
-      pipelined_(stages > 1),
-      double_buffer_(config.double_buffer),
+      variant_(variant_of(config.mode, config.double_buffer, stages > 1)),
       traced_(config.traced),
       window_(config.window),
       mac("mac", stages) {
@@ -19,6 +17,8 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
   SC_METHOD(on_clock);
   sensitive << clk.pos();
   dont_initialize();
+  // IEEE 1666-2011 5.6.1: during elaboration, the process just created.
+  process_ = sc_core::sc_get_current_process_handle().get_process_object();
 }
 
 namespace {
@@ -41,6 +41,14 @@ void Pe::end_of_elaboration() {
   out_.x = wire_of(x_out, *this);
   out_.y = wire_of(y_out, *this);
   out_.psum = wire_of(psum_out, *this);
+  if (next_) {
+    const auto* state = reinterpret_cast<const char*>(&next_->edge_);
+    int n = 0;
+    for (int line = 0; line < 4; ++line) ahead_[n++] = state + 64 * line;  // the hot state (see the members)
+    const auto* proc = static_cast<const char*>(next_->process_);
+    // The kernel's scheduler reads and writes its first ~400 bytes (libsystemc 2.3.4).
+    for (int line = 0; line < 6 && proc; ++line) ahead_[n++] = proc + 64 * line;
+  }
 }
 
 void Pe::flush() {
@@ -84,12 +92,13 @@ __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bo
 
 // The accumulate stage and the partial-sum register for the op reaching it.
 // The register's word is psum_out's current value (see the member comment).
-__attribute__((always_inline)) inline void Pe::retire(bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag) {
+__attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b,
+                                                     int32_t tag) {
   const PsumWord& reg = held(*out_.psum);
   if (!valid && !reg.valid) return;  // an idle register keeps its word: no write
   PsumWord w;
   // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
-  PsumWord::copy_acc(w.v, valid && mode_ != Mode::os ? in_.psum->v : reg.v);
+  PsumWord::copy_acc(w.v, valid && !os ? in_.psum->v : reg.v);
   if (valid) {
     if (is_mac) accumulate(w.v, first, a, b);
     const uint64_t raw = bits_->acc(w.v);
@@ -105,12 +114,8 @@ __attribute__((always_inline)) inline void Pe::retire(bool valid, bool is_mac, b
   drive(*out_.psum, w);
 }
 
-// Edge e latches the results of cycle c = e - 1 (inputs read now are the
-// values the neighbours' registers held during cycle c).
-void Pe::on_clock() {
-  const uint64_t e = edge_++;
-  if (e == 0 || e > cycles_) return;
-  const uint64_t c = e - 1;
+template <Pe::Mode M, bool DoubleBuffer, bool Pipelined>
+__attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac & co. inline
   const OperandWord& xw = *in_.x;  // current value of the left neighbour's register
   const uint32_t x = xw.code;
   const int32_t tag = xw.tag;
@@ -122,7 +127,7 @@ void Pe::on_clock() {
   uint32_t a, b;
   const OperandWord& yw = *in_.y;
   const uint32_t y = yw.code;
-  if (mode_ == Mode::os) {
+  if constexpr (M == Mode::os) {
     cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
     y_reg_ = y;
     drive(*out_.y, yw);
@@ -131,7 +136,7 @@ void Pe::on_clock() {
     a = x;
     b = y;
   } else {
-    if (double_buffer_ && *in_.swap) {  // the shadow (as of the last cycle) becomes the active operand
+    if (DoubleBuffer && *in_.swap) {  // the shadow (as of the last cycle) becomes the active operand
       cnt_.fwd += uint64_t(__builtin_popcount(y_reg_ ^ active_));
       active_ = y_reg_;
     }
@@ -140,14 +145,14 @@ void Pe::on_clock() {
       y_reg_ = y;
       drive(*out_.y, yw);
     }
-    const uint32_t s = double_buffer_ ? active_ : y_reg_;
+    const uint32_t s = DoubleBuffer ? active_ : y_reg_;
     valid = xw.valid && *in_.col_en;
     is_mac = valid && *in_.row_en;
-    a = mode_ == Mode::ws ? x : s;
-    b = mode_ == Mode::ws ? s : x;
+    a = M == Mode::ws ? x : s;
+    b = M == Mode::ws ? s : x;
   }
 
-  if (pipelined_) {
+  if constexpr (Pipelined) {
     MacUnit::Op in;
     in.valid = valid;
     in.mac = is_mac;
@@ -157,10 +162,10 @@ void Pe::on_clock() {
     in.tag = tag;
     if (valid && is_mac) in.p = multiply(a, b);
     const MacUnit::Op out = mac.issue(in, cnt_);
-    retire(out.valid, out.mac, out.first, out.a, out.b, out.tag);
+    retire(M == Mode::os, out.valid, out.mac, out.first, out.a, out.b, out.tag);
   } else {
     if (valid && is_mac) multiply(a, b);
-    retire(valid, is_mac, first, a, b, tag);
+    retire(M == Mode::os, valid, is_mac, first, a, b, tag);
   }
 
   if (traced_ && window_.contains(c)) {
@@ -171,6 +176,32 @@ void Pe::on_clock() {
       mac.product.write(bits_->product(a, b));
     }
     mac.acc_bits.write(acc_raw_);
+  }
+}
+
+// Edge e latches the results of cycle c = e - 1 (inputs read now are the
+// values the neighbours' registers held during cycle c). The cycle itself is
+// compiled once per dataflow, double buffering and pipelining (variant_), so
+// the per-cycle path tests none of them.
+void Pe::on_clock() {
+  for (const void* p : ahead_) __builtin_prefetch(p);
+  const uint64_t e = edge_++;
+  if (e == 0 || e > cycles_) return;
+  const uint64_t c = e - 1;
+  switch (variant_) {
+    case variant_of(Mode::os, false, false): cycle<Mode::os, false, false>(c); break;
+    case variant_of(Mode::os, false, true): cycle<Mode::os, false, true>(c); break;
+    case variant_of(Mode::os, true, false): cycle<Mode::os, true, false>(c); break;
+    case variant_of(Mode::os, true, true): cycle<Mode::os, true, true>(c); break;
+    case variant_of(Mode::ws, false, false): cycle<Mode::ws, false, false>(c); break;
+    case variant_of(Mode::ws, false, true): cycle<Mode::ws, false, true>(c); break;
+    case variant_of(Mode::ws, true, false): cycle<Mode::ws, true, false>(c); break;
+    case variant_of(Mode::ws, true, true): cycle<Mode::ws, true, true>(c); break;
+    case variant_of(Mode::is, false, false): cycle<Mode::is, false, false>(c); break;
+    case variant_of(Mode::is, false, true): cycle<Mode::is, false, true>(c); break;
+    case variant_of(Mode::is, true, false): cycle<Mode::is, true, false>(c); break;
+    case variant_of(Mode::is, true, true): cycle<Mode::is, true, true>(c); break;
+    default: throw std::logic_error("mac::Pe: no such variant");
   }
 }
 

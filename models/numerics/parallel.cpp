@@ -104,4 +104,25 @@ void advise_huge_pages(void* p, size_t bytes) {
 #endif
 }
 
+void populate(void* p, size_t bytes, int threads) {
+#ifdef MADV_POPULATE_WRITE
+  constexpr uintptr_t kPage = 4096, kChunk = uintptr_t{8} << 20;
+  if (p == nullptr || threads <= 1 || bytes < kChunk) return;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kPage - 1);
+  if (end <= begin) return;
+  // Chunks on 2 MB boundaries, so no huge page is split between two threads.
+  const uintptr_t base = begin & ~((uintptr_t{2} << 20) - 1);
+  const size_t chunks = size_t((end - base + kChunk - 1) / kChunk);
+  parallel_for(chunks, threads, [&](size_t c, int) {
+    const uintptr_t a = std::max(begin, base + c * kChunk), b = std::min(end, base + (c + 1) * kChunk);
+    ::madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_WRITE);  // a hint: on failure the pages fault later
+  });
+#else
+  (void)p;
+  (void)bytes;
+  (void)threads;
+#endif
+}
+
 }  // namespace qmac::par

@@ -55,12 +55,22 @@ void parallel_for(size_t tasks, int threads, const std::function<void(size_t tas
 // of ~33 000 when it is first written.
 void advise_huge_pages(void* p, size_t bytes);
 
-// v.reserve(n) with huge pages advised for the new buffer (before anything
-// touches it: call it on an empty vector).
+// Faults the pages of [p, p + bytes) in now, split over `threads` threads
+// (madvise MADV_POPULATE_WRITE per chunk; a no-op for one thread, less than
+// 8 MB, or where unsupported). Why: the first write to a fresh page costs a
+// fault and the kernel's zeroing of the page -- on these VMs often more than
+// the computation that writes it -- and std::vector's resize() takes all of
+// them on one thread.
+void populate(void* p, size_t bytes, int threads);
+
+// v.reserve(n) with huge pages advised for the new buffer and its pages
+// faulted in on `threads` threads (before anything touches it: call it on an
+// empty vector).
 template <class Vector>
-void reserve_large(Vector& v, size_t n) {
+void reserve_large(Vector& v, size_t n, int threads = 1) {
   v.reserve(n);
   advise_huge_pages(v.data(), n * sizeof(*v.data()));
+  populate(v.data(), n * sizeof(*v.data()), threads);
 }
 
 }  // namespace qmac::par

@@ -201,8 +201,9 @@ QMAC_INLINE void few_rows_impl(const Reader& a, const Reader& b, int m, int k, i
   row.resize(size_t(w));
   for (int i = 0; i < m; ++i) std::fill(c + size_t(i) * ldc + j0, c + size_t(i) * ldc + j1, 0.0);
   for (int kk = 0; kk < k; ++kk) {
-    double* __restrict rv = row.data();
-    b.row(kk, j0, j1, rv);
+    // B's own row when it holds values (no copy), else its codes dequantised into `row`.
+    const double* __restrict rv = b.op.values ? b.op.values + size_t(kk) * size_t(b.cols) + size_t(j0) : row.data();
+    if (!b.op.values) b.row(kk, j0, j1, row.data());
     for (int i = 0; i < m; ++i) {
       const double av = a.at(i, kk);
       double* __restrict ci = c + size_t(i) * ldc + j0;
@@ -237,7 +238,7 @@ FewRows few_rows_for_cpu() {
 
 std::vector<double> gemm_f64(const GemmOperand& a, const GemmOperand& b, int m, int k, int n, int threads) {
   std::vector<double> c;
-  par::reserve_large(c, size_t(m) * size_t(n));
+  par::reserve_large(c, size_t(m) * size_t(n), threads);
   c.resize(size_t(m) * size_t(n), 0.0);
   const Reader ra{a, k}, rb{b, n};
   if (m <= kFewRows) {

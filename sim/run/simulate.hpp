@@ -40,7 +40,8 @@ struct Operands {
 
 // A tensor's NaN/inf: refused (InputError naming workload.NAME and the count)
 // unless spec.nonfinite is `propagate` and the format has NaN/inf codes.
-void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, const num::Format& fmt, const char* name);
+void check_finite(const workload::Tensor& t, const workload::TensorSpec& spec, const num::Format& fmt, const char* name,
+                  int threads = 1);
 // workload::quantize with its errors (a scale the data cannot have) naming workload.NAME.
 workload::Quantized quantize_named(const workload::Tensor& t, const num::Format& fmt, const workload::TensorSpec& spec,
                                    workload::Axis axis, const char* name, int threads = 1);

@@ -83,7 +83,7 @@ Tensor generate(const TensorSpec& spec, int rows, int cols, Axis channel_axis, i
   validate(d);
   Tensor t{rows, cols, {}};
   const size_t n = size_t(rows) * size_t(cols);
-  par::reserve_large(t.values, n);
+  par::reserve_large(t.values, n, threads);
   t.values.resize(n);
   std::vector<char> is_outlier;
   if (d.kind == DistKind::outliers) {

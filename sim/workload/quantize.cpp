@@ -115,7 +115,7 @@ Quantized quantize(const Tensor& t, const num::Format& fmt, Granularity granular
     }
     for (double& s : q.scales) s = s == 0 ? 1.0 : checked_scale(s / fmt.max_finite(), s, fmt);  // all zeros: any scale is exact
   }
-  par::reserve_large(q.codes, n);
+  par::reserve_large(q.codes, n, threads);
   q.codes.resize(n);
   const num::Encoder encode(fmt, num::Rounding::rne, num::Overflow::saturate);
   // Row by row: one divisor for a whole row (per tensor, or per-row channels),

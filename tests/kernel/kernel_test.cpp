@@ -8,8 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <random>
 
 #include "array/array_test_util.hpp"
+#include "models/array/fast_engine.hpp"
 #include "models/numerics/isa.hpp"
 
 namespace qmac::array::test {
@@ -124,6 +126,35 @@ TEST(Kernel_Lanes, RareBranchesMatchThePeEngineAndReference) {
       if (c.mc.name == "e4m3_fp16_overflow") {
         EXPECT_GT(pe.stats.overflows, 0u) << what << ": the case must overflow";
       }
+    }
+}
+
+// The OS feeder's bulk form (fast_kernel.cpp's os_lanes) is set() step by
+// step: the same toggles, the same chain state after, with and without the
+// run ending before the last changes have crossed the chain.
+TEST(ChainToggles_SetSequence, EqualsSetStepByStep) {
+  std::mt19937_64 rng(5);
+  for (uint64_t end : {uint64_t{10000}, uint64_t{140}, uint64_t{100}})
+    for (size_t stride : {size_t{1}, size_t{16}}) {
+      const int len = 37;
+      const size_t n = 90;
+      std::vector<uint8_t> codes(n * stride);
+      for (auto& c : codes) c = uint8_t(rng());
+      ChainToggles bulk(len, end), steps(len, end);
+      bulk.set(0, 0xa5);
+      steps.set(0, 0xa5);
+      const uint64_t s = 7;
+      uint64_t between = 0;
+      const uint64_t got = bulk.set_sequence(s, codes.data(), n, stride, between);
+      uint64_t want = 0, want_between = 0;
+      for (size_t i = 0; i < n; ++i) {
+        want += steps.set(s + i, codes[i * stride]);
+        if (i > 0) want_between += uint64_t(__builtin_popcount(uint32_t(codes[i * stride] ^ codes[(i - 1) * stride])));
+      }
+      EXPECT_EQ(got, want) << "end " << end << " stride " << stride;
+      EXPECT_EQ(between, want_between) << "end " << end << " stride " << stride;
+      EXPECT_EQ(bulk.set(s + n, 0x3c), steps.set(s + n, 0x3c)) << "chain state after the sequence";
+      EXPECT_GT(want, 0u);
     }
 }
 
