@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
                                   "--set", "workload.b.quantization={granularity: per_channel, scale: max}"};
   if (!jobs.empty()) cmd.insert(cmd.end(), {"-j", jobs});
   std::printf("load average before: %s\n", load_average().c_str());
+  std::fflush(stdout);  // before fork(): a child must not inherit (and print again) the buffered line
   if (!run_once(cmd).ok) {  // warm-up (and a check that it runs)
     std::fprintf(stderr, "bench_network: %s failed\n", qmac.c_str());
     return 1;
