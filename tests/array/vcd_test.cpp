@@ -12,61 +12,16 @@
 #include <sstream>
 
 #include "array_test_util.hpp"
+#include "vcd_reader.hpp"
 
 namespace qmac::array::test {
 namespace {
 
 const Env env;
 
-// Minimal VCD reader: signal name -> (time in ps -> value) for vector/scalar changes.
-struct Vcd {
-  std::map<std::string, std::map<uint64_t, uint64_t>> changes;
-  // Value of `name` at `ns` nanoseconds = clock cycles (the last change at or before it).
-  uint64_t at(const std::string& name, uint64_t ns) const {
-    const uint64_t time = ns * 1000;
-    const auto& c = changes.at(name);
-    auto it = c.upper_bound(time);
-    if (it == c.begin()) throw std::runtime_error("no value of " + name);
-    return std::prev(it)->second;
-  }
-};
+using qmac::test::Vcd;
 
-Vcd read_vcd(const std::string& path) {
-  std::ifstream in(path);
-  std::map<std::string, std::string> names;  // id -> name
-  Vcd v;
-  std::string tok;
-  uint64_t now = 0, unit_ps = 0;
-  std::vector<std::string> scopes;
-  while (in >> tok) {
-    if (tok == "$timescale") {
-      std::string all, t;
-      while (in >> t && t != "$end") all += t;
-      unit_ps = std::stoull(all) * (all.find("ps") != std::string::npos ? 1 : 1000);
-    } else if (tok == "$scope") {
-      std::string kind, name;
-      in >> kind >> name;
-      scopes.push_back(name);
-    } else if (tok == "$upscope") {
-      scopes.pop_back();
-    } else if (tok == "$var") {
-      std::string type, width, id, name;
-      in >> type >> width >> id >> name;
-      std::string full;
-      for (size_t i = 1; i < scopes.size(); ++i) full += scopes[i] + ".";  // skip the top "SystemC" scope
-      names[id] = full + name;
-    } else if (tok[0] == '#') {
-      now = std::stoull(tok.substr(1)) * unit_ps;  // in ps
-    } else if (tok[0] == 'b') {
-      std::string id;
-      in >> id;
-      if (names.count(id)) v.changes[names[id]][now] = std::stoull(tok.substr(1), nullptr, 2);
-    } else if ((tok[0] == '0' || tok[0] == '1') && tok.size() > 1 && names.count(tok.substr(1))) {
-      v.changes[names[tok.substr(1)]][now] = uint64_t(tok[0] - '0');
-    }
-  }
-  return v;
-}
+Vcd read_vcd(const std::string& path) { return qmac::test::read_vcd(path, /*skip_unknown=*/false); }
 
 // A waveform file for a test: run_gemm writes the VCD to an open descriptor.
 struct VcdFile {

@@ -15,61 +15,13 @@
 #include "sim/config/config.hpp"
 #include "sim/rtl/design_io.hpp"
 #include "sim/rtl/tools.hpp"
+#include "vcd_reader.hpp"
 
 namespace {
 
-// Minimal VCD reader: signal name -> (time in ps -> value); x/z values skipped.
-struct Vcd {
-  std::map<std::string, std::map<uint64_t, uint64_t>> changes;
-  bool has(const std::string& name) const { return changes.count(name) > 0; }
-  // Value at `ns` (the last change at or before it); `fallback` before the first.
-  uint64_t at(const std::string& name, uint64_t ns, uint64_t fallback = 0) const {
-    const auto& c = changes.at(name);
-    auto it = c.upper_bound(ns * 1000);
-    return it == c.begin() ? fallback : std::prev(it)->second;
-  }
-};
+using qmac::test::Vcd;
 
-Vcd read_vcd(const std::string& path) {
-  std::ifstream in(path);
-  std::map<std::string, std::string> names;
-  Vcd v;
-  std::string tok;
-  uint64_t now = 0, unit_ps = 1;
-  std::vector<std::string> scopes;
-  auto value = [&](const std::string& bits, const std::string& id) {
-    if (bits.find_first_not_of("01") != std::string::npos || !names.count(id)) return;
-    v.changes[names[id]][now] = std::stoull(bits, nullptr, 2);
-  };
-  while (in >> tok) {
-    if (tok == "$timescale") {
-      std::string all, t;
-      while (in >> t && t != "$end") all += t;
-      unit_ps = std::stoull(all) * (all.find("ps") != std::string::npos ? 1 : 1000);
-    } else if (tok == "$scope") {
-      std::string kind, name;
-      in >> kind >> name;
-      scopes.push_back(name);
-    } else if (tok == "$upscope") {
-      scopes.pop_back();
-    } else if (tok == "$var") {
-      std::string type, width, id, name;
-      in >> type >> width >> id >> name;
-      std::string full;
-      for (size_t i = 1; i < scopes.size(); ++i) full += scopes[i] + ".";
-      names[id] = full + name;
-    } else if (tok[0] == '#') {
-      now = std::stoull(tok.substr(1)) * unit_ps;
-    } else if (tok[0] == 'b') {
-      std::string id;
-      in >> id;
-      value(tok.substr(1), id);
-    } else if (tok.size() > 1 && std::string("01xz").find(tok[0]) != std::string::npos) {
-      value(tok.substr(0, 1), tok.substr(1));
-    }
-  }
-  return v;
-}
+Vcd read_vcd(const std::string& path) { return qmac::test::read_vcd(path, /*skip_unknown=*/true); }
 
 struct Case {
   const char* name;
@@ -100,8 +52,8 @@ TEST_P(Waveform, RtlAccumulatorsMatchThePeEngineEveryCycle) {
       for (int j = 0; j < C; ++j) {
         const std::string p = "pe_" + std::to_string(i) + "_" + std::to_string(j) + ".";
         char buf[64];
-        std::snprintf(buf, sizeof buf, "%llx %llx %llx ", (unsigned long long)q.at(p + "valid", c + 1),
-                      (unsigned long long)q.at(p + "a_code", c + 1), (unsigned long long)q.at(p + "b_code", c + 1));
+        std::snprintf(buf, sizeof buf, "%llx %llx %llx ", (unsigned long long)q.at_or(p + "valid", c + 1, 0),
+                      (unsigned long long)q.at_or(p + "a_code", c + 1, 0), (unsigned long long)q.at_or(p + "b_code", c + 1, 0));
         stim += buf;
       }
     stim += "\n";
@@ -126,10 +78,10 @@ TEST_P(Waveform, RtlAccumulatorsMatchThePeEngineEveryCycle) {
       const std::string n = std::to_string(i) + "_" + std::to_string(j);
       ASSERT_TRUE(r.has("pe_" + n + "_acc") && q.has("pe_" + n + ".acc")) << n;
       for (uint64_t c = 0; c < cycles; ++c) {
-        const uint64_t want = q.at("pe_" + n + ".acc", c + 1), got = r.at("pe_" + n + "_acc", c + 1);
+        const uint64_t want = q.at_or("pe_" + n + ".acc", c + 1, 0), got = r.at_or("pe_" + n + "_acc", c + 1, 0);
         EXPECT_EQ(got, want) << "PE " << n << " cycle " << c;
         nonzero += want != 0;
-        shifted_differs += r.at("pe_" + n + "_acc", c + 2) != want;
+        shifted_differs += r.at_or("pe_" + n + "_acc", c + 2, 0) != want;
       }
     }
   EXPECT_GT(nonzero, 8) << "the accumulators must actually change";
