@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "models/mac/mac_bits.hpp"
+#include "models/mac/wire_bundle.hpp"
 #include "models/numerics/activity.hpp"
 
 namespace qmac::mac {
@@ -211,6 +212,11 @@ struct OperandWord {
 std::ostream& operator<<(std::ostream& os, const OperandWord& w);
 void sc_trace(sc_core::sc_trace_file* tf, const OperandWord& w, const std::string& name);
 
+// A PE's output registers, the signals it changes every cycle, as one channel
+// (one update per PE-cycle, see WireBundle): x forward, y forward, partial sum.
+using PeOutputs = WireBundle<OperandWord, OperandWord, PsumWord>;
+enum PeOutput : size_t { kOutX = 0, kOutY = 1, kOutPsum = 2 };
+
 // Records a node only inside the trace window (keeps the VCD small).
 struct TraceWindow {
   uint64_t first = 0, last = 0;
@@ -316,10 +322,7 @@ SC_MODULE(Pe) {
     const PsumWord* psum = nullptr;
     const bool *load = nullptr, *swap = nullptr, *row_en = nullptr, *col_en = nullptr;
   } in_;
-  struct Outputs {
-    Wire<OperandWord> *x = nullptr, *y = nullptr;
-    Wire<PsumWord>* psum = nullptr;
-  } out_;
+  PeOutputs* out_ = nullptr;  // the bundle x_out, y_out and psum_out are bound to
   const MacBits* bits_;
   uint32_t y_reg_ = 0;   // the y register: OS forwarding, WS/IS the stationary shift chain (the shadow when double-buffered)
   uint32_t active_ = 0;  // double-buffered WS/IS: the stationary operand the multiplier uses
@@ -345,7 +348,8 @@ SC_MODULE(Pe) {
   sc_core::sc_in<OperandWord> x_in{"x_in"}, y_in{"y_in"};
   sc_core::sc_in<PsumWord> psum_in{"psum_in"};
   sc_core::sc_in<bool> load{"load"}, swap{"swap"}, row_en{"row_en"}, col_en{"col_en"};
-  // Bind the outputs to Wire<T> channels (end_of_elaboration checks).
+  // Bind the outputs to the views kOutX, kOutY, kOutPsum of one PeOutputs
+  // bundle (end_of_elaboration checks).
   sc_core::sc_out<OperandWord> x_out{"x_out"}, y_out{"y_out"};
   sc_core::sc_out<PsumWord> psum_out{"psum_out"};
 

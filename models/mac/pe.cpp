@@ -22,11 +22,15 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
 }
 
 namespace {
-template <class T>
-Wire<T>* wire_of(sc_core::sc_out<T>& port, const sc_core::sc_module& pe) {
-  auto* w = dynamic_cast<Wire<T>*>(port.get_interface());
-  if (!w) throw std::logic_error(std::string(pe.name()) + "." + port.basename() + " must be bound to a qmac::mac::Wire");
-  return w;
+// The bundle whose view I `port` is bound to.
+template <size_t I>
+PeOutputs* bundle_of(sc_core::sc_out<PeOutputs::type<I>>& port, const sc_core::sc_module& pe) {
+  auto* v = dynamic_cast<BundleView<PeOutputs::type<I>>*>(port.get_interface());
+  auto* b = v ? dynamic_cast<PeOutputs*>(&v->owner()) : nullptr;
+  if (!b || &b->template view<I>() != v)
+    throw std::logic_error(std::string(pe.name()) + "." + port.basename() + " must be bound to view " +
+                           std::to_string(I) + " of a qmac::mac::PeOutputs");
+  return b;
 }
 }  // namespace
 
@@ -38,9 +42,9 @@ void Pe::end_of_elaboration() {
   in_.swap = &swap->read();
   in_.row_en = &row_en->read();
   in_.col_en = &col_en->read();
-  out_.x = wire_of(x_out, *this);
-  out_.y = wire_of(y_out, *this);
-  out_.psum = wire_of(psum_out, *this);
+  out_ = bundle_of<kOutX>(x_out, *this);
+  if (bundle_of<kOutY>(y_out, *this) != out_ || bundle_of<kOutPsum>(psum_out, *this) != out_)
+    throw std::logic_error(std::string(name()) + ": x_out, y_out and psum_out must be bound to one PeOutputs");
   if (next_) {
     const auto* state = reinterpret_cast<const char*>(&next_->edge_);
     int n = 0;
@@ -94,7 +98,7 @@ __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bo
 // The register's word is psum_out's current value (see the member comment).
 __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b,
                                                      int32_t tag) {
-  const PsumWord& reg = held(*out_.psum);
+  const PsumWord& reg = out_->get<kOutPsum>();
   if (!valid && !reg.valid) return;  // an idle register keeps its word: no write
   PsumWord w;
   // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
@@ -111,7 +115,7 @@ __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool 
   }
   w.valid = valid;
   w.tag = tag;
-  drive(*out_.psum, w);
+  out_->set<kOutPsum>(w);
 }
 
 template <Pe::Mode M, bool DoubleBuffer, bool Pipelined>
@@ -119,8 +123,8 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
   const OperandWord& xw = *in_.x;  // current value of the left neighbour's register
   const uint32_t x = xw.code;
   const int32_t tag = xw.tag;
-  cnt_.fwd += uint64_t(__builtin_popcount(x ^ held(*out_.x).code));  // x register: old -> new code
-  drive(*out_.x, xw);
+  cnt_.fwd += uint64_t(__builtin_popcount(x ^ out_->get<kOutX>().code));  // x register: old -> new code
+  out_->set<kOutX>(xw);
 
   // The op entering the multiplier, as scalars (see MacUnit::pipelined).
   bool valid, is_mac, first = false;
@@ -130,7 +134,7 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
   if constexpr (M == Mode::os) {
     cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
     y_reg_ = y;
-    drive(*out_.y, yw);
+    out_->set<kOutY>(yw);
     valid = is_mac = xw.valid && yw.valid;
     first = valid && tag == 0;
     a = x;
@@ -143,7 +147,7 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
     if (*in_.load) {  // stationary register shifts down during preload
       cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
       y_reg_ = y;
-      drive(*out_.y, yw);
+      out_->set<kOutY>(yw);
     }
     const uint32_t s = DoubleBuffer ? active_ : y_reg_;
     valid = xw.valid && *in_.col_en;
