@@ -40,7 +40,9 @@ struct BundleSlot {
   };
   T cur{}, next{};
   sc_dt::uint64 stamp = 0;  // sc_delta_count() in the update phase of the last change
-  bool pending = false;     // next differs from cur (written since the last update)
+  // Changes written since the last update: 0, 1 (then next != cur, see set),
+  // or 2 for more (next may be back at cur).
+  uint8_t writes = 0;
   bool changed = false;     // stamp is valid
   std::unique_ptr<Events> events;  // created when someone asks for an event
 };
@@ -52,11 +54,13 @@ class BundleChannel : public sc_core::sc_prim_channel {
   // Writes `v` into `s` (in the update phase it becomes the current value).
   template <class T>
   void set(BundleSlot<T>& s, const T& v) {
-    if (v == s.next) return;  // pending already, or unchanged
+    if (v == s.next) return;  // written already, or unchanged
     s.next = v;
-    if (!s.pending) {
-      s.pending = true;
+    if (s.writes == 0) {  // next was cur (update() leaves them equal), so this is a change
+      s.writes = 1;
       request_update();
+    } else {
+      s.writes = 2;
     }
   }
 
@@ -64,9 +68,10 @@ class BundleChannel : public sc_core::sc_prim_channel {
   // `now`: sc_delta_count(), read once per update() (an out-of-line call here).
   template <class T>
   __attribute__((always_inline)) static void update_slot(BundleSlot<T>& s, sc_dt::uint64 now) {
-    if (!s.pending) return;
-    s.pending = false;
-    if (s.next == s.cur) return;  // a change and its undo
+    const uint8_t writes = s.writes;
+    if (writes == 0) return;
+    s.writes = 0;
+    if (writes > 1 && s.next == s.cur) return;  // a change and its undo
     s.cur = s.next;
     s.changed = true;
     s.stamp = now;
@@ -172,7 +177,8 @@ class WireBundle : public BundleChannel {
   void prefetch_in_update(const WireBundle* later) { hint_ = later ? reinterpret_cast<const char*>(&later->slots_) : nullptr; }
 
  protected:
-  void update() override {
+  // flatten: sc_delta_count() inline (GCC keeps sc_get_curr_simcontext() out of line otherwise).
+  __attribute__((flatten)) void update() override {
     if (hint_) {
       for (size_t line = 0; line < sizeof(slots_); line += 64) __builtin_prefetch(hint_ + line);
     }

@@ -51,7 +51,7 @@ SC_MODULE(Writer) {
       sc_core::sc_stop();
       return;
     }
-    if (c == 4) {  // write a new value and the old one back
+    if (c == 4 || c == 6) {  // two writes in a delta: c = 4 writes the old value back, c = 6 a third one
       ref_out.write(100);
       wire_out.write(100);
     }
