@@ -276,11 +276,12 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
       if (i < 0 || j < 0 || i >= plan.R || j >= plan.C) continue;
       mac::Pe& pe = pes_[size_t(i) * C + size_t(j)];
       const std::string pfx = "pe_" + std::to_string(i) + "_" + std::to_string(j) + ".";
-      sc_core::sc_trace(vcd_, pe.mac.valid, pfx + "valid");
-      sc_core::sc_trace(vcd_, pe.mac.a_code, pfx + "a_code");
-      sc_core::sc_trace(vcd_, pe.mac.b_code, pfx + "b_code");
-      sc_core::sc_trace(vcd_, pe.mac.product, pfx + "product");
-      sc_core::sc_trace(vcd_, pe.mac.acc_bits, pfx + "acc");
+      const mac::MacUnit::TraceNodes& t = *pe.mac.trace;  // created for the traced PEs (Pe::Config::traced)
+      sc_core::sc_trace(vcd_, t.valid, pfx + "valid");
+      sc_core::sc_trace(vcd_, t.a_code, pfx + "a_code");
+      sc_core::sc_trace(vcd_, t.b_code, pfx + "b_code");
+      sc_core::sc_trace(vcd_, t.product, pfx + "product");
+      sc_core::sc_trace(vcd_, t.acc_bits, pfx + "acc");
     }
   }
 }

@@ -259,7 +259,10 @@ SC_MODULE(MacUnit) {
     int32_t tag = 0;
   };
 
-  MacUnit(sc_core::sc_module_name name, int stages);
+  // `traced`: the unit gets the trace nodes below (only traced PEs do: five
+  // channels per PE otherwise cost elaboration time and, at teardown,
+  // sc_prim_channel_registry::remove's linear search each).
+  MacUnit(sc_core::sc_module_name name, int stages, bool traced);
   // P > 1: the MAC has pipeline registers between multiplier and accumulate
   // stage, and ops go through issue(). P = 1 (the common case, kept free of
   // the Op copies): the op reaches the accumulate stage in the cycle it enters
@@ -275,10 +278,13 @@ SC_MODULE(MacUnit) {
   std::vector<uint64_t> held_p_;
 
  public:
-  // Trace nodes (written only for traced PEs inside the window).
-  Wire<uint32_t> a_code{"a_code"}, b_code{"b_code"};
-  Wire<uint64_t> product{"product"}, acc_bits{"acc_bits"};
-  Wire<bool> valid{"valid"};
+  // Trace nodes (written only inside the trace window).
+  struct TraceNodes {
+    Wire<uint32_t> a_code{"a_code"}, b_code{"b_code"};
+    Wire<uint64_t> product{"product"}, acc_bits{"acc_bits"};
+    Wire<bool> valid{"valid"};
+  };
+  std::unique_ptr<TraceNodes> trace;  // traced units only
 };
 
 SC_MODULE(Pe) {
@@ -297,7 +303,7 @@ SC_MODULE(Pe) {
   // 280 bytes, five cache lines with g++ 12 on x86-64; the groups do not each
   // fill a line): the 256+ PEs' state is far larger than L1, so each line a PE
   // touches per cycle is a likely miss (hence prefetch_next). In order: edge
-  // count, the prefetch list and inputs;
+  // count, the prefetch addresses and inputs;
   // outputs, flags, the multiplier's held nodes; the accumulator's raw bits
   // and the counters. The MAC statistics follow, written only when a
   // MAC overflows (see accumulate). The
@@ -308,10 +314,12 @@ SC_MODULE(Pe) {
   alignas(64) uint64_t edge_ = 0;
   uint64_t cycles_;  // Config::cycles
   // Where the PE that runs after this one in each cycle keeps what it reads
-  // first (see prefetch_next): fetched into the cache while this one works.
-  static constexpr int kAhead = 10;  // 4 lines of the hot state, 6 of the process object (prefetching
-                                     // the hot state's 5th line made no measurable difference)
-  const void* ahead_[kAhead] = {};
+  // first (see prefetch_next), fetched into the cache while this one works:
+  // kAheadState lines of its hot state, kAheadProcess of its process object.
+  // Two base addresses rather than a list of lines: one load each per cycle.
+  static constexpr int kAheadState = 4, kAheadProcess = 6;
+  const char* ahead_state_ = reinterpret_cast<const char*>(this);
+  const char* ahead_process_ = reinterpret_cast<const char*>(this);
   // The bound channels, resolved once after binding (end_of_elaboration). A
   // port access is a virtual call to the channel, ~10 instructions and a cache
   // line per port per cycle; these read the same current values (sc_signal's

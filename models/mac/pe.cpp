@@ -12,7 +12,7 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
       variant_(variant_of(config.mode, config.double_buffer, stages > 1)),
       traced_(config.traced),
       window_(config.window),
-      mac("mac", stages) {
+      mac("mac", stages, config.traced) {
   acc_raw_ = bits_->acc(num::AccValue{});
   SC_METHOD(on_clock);
   sensitive << clk.pos();
@@ -46,12 +46,9 @@ void Pe::end_of_elaboration() {
   if (bundle_of<kOutY>(y_out, *this) != out_ || bundle_of<kOutPsum>(psum_out, *this) != out_)
     throw std::logic_error(std::string(name()) + ": x_out, y_out and psum_out must be bound to one PeOutputs");
   if (next_) {
-    const auto* state = reinterpret_cast<const char*>(&next_->edge_);
-    int n = 0;
-    for (int line = 0; line < 4; ++line) ahead_[n++] = state + 64 * line;  // the hot state (see the members)
-    const auto* proc = static_cast<const char*>(next_->process_);
+    ahead_state_ = reinterpret_cast<const char*>(&next_->edge_);
     // The kernel's scheduler reads and writes its first ~400 bytes (libsystemc 2.3.4).
-    for (int line = 0; line < 6 && proc; ++line) ahead_[n++] = proc + 64 * line;
+    if (next_->process_) ahead_process_ = static_cast<const char*>(next_->process_);
   }
 }
 
@@ -173,13 +170,14 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
   }
 
   if (traced_ && window_.contains(c)) {
-    mac.valid.write(valid && is_mac);
+    MacUnit::TraceNodes& t = *mac.trace;
+    t.valid.write(valid && is_mac);
     if (valid && is_mac) {  // the multiplier's inputs and output hold between valid MACs
-      mac.a_code.write(a);
-      mac.b_code.write(b);
-      mac.product.write(bits_->product(a, b));
+      t.a_code.write(a);
+      t.b_code.write(b);
+      t.product.write(bits_->product(a, b));
     }
-    mac.acc_bits.write(acc_raw_);
+    t.acc_bits.write(acc_raw_);
   }
 }
 
@@ -188,7 +186,8 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
 // compiled once per dataflow, double buffering and pipelining (variant_), so
 // the per-cycle path tests none of them.
 void Pe::on_clock() {
-  for (const void* p : ahead_) __builtin_prefetch(p);
+  for (int line = 0; line < kAheadState; ++line) __builtin_prefetch(ahead_state_ + 64 * line);
+  for (int line = 0; line < kAheadProcess; ++line) __builtin_prefetch(ahead_process_ + 64 * line);
   const uint64_t e = edge_++;
   if (e == 0 || e > cycles_) return;
   const uint64_t c = e - 1;
