@@ -334,7 +334,10 @@ SC_MODULE(Pe) {
   const MacBits* bits_;
   uint32_t y_reg_ = 0;   // the y register: OS forwarding, WS/IS the stationary shift chain (the shadow when double-buffered)
   uint32_t active_ = 0;  // double-buffered WS/IS: the stationary operand the multiplier uses
-  uint8_t variant_;  // variant_of(mode, double buffer, P > 1): which cycle<> on_clock runs
+  // The arithmetic path of the MAC's accumulate stage (see accumulate).
+  enum class Arith : uint8_t { generic, int64, fp32 };
+  using Step = void (Pe::*)(uint64_t);
+  Step step_;  // step_for(mode, double buffer, P > 1, arithmetic): the cycle<> on_clock runs
   bool traced_;
   MacState ms_;
   uint64_t acc_raw_ = 0;
@@ -378,14 +381,17 @@ SC_MODULE(Pe) {
  private:
   void end_of_elaboration() override;
   void on_clock();
+  template <Arith A>
   uint64_t multiply(uint32_t a, uint32_t b);
+  template <Arith A>
   void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b);
+  template <Arith A>
   void retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag);
-  template <Mode M, bool DoubleBuffer, bool Pipelined>
+  template <Mode M, bool DoubleBuffer, bool Pipelined, Arith A>
   void cycle(uint64_t c);
-  static constexpr uint8_t variant_of(Mode m, bool double_buffer, bool pipelined) {
-    return uint8_t(int(m) * 4 + (double_buffer ? 2 : 0) + (pipelined ? 1 : 0));
-  }
+  template <Mode M, bool DoubleBuffer, bool Pipelined>
+  static Step step_for(Arith a);
+  static Step step_for(Mode m, bool double_buffer, bool pipelined, Arith a);
 };
 
 }  // namespace qmac::mac

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -9,7 +10,10 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
     : sc_core::sc_module(name),
       cycles_(config.cycles),
       bits_(&bits),
-      variant_(variant_of(config.mode, config.double_buffer, stages > 1)),
+      step_(step_for(config.mode, config.double_buffer, stages > 1,
+                     bits.int64_products()                         ? Arith::int64
+                     : bits.arith().native_fp32() && bits.fp32()   ? Arith::fp32
+                                                                   : Arith::generic)),
       traced_(config.traced),
       window_(config.window),
       mac("mac", stages, config.traced) {
@@ -65,8 +69,13 @@ void Pe::flush() {
 
 // The multiplier of a valid MAC: its product bits and the toggles of its
 // operand and product nodes (which hold their values between valid MACs).
+template <Pe::Arith A>
 __attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t b) {
-  const uint64_t p = bits_->product(a, b);
+  uint64_t p;
+  if constexpr (A == Arith::int64)  // the same bits (MacBits::int64_products)
+    p = static_cast<uint64_t>(bits_->int64_products()[bits_->arith().table_index(a, b)]) & bits_->product_mask();
+  else
+    p = bits_->product(a, b);
   cnt_.mult_a += uint64_t(__builtin_popcount(a ^ ms_.last_a));
   cnt_.mult_b += uint64_t(__builtin_popcount(b ^ ms_.last_b));
   cnt_.product += uint64_t(popcount64(p ^ ms_.last_p));
@@ -77,13 +86,34 @@ __attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t
 }
 
 // The accumulate stage of a valid MAC: acc = acc (+) a*b (OS: from zero on the
-// first k of a fold), by num::Mac.
+// first k of a fold), by num::Mac -- for Arith::int64 and Arith::fp32 by the
+// inline paths num::Mac::mac takes for such a MAC, without its dispatch:
+// int64: num::Mac::int64_path's contract (the register's value is always in
+// [min, max]: every value it holds came out of mac() or is zero); fp32:
+// native_fp32()'s float addition, with the overflow count Mac::mac keeps.
+template <Pe::Arith A>
 __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b) {
   if (first) acc = num::AccValue{};
+  const num::Mac& arith = bits_->arith();
+  if constexpr (A == Arith::int64) {
+    const int64_t s = static_cast<int64_t>(acc.i) + bits_->int64_products()[arith.table_index(a, b)];
+    if (s >= bits_->int64_min() && s <= bits_->int64_max()) {
+      acc.i = s;
+      ++cnt_.macs;
+      return;
+    }
+  } else if constexpr (A == Arith::fp32) {
+    const float sf = float(acc.f);
+    const float next = sf + float(arith.decoded_product(a, b));
+    if (std::isinf(next) && std::isfinite(sf)) ++stats.overflows;
+    acc.f = double(next);
+    ++cnt_.macs;
+    return;
+  }
   // Into a local first: FP MACs add their overflow flag (mostly 0) on every
   // call, and stats is on a line the PE otherwise never touches.
   num::MacStats st;
-  bits_->arith().mac(acc, a, b, st);
+  arith.mac(acc, a, b, st);
   if (st.overflows | st.invalid) {
     stats.overflows += st.overflows;
     stats.invalid += st.invalid;
@@ -93,6 +123,7 @@ __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bo
 
 // The accumulate stage and the partial-sum register for the op reaching it.
 // The register's word is psum_out's current value (see the member comment).
+template <Pe::Arith A>
 __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b,
                                                      int32_t tag) {
   const PsumWord& reg = out_->get<kOutPsum>();
@@ -101,8 +132,14 @@ __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool 
   // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
   PsumWord::copy_acc(w.v, valid && !os ? in_.psum->v : reg.v);
   if (valid) {
-    if (is_mac) accumulate(w.v, first, a, b);
-    const uint64_t raw = bits_->acc(w.v);
+    if (is_mac) accumulate<A>(w.v, first, a, b);
+    uint64_t raw;
+    if constexpr (A == Arith::int64)
+      raw = bits_->acc_int(w.v);
+    else if constexpr (A == Arith::fp32)
+      raw = bits_->acc_fp32(w.v);
+    else
+      raw = bits_->acc(w.v);
     const uint64_t d = uint64_t(popcount64(raw ^ acc_raw_));
     if (is_mac)
       cnt_.acc += d;
@@ -115,7 +152,7 @@ __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool 
   out_->set<kOutPsum>(w);
 }
 
-template <Pe::Mode M, bool DoubleBuffer, bool Pipelined>
+template <Pe::Mode M, bool DoubleBuffer, bool Pipelined, Pe::Arith A>
 __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac & co. inline
   const OperandWord& xw = *in_.x;  // current value of the left neighbour's register
   const uint32_t x = xw.code;
@@ -161,12 +198,12 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
     in.a = a;
     in.b = b;
     in.tag = tag;
-    if (valid && is_mac) in.p = multiply(a, b);
+    if (valid && is_mac) in.p = multiply<A>(a, b);
     const MacUnit::Op out = mac.issue(in, cnt_);
-    retire(M == Mode::os, out.valid, out.mac, out.first, out.a, out.b, out.tag);
+    retire<A>(M == Mode::os, out.valid, out.mac, out.first, out.a, out.b, out.tag);
   } else {
-    if (valid && is_mac) multiply(a, b);
-    retire(M == Mode::os, valid, is_mac, first, a, b, tag);
+    if (valid && is_mac) multiply<A>(a, b);
+    retire<A>(M == Mode::os, valid, is_mac, first, a, b, tag);
   }
 
   if (traced_ && window_.contains(c)) {
@@ -181,31 +218,49 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
   }
 }
 
+// The cycle compiled for one dataflow, double buffering, pipelining and arithmetic path.
+template <Pe::Mode M, bool DoubleBuffer, bool Pipelined>
+Pe::Step Pe::step_for(Arith a) {
+  switch (a) {
+    case Arith::int64: return &Pe::cycle<M, DoubleBuffer, Pipelined, Arith::int64>;
+    case Arith::fp32: return &Pe::cycle<M, DoubleBuffer, Pipelined, Arith::fp32>;
+    case Arith::generic: break;
+  }
+  return &Pe::cycle<M, DoubleBuffer, Pipelined, Arith::generic>;
+}
+
+Pe::Step Pe::step_for(Mode m, bool double_buffer, bool pipelined, Arith a) {
+  const int v = (double_buffer ? 2 : 0) + (pipelined ? 1 : 0);
+  switch (m) {
+    case Mode::os: {
+      constexpr Step (*f[])(Arith) = {step_for<Mode::os, false, false>, step_for<Mode::os, false, true>,
+                                      step_for<Mode::os, true, false>, step_for<Mode::os, true, true>};
+      return f[v](a);
+    }
+    case Mode::ws: {
+      constexpr Step (*f[])(Arith) = {step_for<Mode::ws, false, false>, step_for<Mode::ws, false, true>,
+                                      step_for<Mode::ws, true, false>, step_for<Mode::ws, true, true>};
+      return f[v](a);
+    }
+    case Mode::is: {
+      constexpr Step (*f[])(Arith) = {step_for<Mode::is, false, false>, step_for<Mode::is, false, true>,
+                                      step_for<Mode::is, true, false>, step_for<Mode::is, true, true>};
+      return f[v](a);
+    }
+  }
+  throw std::logic_error("mac::Pe: no such dataflow");
+}
+
 // Edge e latches the results of cycle c = e - 1 (inputs read now are the
 // values the neighbours' registers held during cycle c). The cycle itself is
-// compiled once per dataflow, double buffering and pipelining (variant_), so
-// the per-cycle path tests none of them.
+// compiled once per dataflow, double buffering, pipelining and arithmetic
+// path (step_), so the per-cycle path tests none of them.
 void Pe::on_clock() {
   for (int line = 0; line < kAheadState; ++line) __builtin_prefetch(ahead_state_ + 64 * line);
   for (int line = 0; line < kAheadProcess; ++line) __builtin_prefetch(ahead_process_ + 64 * line);
   const uint64_t e = edge_++;
   if (e == 0 || e > cycles_) return;
-  const uint64_t c = e - 1;
-  switch (variant_) {
-    case variant_of(Mode::os, false, false): cycle<Mode::os, false, false>(c); break;
-    case variant_of(Mode::os, false, true): cycle<Mode::os, false, true>(c); break;
-    case variant_of(Mode::os, true, false): cycle<Mode::os, true, false>(c); break;
-    case variant_of(Mode::os, true, true): cycle<Mode::os, true, true>(c); break;
-    case variant_of(Mode::ws, false, false): cycle<Mode::ws, false, false>(c); break;
-    case variant_of(Mode::ws, false, true): cycle<Mode::ws, false, true>(c); break;
-    case variant_of(Mode::ws, true, false): cycle<Mode::ws, true, false>(c); break;
-    case variant_of(Mode::ws, true, true): cycle<Mode::ws, true, true>(c); break;
-    case variant_of(Mode::is, false, false): cycle<Mode::is, false, false>(c); break;
-    case variant_of(Mode::is, false, true): cycle<Mode::is, false, true>(c); break;
-    case variant_of(Mode::is, true, false): cycle<Mode::is, true, false>(c); break;
-    case variant_of(Mode::is, true, true): cycle<Mode::is, true, true>(c); break;
-    default: throw std::logic_error("mac::Pe: no such variant");
-  }
+  (this->*step_)(e - 1);
 }
 
 }  // namespace qmac::mac
