@@ -17,6 +17,7 @@ MacBits::MacBits(const num::Mac& mac) : mac_(&mac), kind_(mac.spec().acc.kind) {
   if (width_ < 64) prod_mask_ = (uint64_t{1} << width_) - 1;
   a_mask_ = s.a.code_mask();
   b_mask_ = s.b.code_mask();
+  b_bits_ = s.b.bits();
   if (width_ <= 126 && s.a.bits() <= 16 && s.b.bits() <= 16) {
     a_lsbs_ = lsb_table(s.a);
     b_lsbs_ = lsb_table(s.b);
@@ -27,7 +28,8 @@ MacBits::MacBits(const num::Mac& mac) : mac_(&mac), kind_(mac.spec().acc.kind) {
     bool same = true;
     for (uint32_t a = 0; same && a < (uint32_t{1} << s.a.bits()); ++a)
       for (uint32_t b = 0; same && b < (uint32_t{1} << s.b.bits()); ++b)
-        same = (static_cast<uint64_t>(ip.products[mac.table_index(a, b)]) & prod_mask_) == product(a, b);
+        same = (size_t(a & a_mask_) << b_bits_ | (b & b_mask_)) == mac.table_index(a, b) &&
+               (static_cast<uint64_t>(ip.products[mac.table_index(a, b)]) & prod_mask_) == product(a, b);
     if (same) {
       int64_products_ = ip.products;
       int64_min_ = ip.min;

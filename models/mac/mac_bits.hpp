@@ -63,6 +63,10 @@ class MacBits {
   // every pair of codes (checked once, at construction); else null. Lets an
   // engine look a product up once for both the sum and the product node.
   const int64_t* int64_products() const { return int64_products_; }
+  // int64_products()'s entry for a pair of codes (the index is num::Mac::table_index's, checked with it).
+  int64_t int64_product(uint32_t a, uint32_t b) const {
+    return int64_products_[(size_t(a & a_mask_) << b_bits_) | (b & b_mask_)];
+  }
   int64_t int64_min() const { return int64_min_; }  // the register range of num::Mac::int64_path
   int64_t int64_max() const { return int64_max_; }
   uint64_t product_mask() const { return prod_mask_; }
@@ -77,6 +81,7 @@ class MacBits {
   int width_ = 0;
   uint64_t prod_mask_ = ~uint64_t{0};
   uint32_t a_mask_, b_mask_;
+  int b_bits_ = 0;
   static constexpr int64_t kNonFinite = INT64_MIN;
   std::vector<int64_t> a_lsbs_, b_lsbs_;  // operand value / 2^lsb_exponent, or kNonFinite
   const int64_t* int64_products_ = nullptr;

@@ -382,11 +382,11 @@ SC_MODULE(Pe) {
   void end_of_elaboration() override;
   void on_clock();
   template <Arith A>
-  uint64_t multiply(uint32_t a, uint32_t b);
+  uint64_t multiply(uint32_t a, uint32_t b, int64_t pi);
   template <Arith A>
-  void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b);
+  void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b, int64_t pi);
   template <Arith A>
-  void retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag);
+  void retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag, int64_t pi);
   template <Mode M, bool DoubleBuffer, bool Pipelined, Arith A>
   void cycle(uint64_t c);
   template <Mode M, bool DoubleBuffer, bool Pipelined>

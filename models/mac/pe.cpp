@@ -69,11 +69,12 @@ void Pe::flush() {
 
 // The multiplier of a valid MAC: its product bits and the toggles of its
 // operand and product nodes (which hold their values between valid MACs).
+// `pi`: Arith::int64, the product from MacBits::int64_product (the same bits).
 template <Pe::Arith A>
-__attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t b) {
+__attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t b, int64_t pi) {
   uint64_t p;
-  if constexpr (A == Arith::int64)  // the same bits (MacBits::int64_products)
-    p = static_cast<uint64_t>(bits_->int64_products()[bits_->arith().table_index(a, b)]) & bits_->product_mask();
+  if constexpr (A == Arith::int64)
+    p = static_cast<uint64_t>(pi) & bits_->product_mask();
   else
     p = bits_->product(a, b);
   cnt_.mult_a += uint64_t(__builtin_popcount(a ^ ms_.last_a));
@@ -91,12 +92,14 @@ __attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t
 // int64: num::Mac::int64_path's contract (the register's value is always in
 // [min, max]: every value it holds came out of mac() or is zero); fp32:
 // native_fp32()'s float addition, with the overflow count Mac::mac keeps.
+// `pi`: Arith::int64, MacBits::int64_product(a, b).
 template <Pe::Arith A>
-__attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b) {
+__attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b,
+                                                         int64_t pi) {
   if (first) acc = num::AccValue{};
   const num::Mac& arith = bits_->arith();
   if constexpr (A == Arith::int64) {
-    const int64_t s = static_cast<int64_t>(acc.i) + bits_->int64_products()[arith.table_index(a, b)];
+    const int64_t s = static_cast<int64_t>(acc.i) + pi;
     if (s >= bits_->int64_min() && s <= bits_->int64_max()) {
       acc.i = s;
       ++cnt_.macs;
@@ -125,14 +128,14 @@ __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bo
 // The register's word is psum_out's current value (see the member comment).
 template <Pe::Arith A>
 __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b,
-                                                     int32_t tag) {
+                                                     int32_t tag, int64_t pi) {
   const PsumWord& reg = out_->get<kOutPsum>();
   if (!valid && !reg.valid) return;  // an idle register keeps its word: no write
   PsumWord w;
   // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
   PsumWord::copy_acc(w.v, valid && !os ? in_.psum->v : reg.v);
   if (valid) {
-    if (is_mac) accumulate<A>(w.v, first, a, b);
+    if (is_mac) accumulate<A>(w.v, first, a, b, pi);
     uint64_t raw;
     if constexpr (A == Arith::int64)
       raw = bits_->acc_int(w.v);
@@ -198,12 +201,16 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
     in.a = a;
     in.b = b;
     in.tag = tag;
-    if (valid && is_mac) in.p = multiply<A>(a, b);
+    if (valid && is_mac) in.p = multiply<A>(a, b, A == Arith::int64 ? bits_->int64_product(a, b) : 0);
     const MacUnit::Op out = mac.issue(in, cnt_);
-    retire<A>(M == Mode::os, out.valid, out.mac, out.first, out.a, out.b, out.tag);
+    const bool out_mac = out.valid && out.mac;
+    retire<A>(M == Mode::os, out.valid, out.mac, out.first, out.a, out.b, out.tag,
+              A == Arith::int64 && out_mac ? bits_->int64_product(out.a, out.b) : 0);
   } else {
-    if (valid && is_mac) multiply<A>(a, b);
-    retire<A>(M == Mode::os, valid, is_mac, first, a, b, tag);
+    // Arith::int64: one look-up for the product node and the sum.
+    const int64_t pi = A == Arith::int64 && valid && is_mac ? bits_->int64_product(a, b) : 0;
+    if (valid && is_mac) multiply<A>(a, b, pi);
+    retire<A>(M == Mode::os, valid, is_mac, first, a, b, tag, pi);
   }
 
   if (traced_ && window_.contains(c)) {
