@@ -59,13 +59,15 @@ namespace qmac::mac {
 // writing process. Ports bind to it as to an sc_signal
 // (tests/mac/wire_test.cpp holds it to sc_signal side by side).
 //
-// What makes it cheap (the pe engine updates ~3 wires per PE per cycle): a
-// write compares with the pending value and requests an update only on a
-// change; update() is inline here and touches events only when someone asked
-// for one; drive()/held() below call write/read without the virtual
-// dispatch of a port. An earlier version derived from sc_signal and wrote its
-// implementation members (m_new_val, m_change_stamp) from update(); that
-// bound qmac to one SystemC release. This class reads and writes only its own.
+// The pe engine's feeders, control and trace nodes are Wires; each PE's
+// outputs, which change every cycle, are one WireBundle (wire_bundle.hpp)
+// with the same semantics per signal. What makes a Wire cheap: a write
+// compares with the pending value and requests an update only on a change;
+// update() is inline here and touches events only when someone asked for one;
+// drive()/held() below call write/read without the virtual dispatch of a port.
+// An earlier version derived from sc_signal and wrote its implementation
+// members (m_new_val, m_change_stamp) from update(); that bound qmac to one
+// SystemC release. This class reads and writes only its own.
 template <class T>
 class WireBase : public sc_core::sc_prim_channel, public sc_core::sc_signal_inout_if<T> {
  public:
@@ -300,7 +302,7 @@ SC_MODULE(Pe) {
 
  private:
   // Per-cycle state first, packed in use order from a line boundary (about
-  // 280 bytes, five cache lines with g++ 12 on x86-64; the groups do not each
+  // 230 bytes, four cache lines with g++ 12 on x86-64; the groups do not each
   // fill a line): the 256+ PEs' state is far larger than L1, so each line a PE
   // touches per cycle is a likely miss (hence prefetch_next). In order: edge
   // count, the prefetch addresses and inputs;
