@@ -131,28 +131,37 @@ __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool 
                                                      int32_t tag, int64_t pi) {
   const PsumWord& reg = out_->get<kOutPsum>();
   if (!valid && !reg.valid) return;  // an idle register keeps its word: no write
-  PsumWord w;
-  // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
-  PsumWord::copy_acc(w.v, valid && !os ? in_.psum->v : reg.v);
-  if (valid) {
-    if (is_mac) accumulate<A>(w.v, first, a, b, pi);
-    uint64_t raw;
-    if constexpr (A == Arith::int64)
-      raw = bits_->acc_int(w.v);
-    else if constexpr (A == Arith::fp32)
-      raw = bits_->acc_fp32(w.v);
-    else
-      raw = bits_->acc(w.v);
-    const uint64_t d = uint64_t(popcount64(raw ^ acc_raw_));
-    if (is_mac)
-      cnt_.acc += d;
-    else
-      cnt_.psum_reg += d;
-    acc_raw_ = raw;
+  auto word = [&](PsumWord& w) {
+    // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
+    PsumWord::copy_acc(w.v, valid && !os ? in_.psum->v : reg.v);
+    if (valid) {
+      if (is_mac) accumulate<A>(w.v, first, a, b, pi);
+      uint64_t raw;
+      if constexpr (A == Arith::int64)
+        raw = bits_->acc_int(w.v);
+      else if constexpr (A == Arith::fp32)
+        raw = bits_->acc_fp32(w.v);
+      else
+        raw = bits_->acc(w.v);
+      const uint64_t d = uint64_t(popcount64(raw ^ acc_raw_));
+      if (is_mac)
+        cnt_.acc += d;
+      else
+        cnt_.psum_reg += d;
+      acc_raw_ = raw;
+    }
+    w.valid = valid;
+    w.tag = tag;
+  };
+  // A new tag (the usual case along a stream) makes a different word: built
+  // in the bundle's pending value in place, without a copy and a compare.
+  if (tag != out_->pending<kOutPsum>().tag) {
+    out_->set_changed<kOutPsum>(word);
+  } else {
+    PsumWord w;
+    word(w);
+    out_->set<kOutPsum>(w);
   }
-  w.valid = valid;
-  w.tag = tag;
-  out_->set<kOutPsum>(w);
 }
 
 template <Pe::Mode M, bool DoubleBuffer, bool Pipelined, Pe::Arith A>

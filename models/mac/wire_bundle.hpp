@@ -56,7 +56,13 @@ class BundleChannel : public sc_core::sc_prim_channel {
   void set(BundleSlot<T>& s, const T& v) {
     if (v == s.next) return;  // written already, or unchanged
     s.next = v;
-    if (s.writes == 0) {  // next was cur (update() leaves them equal), so this is a change
+    written(s);
+  }
+  // After s.next changed: the update request (first write since the last
+  // update: next was cur, which update() leaves equal, so this is a change).
+  template <class T>
+  void written(BundleSlot<T>& s) {
+    if (s.writes == 0) {
       s.writes = 1;
       request_update();
     } else {
@@ -169,6 +175,19 @@ class WireBundle : public BundleChannel {
   template <size_t I>
   const type<I>& get() const {
     return std::get<I>(slots_).cur;
+  }
+  // The value written to signal I since the last update (its current value if none).
+  template <size_t I>
+  const type<I>& pending() const {
+    return std::get<I>(slots_).next;
+  }
+  // set<I>(v) for a v the caller knows differs from pending<I>(): `fill`
+  // writes v into the pending value in place (no copy, no compare).
+  template <size_t I, class Fill>
+  void set_changed(Fill&& fill) {
+    auto& s = std::get<I>(slots_);
+    fill(s.next);
+    written(s);
   }
 
   // A cache hint, no semantics (as Wire::prefetch_in_update): the bundle the

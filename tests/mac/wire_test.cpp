@@ -151,9 +151,15 @@ int run_design(Channel kind) {
   writer.ref_out(ref);
   writer.wire_out(dut);
   writer.refb = &refb;
-  // Without the virtual call, as the pe engine writes (drive / set<I>).
+  // Without the virtual call, as the pe engine writes (drive / set<I>, and
+  // set_changed<I> in place for a value that differs from the pending one).
   if (b)
-    writer.write_wireb = [&bundle](bool v) { bundle.set<0>(v); };
+    writer.write_wireb = [&bundle](bool v) {
+      if (v != bundle.pending<0>())
+        bundle.set_changed<0>([v](bool& next) { next = v; });
+      else
+        bundle.set<0>(v);
+    };
   else
     writer.write_wireb = [&wireb](bool v) { qmac::mac::drive(wireb, v); };
   Observer obs("obs");
