@@ -191,9 +191,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
                   mac::TraceWindow{trace ? trace->first_cycle : 1, trace ? trace->last_cycle : 0}, stalls),
       drain_("drain", plan, buffer, result) {
   const size_t R = size_t(plan.R), C = size_t(plan.C), n = R * C;
-  x_.init(n);
-  y_.init(n);
-  psum_.init(n);
+  out_.init(n);
   x_feed_.init(R);
   row_en_.init(R);
   y_feed_.init(C);
@@ -217,14 +215,11 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
   });
 
   // Cache hints, no semantics. The PEs run in creation order each cycle
-  // (mac::Pe::prefetch_next); each writes its x then its partial-sum wire, and
-  // the kernel updates the wires in the reverse order of the writes (it
-  // pushes update requests on a list's front): PE k's wires, then PE k-1's.
+  // (mac::Pe::prefetch_next); each writes its output bundle, and the kernel
+  // updates the channels in the reverse order of the writes (it pushes update
+  // requests on a list's front): PE k's bundle, then PE k-1's.
   for (size_t k = 0; k + 1 < n; ++k) pes_[k].prefetch_next(&pes_[k + 1]);
-  for (size_t k = kUpdateAhead; k < n; ++k) {
-    x_[k].prefetch_in_update(&x_[k - kUpdateAhead]);
-    psum_[k].prefetch_in_update(&psum_[k - kUpdateAhead]);
-  }
+  for (size_t k = kUpdateAhead; k < n; ++k) out_[k].prefetch_in_update(&out_[k - kUpdateAhead]);
   controller_.clk(clk);
   controller_.load(load_);
   controller_.swap(swap_);
@@ -242,17 +237,26 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
       pe.swap(swap_);
       pe.row_en(row_en_[i]);
       pe.col_en(col_en_[j]);
-      pe.x_in(j == 0 ? x_feed_[i] : x_[me - 1]);
-      pe.y_in(i == 0 ? y_feed_[j] : y_[me - C]);
-      pe.psum_in(i == 0 ? zero_psum_ : psum_[me - C]);
-      pe.x_out(x_[me]);
-      pe.y_out(y_[me]);
-      pe.psum_out(psum_[me]);
+      using mac::kOutX, mac::kOutY, mac::kOutPsum;
+      if (j == 0)
+        pe.x_in(x_feed_[i]);
+      else
+        pe.x_in(out_[me - 1].view<kOutX>());
+      if (i == 0) {
+        pe.y_in(y_feed_[j]);
+        pe.psum_in(zero_psum_);
+      } else {
+        pe.y_in(out_[me - C].view<kOutY>());
+        pe.psum_in(out_[me - C].view<kOutPsum>());
+      }
+      pe.x_out(out_[me].view<kOutX>());
+      pe.y_out(out_[me].view<kOutY>());
+      pe.psum_out(out_[me].view<kOutPsum>());
     }
   if (plan.dataflow == Dataflow::os) {
-    for (size_t k = 0; k < n; ++k) drain_.psum[k](psum_[k]);
+    for (size_t k = 0; k < n; ++k) drain_.psum[k](out_[k].view<mac::kOutPsum>());
   } else {
-    for (size_t j = 0; j < C; ++j) drain_.psum[j](psum_[(R - 1) * C + j]);
+    for (size_t j = 0; j < C; ++j) drain_.psum[j](out_[(R - 1) * C + j].view<mac::kOutPsum>());
   }
 
   if (!traced.empty()) {
@@ -272,11 +276,12 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
       if (i < 0 || j < 0 || i >= plan.R || j >= plan.C) continue;
       mac::Pe& pe = pes_[size_t(i) * C + size_t(j)];
       const std::string pfx = "pe_" + std::to_string(i) + "_" + std::to_string(j) + ".";
-      sc_core::sc_trace(vcd_, pe.mac.valid, pfx + "valid");
-      sc_core::sc_trace(vcd_, pe.mac.a_code, pfx + "a_code");
-      sc_core::sc_trace(vcd_, pe.mac.b_code, pfx + "b_code");
-      sc_core::sc_trace(vcd_, pe.mac.product, pfx + "product");
-      sc_core::sc_trace(vcd_, pe.mac.acc_bits, pfx + "acc");
+      const mac::MacUnit::TraceNodes& t = *pe.mac.trace;  // created for the traced PEs (Pe::Config::traced)
+      sc_core::sc_trace(vcd_, t.valid, pfx + "valid");
+      sc_core::sc_trace(vcd_, t.a_code, pfx + "a_code");
+      sc_core::sc_trace(vcd_, t.b_code, pfx + "b_code");
+      sc_core::sc_trace(vcd_, t.product, pfx + "product");
+      sc_core::sc_trace(vcd_, t.acc_bits, pfx + "acc");
     }
   }
 }

@@ -90,9 +90,9 @@ SC_MODULE(PeArray) {
   mac::MacBits bits_;
   template <class T>
   using Signals = sc_core::sc_vector<mac::Wire<T>>;  // see mac::Wire for the writer policy
-  Signals<mac::OperandWord> x_{"x"}, y_{"y"}, x_feed_{"x_feed"}, y_feed_{"y_feed"};
+  Signals<mac::OperandWord> x_feed_{"x_feed"}, y_feed_{"y_feed"};
   Signals<bool> row_en_{"row_en"}, col_en_{"col_en"};
-  Signals<mac::PsumWord> psum_{"psum"};
+  sc_core::sc_vector<mac::PeOutputs> out_{"out"};  // each PE's x, y and partial-sum registers
   mac::Wire<mac::PsumWord> zero_psum_{"zero_psum"};
   mac::Wire<bool> load_{"load"}, swap_{"swap"};
   Controller controller_;

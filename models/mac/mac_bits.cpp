@@ -17,10 +17,24 @@ MacBits::MacBits(const num::Mac& mac) : mac_(&mac), kind_(mac.spec().acc.kind) {
   if (width_ < 64) prod_mask_ = (uint64_t{1} << width_) - 1;
   a_mask_ = s.a.code_mask();
   b_mask_ = s.b.code_mask();
+  b_bits_ = s.b.bits();
   if (width_ <= 126 && s.a.bits() <= 16 && s.b.bits() <= 16) {
     a_lsbs_ = lsb_table(s.a);
     b_lsbs_ = lsb_table(s.b);
     if (a_lsbs_.empty() || b_lsbs_.empty()) a_lsbs_.clear();
+  }
+  const num::Mac::Int64Path ip = mac.int64_path();
+  if (ip.products && kind_ != num::AccKind::floating && s.a.bits() <= 8 && s.b.bits() <= 8) {  // int64_path: 8-bit operands
+    bool same = true;
+    for (uint32_t a = 0; same && a < (uint32_t{1} << s.a.bits()); ++a)
+      for (uint32_t b = 0; same && b < (uint32_t{1} << s.b.bits()); ++b)
+        same = (size_t(a & a_mask_) << b_bits_ | (b & b_mask_)) == mac.table_index(a, b) &&
+               (static_cast<uint64_t>(ip.products[mac.table_index(a, b)]) & prod_mask_) == product(a, b);
+    if (same) {
+      int64_products_ = ip.products;
+      int64_min_ = ip.min;
+      int64_max_ = ip.max;
+    }
   }
 }
 

@@ -41,15 +41,35 @@ class MacBits {
   uint64_t encode_product(double p) const;
   // Same value as mac.accumulator().raw_bits(v), with inline fast paths.
   uint64_t acc(const num::AccValue& v) const {
-    if (kind_ != num::AccKind::floating) return static_cast<uint64_t>(static_cast<unsigned __int128>(v.i)) & acc_mask_;
-    if (fp32_ && v.f == v.f) {
-      const float f = float(v.f);
-      uint32_t u;
-      std::memcpy(&u, &f, sizeof u);
-      return u;
-    }
+    if (kind_ != num::AccKind::floating) return acc_int(v);
+    if (fp32_) return acc_fp32(v);
     return mac_->accumulator().raw_bits(v);
   }
+  // acc() of an integer/fixed accumulator (the MAC's kind is not floating).
+  uint64_t acc_int(const num::AccValue& v) const {
+    return static_cast<uint64_t>(static_cast<unsigned __int128>(v.i)) & acc_mask_;
+  }
+  // acc() of an IEEE binary32 accumulator (fp32()).
+  bool fp32() const { return fp32_; }
+  uint64_t acc_fp32(const num::AccValue& v) const {
+    if (v.f != v.f) return mac_->accumulator().raw_bits(v);
+    const float f = float(v.f);
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+  }
+  // The product table of the MAC's inline integer path (num::Mac::int64_path)
+  // when its entries, truncated to product_mask(), are product()'s encoding for
+  // every pair of codes (checked once, at construction); else null. Lets an
+  // engine look a product up once for both the sum and the product node.
+  const int64_t* int64_products() const { return int64_products_; }
+  // int64_products()'s entry for a pair of codes (the index is num::Mac::table_index's, checked with it).
+  int64_t int64_product(uint32_t a, uint32_t b) const {
+    return int64_products_[(size_t(a & a_mask_) << b_bits_) | (b & b_mask_)];
+  }
+  int64_t int64_min() const { return int64_min_; }  // the register range of num::Mac::int64_path
+  int64_t int64_max() const { return int64_max_; }
+  uint64_t product_mask() const { return prod_mask_; }
 
  private:
   static std::vector<int64_t> lsb_table(const num::Format& f);
@@ -61,8 +81,11 @@ class MacBits {
   int width_ = 0;
   uint64_t prod_mask_ = ~uint64_t{0};
   uint32_t a_mask_, b_mask_;
+  int b_bits_ = 0;
   static constexpr int64_t kNonFinite = INT64_MIN;
   std::vector<int64_t> a_lsbs_, b_lsbs_;  // operand value / 2^lsb_exponent, or kNonFinite
+  const int64_t* int64_products_ = nullptr;
+  int64_t int64_min_ = 0, int64_max_ = 0;
 };
 
 }  // namespace qmac::mac

@@ -16,8 +16,10 @@ void sc_trace(sc_core::sc_trace_file*, const OperandWord&, const std::string&) {
   // Not traced as a whole: each traced PE records its multiplier's operand codes.
 }
 
-MacUnit::MacUnit(sc_core::sc_module_name name, int stages)
-    : sc_core::sc_module(name), stages_(size_t(stages - 1)), held_p_(size_t(stages - 1), 0) {}
+MacUnit::MacUnit(sc_core::sc_module_name name, int stages, bool traced)
+    : sc_core::sc_module(name), stages_(size_t(stages - 1)), held_p_(size_t(stages - 1), 0) {
+  if (traced) trace = std::make_unique<TraceNodes>();  // named below this module, as members would be
+}
 
 MacUnit::Op MacUnit::issue(const Op& in, HotCounters& c) {
   if (stages_.empty()) return in;

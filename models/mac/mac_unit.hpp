@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "models/mac/mac_bits.hpp"
+#include "models/mac/wire_bundle.hpp"
 #include "models/numerics/activity.hpp"
 
 namespace qmac::mac {
@@ -58,13 +59,15 @@ namespace qmac::mac {
 // writing process. Ports bind to it as to an sc_signal
 // (tests/mac/wire_test.cpp holds it to sc_signal side by side).
 //
-// What makes it cheap (the pe engine updates ~3 wires per PE per cycle): a
-// write compares with the pending value and requests an update only on a
-// change; update() is inline here and touches events only when someone asked
-// for one; drive()/held() below call write/read without the virtual
-// dispatch of a port. An earlier version derived from sc_signal and wrote its
-// implementation members (m_new_val, m_change_stamp) from update(); that
-// bound qmac to one SystemC release. This class reads and writes only its own.
+// The pe engine's feeders, control and trace nodes are Wires; each PE's
+// outputs, which change every cycle, are one WireBundle (wire_bundle.hpp)
+// with the same semantics per signal. What makes a Wire cheap: a write
+// compares with the pending value and requests an update only on a change;
+// update() is inline here and touches events only when someone asked for one;
+// drive()/held() below call write/read without the virtual dispatch of a port.
+// An earlier version derived from sc_signal and wrote its implementation
+// members (m_new_val, m_change_stamp) from update(); that bound qmac to one
+// SystemC release. This class reads and writes only its own.
 template <class T>
 class WireBase : public sc_core::sc_prim_channel, public sc_core::sc_signal_inout_if<T> {
  public:
@@ -211,6 +214,11 @@ struct OperandWord {
 std::ostream& operator<<(std::ostream& os, const OperandWord& w);
 void sc_trace(sc_core::sc_trace_file* tf, const OperandWord& w, const std::string& name);
 
+// A PE's output registers, the signals it changes every cycle, as one channel
+// (one update per PE-cycle, see WireBundle): x forward, y forward, partial sum.
+using PeOutputs = WireBundle<OperandWord, OperandWord, PsumWord>;
+enum PeOutput : size_t { kOutX = 0, kOutY = 1, kOutPsum = 2 };
+
 // Records a node only inside the trace window (keeps the VCD small).
 struct TraceWindow {
   uint64_t first = 0, last = 0;
@@ -253,7 +261,10 @@ SC_MODULE(MacUnit) {
     int32_t tag = 0;
   };
 
-  MacUnit(sc_core::sc_module_name name, int stages);
+  // `traced`: the unit gets the trace nodes below (only traced PEs do: five
+  // channels per PE otherwise cost elaboration time and, at teardown,
+  // sc_prim_channel_registry::remove's linear search each).
+  MacUnit(sc_core::sc_module_name name, int stages, bool traced);
   // P > 1: the MAC has pipeline registers between multiplier and accumulate
   // stage, and ops go through issue(). P = 1 (the common case, kept free of
   // the Op copies): the op reaches the accumulate stage in the cycle it enters
@@ -269,10 +280,13 @@ SC_MODULE(MacUnit) {
   std::vector<uint64_t> held_p_;
 
  public:
-  // Trace nodes (written only for traced PEs inside the window).
-  Wire<uint32_t> a_code{"a_code"}, b_code{"b_code"};
-  Wire<uint64_t> product{"product"}, acc_bits{"acc_bits"};
-  Wire<bool> valid{"valid"};
+  // Trace nodes (written only inside the trace window).
+  struct TraceNodes {
+    Wire<uint32_t> a_code{"a_code"}, b_code{"b_code"};
+    Wire<uint64_t> product{"product"}, acc_bits{"acc_bits"};
+    Wire<bool> valid{"valid"};
+  };
+  std::unique_ptr<TraceNodes> trace;  // traced units only
 };
 
 SC_MODULE(Pe) {
@@ -288,10 +302,10 @@ SC_MODULE(Pe) {
 
  private:
   // Per-cycle state first, packed in use order from a line boundary (about
-  // 280 bytes, five cache lines with g++ 12 on x86-64; the groups do not each
+  // 230 bytes, four cache lines with g++ 12 on x86-64; the groups do not each
   // fill a line): the 256+ PEs' state is far larger than L1, so each line a PE
   // touches per cycle is a likely miss (hence prefetch_next). In order: edge
-  // count, the prefetch list and inputs;
+  // count, the prefetch addresses and inputs;
   // outputs, flags, the multiplier's held nodes; the accumulator's raw bits
   // and the counters. The MAC statistics follow, written only when a
   // MAC overflows (see accumulate). The
@@ -302,10 +316,12 @@ SC_MODULE(Pe) {
   alignas(64) uint64_t edge_ = 0;
   uint64_t cycles_;  // Config::cycles
   // Where the PE that runs after this one in each cycle keeps what it reads
-  // first (see prefetch_next): fetched into the cache while this one works.
-  static constexpr int kAhead = 10;  // 4 lines of the hot state, 6 of the process object (prefetching
-                                     // the hot state's 5th line made no measurable difference)
-  const void* ahead_[kAhead] = {};
+  // first (see prefetch_next), fetched into the cache while this one works:
+  // kAheadState lines of its hot state, kAheadProcess of its process object.
+  // Two base addresses rather than a list of lines: one load each per cycle.
+  static constexpr int kAheadState = 4, kAheadProcess = 6;
+  const char* ahead_state_ = reinterpret_cast<const char*>(this);
+  const char* ahead_process_ = reinterpret_cast<const char*>(this);
   // The bound channels, resolved once after binding (end_of_elaboration). A
   // port access is a virtual call to the channel, ~10 instructions and a cache
   // line per port per cycle; these read the same current values (sc_signal's
@@ -316,14 +332,14 @@ SC_MODULE(Pe) {
     const PsumWord* psum = nullptr;
     const bool *load = nullptr, *swap = nullptr, *row_en = nullptr, *col_en = nullptr;
   } in_;
-  struct Outputs {
-    Wire<OperandWord> *x = nullptr, *y = nullptr;
-    Wire<PsumWord>* psum = nullptr;
-  } out_;
+  PeOutputs* out_ = nullptr;  // the bundle x_out, y_out and psum_out are bound to
   const MacBits* bits_;
   uint32_t y_reg_ = 0;   // the y register: OS forwarding, WS/IS the stationary shift chain (the shadow when double-buffered)
   uint32_t active_ = 0;  // double-buffered WS/IS: the stationary operand the multiplier uses
-  uint8_t variant_;  // variant_of(mode, double buffer, P > 1): which cycle<> on_clock runs
+  // The arithmetic path of the MAC's accumulate stage (see accumulate).
+  enum class Arith : uint8_t { generic, int64, fp32 };
+  using Step = void (Pe::*)(uint64_t);
+  Step step_;  // step_for(mode, double buffer, P > 1, arithmetic): the cycle<> on_clock runs
   bool traced_;
   MacState ms_;
   uint64_t acc_raw_ = 0;
@@ -345,7 +361,8 @@ SC_MODULE(Pe) {
   sc_core::sc_in<OperandWord> x_in{"x_in"}, y_in{"y_in"};
   sc_core::sc_in<PsumWord> psum_in{"psum_in"};
   sc_core::sc_in<bool> load{"load"}, swap{"swap"}, row_en{"row_en"}, col_en{"col_en"};
-  // Bind the outputs to Wire<T> channels (end_of_elaboration checks).
+  // Bind the outputs to the views kOutX, kOutY, kOutPsum of one PeOutputs
+  // bundle (end_of_elaboration checks).
   sc_core::sc_out<OperandWord> x_out{"x_out"}, y_out{"y_out"};
   sc_core::sc_out<PsumWord> psum_out{"psum_out"};
 
@@ -366,14 +383,17 @@ SC_MODULE(Pe) {
  private:
   void end_of_elaboration() override;
   void on_clock();
-  uint64_t multiply(uint32_t a, uint32_t b);
-  void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b);
-  void retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag);
-  template <Mode M, bool DoubleBuffer, bool Pipelined>
+  template <Arith A>
+  uint64_t multiply(uint32_t a, uint32_t b, int64_t pi);
+  template <Arith A>
+  void accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b, int64_t pi);
+  template <Arith A>
+  void retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b, int32_t tag, int64_t pi);
+  template <Mode M, bool DoubleBuffer, bool Pipelined, Arith A>
   void cycle(uint64_t c);
-  static constexpr uint8_t variant_of(Mode m, bool double_buffer, bool pipelined) {
-    return uint8_t(int(m) * 4 + (double_buffer ? 2 : 0) + (pipelined ? 1 : 0));
-  }
+  template <Mode M, bool DoubleBuffer, bool Pipelined>
+  static Step step_for(Arith a);
+  static Step step_for(Mode m, bool double_buffer, bool pipelined, Arith a);
 };
 
 }  // namespace qmac::mac

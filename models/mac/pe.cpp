@@ -1,3 +1,4 @@
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -9,10 +10,13 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
     : sc_core::sc_module(name),
       cycles_(config.cycles),
       bits_(&bits),
-      variant_(variant_of(config.mode, config.double_buffer, stages > 1)),
+      step_(step_for(config.mode, config.double_buffer, stages > 1,
+                     bits.int64_products()                         ? Arith::int64
+                     : bits.arith().native_fp32() && bits.fp32()   ? Arith::fp32
+                                                                   : Arith::generic)),
       traced_(config.traced),
       window_(config.window),
-      mac("mac", stages) {
+      mac("mac", stages, config.traced) {
   acc_raw_ = bits_->acc(num::AccValue{});
   SC_METHOD(on_clock);
   sensitive << clk.pos();
@@ -22,11 +26,15 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
 }
 
 namespace {
-template <class T>
-Wire<T>* wire_of(sc_core::sc_out<T>& port, const sc_core::sc_module& pe) {
-  auto* w = dynamic_cast<Wire<T>*>(port.get_interface());
-  if (!w) throw std::logic_error(std::string(pe.name()) + "." + port.basename() + " must be bound to a qmac::mac::Wire");
-  return w;
+// The bundle whose view I `port` is bound to.
+template <size_t I>
+PeOutputs* bundle_of(sc_core::sc_out<PeOutputs::type<I>>& port, const sc_core::sc_module& pe) {
+  auto* v = dynamic_cast<BundleView<PeOutputs::type<I>>*>(port.get_interface());
+  auto* b = v ? dynamic_cast<PeOutputs*>(&v->owner()) : nullptr;
+  if (!b || &b->template view<I>() != v)
+    throw std::logic_error(std::string(pe.name()) + "." + port.basename() + " must be bound to view " +
+                           std::to_string(I) + " of a qmac::mac::PeOutputs");
+  return b;
 }
 }  // namespace
 
@@ -38,16 +46,13 @@ void Pe::end_of_elaboration() {
   in_.swap = &swap->read();
   in_.row_en = &row_en->read();
   in_.col_en = &col_en->read();
-  out_.x = wire_of(x_out, *this);
-  out_.y = wire_of(y_out, *this);
-  out_.psum = wire_of(psum_out, *this);
+  out_ = bundle_of<kOutX>(x_out, *this);
+  if (bundle_of<kOutY>(y_out, *this) != out_ || bundle_of<kOutPsum>(psum_out, *this) != out_)
+    throw std::logic_error(std::string(name()) + ": x_out, y_out and psum_out must be bound to one PeOutputs");
   if (next_) {
-    const auto* state = reinterpret_cast<const char*>(&next_->edge_);
-    int n = 0;
-    for (int line = 0; line < 4; ++line) ahead_[n++] = state + 64 * line;  // the hot state (see the members)
-    const auto* proc = static_cast<const char*>(next_->process_);
+    ahead_state_ = reinterpret_cast<const char*>(&next_->edge_);
     // The kernel's scheduler reads and writes its first ~400 bytes (libsystemc 2.3.4).
-    for (int line = 0; line < 6 && proc; ++line) ahead_[n++] = proc + 64 * line;
+    if (next_->process_) ahead_process_ = static_cast<const char*>(next_->process_);
   }
 }
 
@@ -64,8 +69,14 @@ void Pe::flush() {
 
 // The multiplier of a valid MAC: its product bits and the toggles of its
 // operand and product nodes (which hold their values between valid MACs).
-__attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t b) {
-  const uint64_t p = bits_->product(a, b);
+// `pi`: Arith::int64, the product from MacBits::int64_product (the same bits).
+template <Pe::Arith A>
+__attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t b, int64_t pi) {
+  uint64_t p;
+  if constexpr (A == Arith::int64)
+    p = static_cast<uint64_t>(pi) & bits_->product_mask();
+  else
+    p = bits_->product(a, b);
   cnt_.mult_a += uint64_t(__builtin_popcount(a ^ ms_.last_a));
   cnt_.mult_b += uint64_t(__builtin_popcount(b ^ ms_.last_b));
   cnt_.product += uint64_t(popcount64(p ^ ms_.last_p));
@@ -76,13 +87,36 @@ __attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t
 }
 
 // The accumulate stage of a valid MAC: acc = acc (+) a*b (OS: from zero on the
-// first k of a fold), by num::Mac.
-__attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b) {
+// first k of a fold), by num::Mac -- for Arith::int64 and Arith::fp32 by the
+// inline paths num::Mac::mac takes for such a MAC, without its dispatch:
+// int64: num::Mac::int64_path's contract (the register's value is always in
+// [min, max]: every value it holds came out of mac() or is zero); fp32:
+// native_fp32()'s float addition, with the overflow count Mac::mac keeps.
+// `pi`: Arith::int64, MacBits::int64_product(a, b).
+template <Pe::Arith A>
+__attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bool first, uint32_t a, uint32_t b,
+                                                         int64_t pi) {
   if (first) acc = num::AccValue{};
+  const num::Mac& arith = bits_->arith();
+  if constexpr (A == Arith::int64) {
+    const int64_t s = static_cast<int64_t>(acc.i) + pi;
+    if (s >= bits_->int64_min() && s <= bits_->int64_max()) {
+      acc.i = s;
+      ++cnt_.macs;
+      return;
+    }
+  } else if constexpr (A == Arith::fp32) {
+    const float sf = float(acc.f);
+    const float next = sf + float(arith.decoded_product(a, b));
+    if (std::isinf(next) && std::isfinite(sf)) ++stats.overflows;
+    acc.f = double(next);
+    ++cnt_.macs;
+    return;
+  }
   // Into a local first: FP MACs add their overflow flag (mostly 0) on every
   // call, and stats is on a line the PE otherwise never touches.
   num::MacStats st;
-  bits_->arith().mac(acc, a, b, st);
+  arith.mac(acc, a, b, st);
   if (st.overflows | st.invalid) {
     stats.overflows += st.overflows;
     stats.invalid += st.invalid;
@@ -92,35 +126,51 @@ __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bo
 
 // The accumulate stage and the partial-sum register for the op reaching it.
 // The register's word is psum_out's current value (see the member comment).
+template <Pe::Arith A>
 __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b,
-                                                     int32_t tag) {
-  const PsumWord& reg = held(*out_.psum);
+                                                     int32_t tag, int64_t pi) {
+  const PsumWord& reg = out_->get<kOutPsum>();
   if (!valid && !reg.valid) return;  // an idle register keeps its word: no write
-  PsumWord w;
-  // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
-  PsumWord::copy_acc(w.v, valid && !os ? in_.psum->v : reg.v);
-  if (valid) {
-    if (is_mac) accumulate(w.v, first, a, b);
-    const uint64_t raw = bits_->acc(w.v);
-    const uint64_t d = uint64_t(popcount64(raw ^ acc_raw_));
-    if (is_mac)
-      cnt_.acc += d;
-    else
-      cnt_.psum_reg += d;
-    acc_raw_ = raw;
+  auto word = [&](PsumWord& w) {
+    // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
+    PsumWord::copy_acc(w.v, valid && !os ? in_.psum->v : reg.v);
+    if (valid) {
+      if (is_mac) accumulate<A>(w.v, first, a, b, pi);
+      uint64_t raw;
+      if constexpr (A == Arith::int64)
+        raw = bits_->acc_int(w.v);
+      else if constexpr (A == Arith::fp32)
+        raw = bits_->acc_fp32(w.v);
+      else
+        raw = bits_->acc(w.v);
+      const uint64_t d = uint64_t(popcount64(raw ^ acc_raw_));
+      if (is_mac)
+        cnt_.acc += d;
+      else
+        cnt_.psum_reg += d;
+      acc_raw_ = raw;
+    }
+    w.valid = valid;
+    w.tag = tag;
+  };
+  // A new tag (the usual case along a stream) makes a different word: built
+  // in the bundle's pending value in place, without a copy and a compare.
+  if (tag != out_->pending<kOutPsum>().tag) {
+    out_->set_changed<kOutPsum>(word);
+  } else {
+    PsumWord w;
+    word(w);
+    out_->set<kOutPsum>(w);
   }
-  w.valid = valid;
-  w.tag = tag;
-  drive(*out_.psum, w);
 }
 
-template <Pe::Mode M, bool DoubleBuffer, bool Pipelined>
+template <Pe::Mode M, bool DoubleBuffer, bool Pipelined, Pe::Arith A>
 __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac & co. inline
   const OperandWord& xw = *in_.x;  // current value of the left neighbour's register
   const uint32_t x = xw.code;
   const int32_t tag = xw.tag;
-  cnt_.fwd += uint64_t(__builtin_popcount(x ^ held(*out_.x).code));  // x register: old -> new code
-  drive(*out_.x, xw);
+  cnt_.fwd += uint64_t(__builtin_popcount(x ^ out_->get<kOutX>().code));  // x register: old -> new code
+  out_->set<kOutX>(xw);
 
   // The op entering the multiplier, as scalars (see MacUnit::pipelined).
   bool valid, is_mac, first = false;
@@ -130,7 +180,7 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
   if constexpr (M == Mode::os) {
     cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
     y_reg_ = y;
-    drive(*out_.y, yw);
+    out_->set<kOutY>(yw);
     valid = is_mac = xw.valid && yw.valid;
     first = valid && tag == 0;
     a = x;
@@ -143,7 +193,7 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
     if (*in_.load) {  // stationary register shifts down during preload
       cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
       y_reg_ = y;
-      drive(*out_.y, yw);
+      out_->set<kOutY>(yw);
     }
     const uint32_t s = DoubleBuffer ? active_ : y_reg_;
     valid = xw.valid && *in_.col_en;
@@ -160,49 +210,73 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
     in.a = a;
     in.b = b;
     in.tag = tag;
-    if (valid && is_mac) in.p = multiply(a, b);
+    if (valid && is_mac) in.p = multiply<A>(a, b, A == Arith::int64 ? bits_->int64_product(a, b) : 0);
     const MacUnit::Op out = mac.issue(in, cnt_);
-    retire(M == Mode::os, out.valid, out.mac, out.first, out.a, out.b, out.tag);
+    const bool out_mac = out.valid && out.mac;
+    retire<A>(M == Mode::os, out.valid, out.mac, out.first, out.a, out.b, out.tag,
+              A == Arith::int64 && out_mac ? bits_->int64_product(out.a, out.b) : 0);
   } else {
-    if (valid && is_mac) multiply(a, b);
-    retire(M == Mode::os, valid, is_mac, first, a, b, tag);
+    // Arith::int64: one look-up for the product node and the sum.
+    const int64_t pi = A == Arith::int64 && valid && is_mac ? bits_->int64_product(a, b) : 0;
+    if (valid && is_mac) multiply<A>(a, b, pi);
+    retire<A>(M == Mode::os, valid, is_mac, first, a, b, tag, pi);
   }
 
   if (traced_ && window_.contains(c)) {
-    mac.valid.write(valid && is_mac);
+    MacUnit::TraceNodes& t = *mac.trace;
+    t.valid.write(valid && is_mac);
     if (valid && is_mac) {  // the multiplier's inputs and output hold between valid MACs
-      mac.a_code.write(a);
-      mac.b_code.write(b);
-      mac.product.write(bits_->product(a, b));
+      t.a_code.write(a);
+      t.b_code.write(b);
+      t.product.write(bits_->product(a, b));
     }
-    mac.acc_bits.write(acc_raw_);
+    t.acc_bits.write(acc_raw_);
   }
+}
+
+// The cycle compiled for one dataflow, double buffering, pipelining and arithmetic path.
+template <Pe::Mode M, bool DoubleBuffer, bool Pipelined>
+Pe::Step Pe::step_for(Arith a) {
+  switch (a) {
+    case Arith::int64: return &Pe::cycle<M, DoubleBuffer, Pipelined, Arith::int64>;
+    case Arith::fp32: return &Pe::cycle<M, DoubleBuffer, Pipelined, Arith::fp32>;
+    case Arith::generic: break;
+  }
+  return &Pe::cycle<M, DoubleBuffer, Pipelined, Arith::generic>;
+}
+
+Pe::Step Pe::step_for(Mode m, bool double_buffer, bool pipelined, Arith a) {
+  const int v = (double_buffer ? 2 : 0) + (pipelined ? 1 : 0);
+  switch (m) {
+    case Mode::os: {
+      constexpr Step (*f[])(Arith) = {step_for<Mode::os, false, false>, step_for<Mode::os, false, true>,
+                                      step_for<Mode::os, true, false>, step_for<Mode::os, true, true>};
+      return f[v](a);
+    }
+    case Mode::ws: {
+      constexpr Step (*f[])(Arith) = {step_for<Mode::ws, false, false>, step_for<Mode::ws, false, true>,
+                                      step_for<Mode::ws, true, false>, step_for<Mode::ws, true, true>};
+      return f[v](a);
+    }
+    case Mode::is: {
+      constexpr Step (*f[])(Arith) = {step_for<Mode::is, false, false>, step_for<Mode::is, false, true>,
+                                      step_for<Mode::is, true, false>, step_for<Mode::is, true, true>};
+      return f[v](a);
+    }
+  }
+  throw std::logic_error("mac::Pe: no such dataflow");
 }
 
 // Edge e latches the results of cycle c = e - 1 (inputs read now are the
 // values the neighbours' registers held during cycle c). The cycle itself is
-// compiled once per dataflow, double buffering and pipelining (variant_), so
-// the per-cycle path tests none of them.
+// compiled once per dataflow, double buffering, pipelining and arithmetic
+// path (step_), so the per-cycle path tests none of them.
 void Pe::on_clock() {
-  for (const void* p : ahead_) __builtin_prefetch(p);
+  for (int line = 0; line < kAheadState; ++line) __builtin_prefetch(ahead_state_ + 64 * line);
+  for (int line = 0; line < kAheadProcess; ++line) __builtin_prefetch(ahead_process_ + 64 * line);
   const uint64_t e = edge_++;
   if (e == 0 || e > cycles_) return;
-  const uint64_t c = e - 1;
-  switch (variant_) {
-    case variant_of(Mode::os, false, false): cycle<Mode::os, false, false>(c); break;
-    case variant_of(Mode::os, false, true): cycle<Mode::os, false, true>(c); break;
-    case variant_of(Mode::os, true, false): cycle<Mode::os, true, false>(c); break;
-    case variant_of(Mode::os, true, true): cycle<Mode::os, true, true>(c); break;
-    case variant_of(Mode::ws, false, false): cycle<Mode::ws, false, false>(c); break;
-    case variant_of(Mode::ws, false, true): cycle<Mode::ws, false, true>(c); break;
-    case variant_of(Mode::ws, true, false): cycle<Mode::ws, true, false>(c); break;
-    case variant_of(Mode::ws, true, true): cycle<Mode::ws, true, true>(c); break;
-    case variant_of(Mode::is, false, false): cycle<Mode::is, false, false>(c); break;
-    case variant_of(Mode::is, false, true): cycle<Mode::is, false, true>(c); break;
-    case variant_of(Mode::is, true, false): cycle<Mode::is, true, false>(c); break;
-    case variant_of(Mode::is, true, true): cycle<Mode::is, true, true>(c); break;
-    default: throw std::logic_error("mac::Pe: no such variant");
-  }
+  (this->*step_)(e - 1);
 }
 
 }  // namespace qmac::mac

@@ -2,6 +2,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace qmac::num {
@@ -148,6 +149,8 @@ void validate(const MacSpec& spec) {
 Accumulator::Accumulator(const AccumulatorSpec& spec) : spec_(spec) {
   if (spec.kind == AccKind::floating) {
     limits_ = FloatLimits(spec.format.f);
+    fp32_ = spec.format.is_float() && spec.format.f == FloatFormat{8, 23, 127, NonFinite::ieee};
+    fp32_native_add_ = fp32_ && spec.rounding == Rounding::rne && spec.float_overflow == Overflow::nonsat;
   } else {
     min_ = -pow2_128(spec.width - 1);
     max_ = pow2_128(spec.width - 1) - 1;
@@ -164,7 +167,17 @@ double Accumulator::value(const AccValue& v) const {
 }
 
 uint64_t Accumulator::raw_bits(const AccValue& v) const {
-  if (spec_.kind == AccKind::floating) return code_of(spec_.format, v.f);
+  if (spec_.kind == AccKind::floating) {
+    if (fp32_) {  // a binary32 value (not NaN: NaN != NaN) is its own code
+      const float f = float(v.f);
+      if (double(f) == v.f) {
+        uint32_t u;
+        std::memcpy(&u, &f, sizeof u);
+        return u;
+      }
+    }
+    return code_of(spec_.format, v.f);
+  }
   const uint64_t low = static_cast<uint64_t>(static_cast<unsigned __int128>(v.i));
   return spec_.width >= 64 ? low : low & ((uint64_t{1} << spec_.width) - 1);
 }
@@ -185,6 +198,17 @@ void Accumulator::add_lsbs(AccValue& acc, __int128 lsbs, MacStats& stats) const 
 }
 
 void Accumulator::add_float(AccValue& acc, double x, MacStats& stats) const {
+  if (fp32_native_add_) {
+    const float a = float(acc.f), b = float(x);
+    if (double(a) == acc.f && double(b) == x) {  // both binary32 values, neither NaN
+      const float s = a + b;
+      if (s == s) {  // a NaN result (inf - inf) takes the general path: its canonical NaN
+        stats.overflows += std::isinf(s) && !std::isinf(a) && !std::isinf(b);
+        acc.f = double(s);
+        return;
+      }
+    }
+  }
   double hi, lo;
   two_sum(acc.f, x, hi, lo);
   bool overflowed = false;

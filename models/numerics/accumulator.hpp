@@ -127,6 +127,11 @@ class Accumulator {
  private:
   AccumulatorSpec spec_;
   FloatLimits limits_;          // floating: the accumulator format's rounding data
+  // Floating, IEEE binary32: raw_bits of a binary32 value is its bit pattern;
+  // with RNE and nonsat, add_float of two binary32 values is the hardware's
+  // float addition (IEEE 754's one correct rounding; tested against the
+  // general rounding in tests/numerics/accumulator_fp32_test.cpp).
+  bool fp32_ = false, fp32_native_add_ = false;
   __int128 min_ = 0, max_ = 0;  // integer/fixed register range
 };
 
