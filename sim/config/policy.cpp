@@ -64,6 +64,45 @@ const char* measure_name(Measure m) {
   return "?";
 }
 
+std::string glob_problem(const std::string& pattern) {
+  // POSIX.1-2017 2.13.1 (patterns matching a single character) and XBD 9.3.5
+  // (bracket expressions): '\\' quotes the next character; '[' opens a bracket
+  // expression closed by the first ']' that is not its first member (after an
+  // optional '!' or '^') and not inside a "[:class:]", "[.x.]" or "[=x=]".
+  static const char* const kClasses[] = {"alnum", "alpha", "blank", "cntrl", "digit", "graph",
+                                         "lower", "print", "punct", "space", "upper", "xdigit"};
+  const size_t n = pattern.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (pattern[i] == '\\') {
+      if (++i == n) return "ends in a lone '\\' (it quotes the next character)";
+      continue;
+    }
+    if (pattern[i] != '[') continue;
+    const size_t open = i;
+    size_t j = i + 1;
+    if (j < n && (pattern[j] == '!' || pattern[j] == '^')) ++j;
+    if (j < n && pattern[j] == ']') ++j;  // a ']' first is a member
+    for (; j < n && pattern[j] != ']'; ++j) {
+      if (pattern[j] != '[' || j + 1 >= n || (pattern[j + 1] != ':' && pattern[j + 1] != '.' && pattern[j + 1] != '='))
+        continue;
+      const char kind = pattern[j + 1];
+      const size_t end = pattern.find(std::string{kind, ']'}, j + 2);
+      if (end == std::string::npos)
+        return "has an unclosed \"[" + std::string(1, kind) + "\" at column " + std::to_string(j + 1);
+      if (kind == ':') {
+        const std::string cls = pattern.substr(j + 2, end - j - 2);
+        bool known = false;
+        for (const char* k : kClasses) known = known || cls == k;
+        if (!known) return "names no character class '" + cls + "' (known: alnum, alpha, digit, lower, upper, space, ...)";
+      }
+      j = end + 1;
+    }
+    if (j >= n) return "has an unclosed '[' at column " + std::to_string(open + 1) + " (\\[ is a literal '[')";
+    i = j;
+  }
+  return "";
+}
+
 Policy parse_policy(const Cursor& at, const std::string& base_dir) {
   Policy p;
   // No policy: absent, null, or `none` (a sweep axis value; a file named none is ./none).
@@ -102,7 +141,11 @@ Policy parse_policy(const Cursor& at, const std::string& base_dir) {
     if (!r.present() || r.node().IsNull()) r.fail("is empty; expected {layers, when, set}");
     PolicyRule rule;
     rule.where = rule_where(r);
-    if (r.has("layers")) rule.layers = r["layers"].string("a glob on layer names, e.g. \"*.ffn_down\"");
+    if (r.has("layers")) {
+      rule.layers = r["layers"].string("a glob on layer names, e.g. \"*.ffn_down\"");
+      if (const std::string why = glob_problem(rule.layers); !why.empty())
+        r["layers"].fail("'" + rule.layers + "' " + why + "; expected a glob on layer names, e.g. \"*.ffn_down\"");
+    }
     if (r.has("when")) rule.when = parse_condition(r["when"]);
     const Cursor set = r["set"];
     const std::string set_expected = "expected set: {KEY: VALUE, ...} with the dotted config keys this rule changes";

@@ -69,6 +69,11 @@ struct Policy {
   bool empty() const { return rules.empty() && name.empty(); }
 };
 
+// Why `pattern` is not a well-formed fnmatch(3) glob, or "" when it is. POSIX
+// fnmatch takes an unclosed '[' or a trailing '\\' literally (glibc does), so a
+// typo such as "*.ffn_[up" would silently match nothing; qmac refuses it instead.
+std::string glob_problem(const std::string& pattern);
+
 // Parses the `policy` key (a mapping, or a path to a YAML file holding one).
 Policy parse_policy(const Cursor& c, const std::string& base_dir);
 

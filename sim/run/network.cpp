@@ -350,6 +350,17 @@ ordered_json run_network(const config::Recipe& recipe, const config::Config& cfg
     for (const auto& l : layers)
       if (l["policy"]["switched"].get<bool>()) switched.push_back(l["name"].get<std::string>());
     out["policy"] = {{"name", cfg.policy.name}, {"switched", switched}, {"switched_count", switched.size()}};
+    // A rule whose glob names no layer of this network never applies: say so
+    // (a shipped policy may target layers another network does not have, but a
+    // typo in a name must not pass as "nothing needed switching").
+    ordered_json unmatched = ordered_json::array();
+    for (size_t k = 0; k < cfg.policy.rules.size(); ++k) {
+      const config::PolicyRule& rule = cfg.policy.rules[k];
+      bool any = false;
+      for (const auto& L : t.layers) any = any || fnmatch(rule.layers.c_str(), L.name.c_str(), 0) == 0;
+      if (!any) unmatched.push_back({{"rule", k}, {"layers", rule.layers}, {"where", rule.where}});
+    }
+    out["policy"]["rules_matching_no_layer"] = unmatched;
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "models/numerics/codec.hpp"
+#include "sim/config/policy.hpp"
 #include "sim/errors.hpp"
 #include "sim/run/report.hpp"
 
@@ -57,6 +58,8 @@ bool valid(const num::Format& f, const num::AccumulatorSpec& acc) {
 // Kulisch register is wider than 126 bits; int32's products do not fit INT32)
 // is refused before any simulation, naming the argument.
 void check_minacc_options(const MinaccOptions& opt) {
+  if (const std::string why = config::glob_problem(opt.layers); !why.empty())
+    throw InputError("argument --layers", "'" + opt.layers + "' " + why + "; expected a glob on layer names, e.g. '*.ffn_*'");
   size_t searches = 0;
   for (const std::string& format : opt.formats) {
     const num::Format f = num::parse_format(format);

@@ -83,6 +83,9 @@ std::string network_table(const ordered_json& j) {
     for (const auto& n : p["switched"]) names += (names.empty() ? "" : ", ") + n.get<std::string>();
     out += fmt::format("  policy {} switched {} of {} layers{}{}\n", p["name"].get<std::string>(),
                        p["switched_count"].get<size_t>(), layers.size(), names.empty() ? "" : ": ", names);
+    for (const auto& r : p["rules_matching_no_layer"])
+      out += fmt::format("  policy rule {} (layers '{}', {}) matches no layer of this network\n", r["rule"].dump(),
+                         r["layers"].get<std::string>(), r["where"].get<std::string>());
   }
   return out;
 }

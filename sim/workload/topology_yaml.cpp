@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 
 #include "sim/config/yaml_cursor.hpp"
 #include "sim/errors.hpp"
@@ -192,7 +193,20 @@ Topology parse_topology_yaml(const std::string& text, const std::string& name, c
     layers.fail("is missing or not a list; expected layers: a list of {name, gemm or conv, ...}");
   if (layers.node().size() > kMaxLayers)
     layers.fail(std::to_string(layers.node().size()) + " layers; expected at most " + std::to_string(kMaxLayers));
-  for (size_t i = 0; i < layers.node().size(); ++i) t.layers.push_back(parse_layer(item(layers, i)));
+  // Names address layers (policy rules, minacc --layers, the results): two layers
+  // of one name would be switched and reported together. A layer that occurs
+  // several times is one entry with `repeat`. (SCALE-Sim's CSVs repeat names --
+  // its MLPERF and DeepBench files do -- and are read as SCALE-Sim reads them.)
+  std::map<std::string, int> first_line;
+  for (size_t i = 0; i < layers.node().size(); ++i) {
+    const Cursor c = item(layers, i);
+    t.layers.push_back(parse_layer(c));
+    const Layer& L = t.layers.back();
+    const auto [at, fresh] = first_line.emplace(L.name, L.line);
+    if (!fresh)
+      c["name"].fail("'" + L.name + "' names the layer at line " + std::to_string(at->second) +
+                     " too; expected unique layer names (repeat: N for a layer that occurs N times)");
+  }
   return t;
 }
 

@@ -471,6 +471,17 @@ std::vector<Case> topology_cases() {
       {"validate {D}/c.yaml --topology resnet18", 2, "{D}/c.yaml:4:23: policy.rules[0].when.measure",
        {{"c.yaml", "policy:\n  name: p\n  rules:\n    - when: {measure: entropy, tensor: a, above: 1}\n"
                    "      set: {mac.a: fp16}\n"}}},
+      // Globs: an unclosed bracket or class would silently match nothing (fnmatch takes it literally).
+      {"validate {D}/c.yaml --topology resnet18", 2, "{D}/c.yaml:4:15: policy.rules[0].layers: '*.ffn_[up' has an unclosed '['",
+       {{"c.yaml", "policy:\n  name: p\n  rules:\n    - layers: \"*.ffn_[up\"\n      set: {mac.a: fp16}\n"}}},
+      {"validate {D}/c.yaml --topology resnet18", 2, "names no character class 'letter'",
+       {{"c.yaml", "policy:\n  rules:\n    - {layers: \"[[:letter:]]*\", set: {mac.a: fp16}}\n"}}},
+      {"validate {D}/c.yaml --topology resnet18", 2, "{D}/c.yaml:3:16: policy.rules[0].layers: 'conv\\' ends in a lone",
+       {{"c.yaml", "policy:\n  rules:\n    - {layers: 'conv\\', set: {mac.a: fp16}}\n"}}},
+      {"minacc --topology resnet18 --layers 'conv[1'", 2, "argument --layers: 'conv[1' has an unclosed '['"},
+      // Layer names address layers (policies, minacc, results): unique in qmac's YAML.
+      {"validate --topology {D}/t.yaml", 2, "{D}/t.yaml:4:12: layers[1].name: 'a' names the layer at line 3 too",
+       {{"t.yaml", yaml_hdr + "  - {name: a, gemm: {m: 4, k: 4, n: 4}}\n  - {name: a, gemm: {m: 8, k: 4, n: 4}}\n"}}},
       {"run --topology /dev/zero", 2, "'/dev/zero' is not a regular file"},
       {"run --topology {D}", 2, "{D}' is not a regular file"},
       {"run --topology {D}/missing.csv", 2, "{D}/missing.csv' does not exist"},

@@ -66,6 +66,24 @@ TEST(Policy_Rules, ByLayerName) {
   EXPECT_NE(r.out.find("policy by_name switched 1 of 2 layers: ffn.outliers"), std::string::npos) << r.out;
 }
 
+TEST(Policy_Rules, ARuleNamingNoLayerIsReported) {
+  // Rule 1 names a layer this network does not have (a typo, or a policy written
+  // for another network): reported in the totals and on stdout, rule 0 still applies.
+  const std::string policy = "{name: p, rules: [{layers: \"ffn.*\", set: " + kW8A16 + "}, {layers: \"fnn.*\", set: " +
+                             kW8A16 + "}]}";
+  const json j = run_policy(policy);
+  EXPECT_EQ(j["policy"]["switched"], json::array({"ffn.outliers"}));
+  ASSERT_EQ(j["policy"]["rules_matching_no_layer"].size(), 1u);
+  EXPECT_EQ(j["policy"]["rules_matching_no_layer"][0]["rule"], 1);
+  EXPECT_EQ(j["policy"]["rules_matching_no_layer"][0]["layers"], "fnn.*");
+  const auto r = run_qmac("run " + kArray + "--topology " + two_layers() + " --set 'policy=" + policy + "'");
+  EXPECT_NE(r.out.find("policy rule 1 (layers 'fnn.*', "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(") matches no layer of this network"), std::string::npos) << r.out;
+  // Every rule matches something: an empty list, not an absent key.
+  const json k = run_policy("{rules: [{layers: \"ffn.*\", set: " + kW8A16 + "}]}");
+  EXPECT_TRUE(k["policy"]["rules_matching_no_layer"].empty());
+}
+
 TEST(Policy_Rules, ByKurtosisOfTheLayersOwnActivations) {
   // One channel of 32 at 10x: kurtosis 3((1-f) + f 10^4) / ((1-f) + f 10^2)^2 = 56 with f = 1/32.
   const json j = run_policy("{rules: [{when: {measure: kurtosis, tensor: a, above: 10}, set: " + kW8A16 + "}]}");
