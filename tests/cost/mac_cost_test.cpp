@@ -145,25 +145,22 @@ TEST(MacCost_RtlDatapath, AdderExponentsCarryTheWidthsOfTheirValues) {
   // esum 2..30, lz 0..8: 108 .. 144, 8 bits unsigned; the accumulator's field
   // 1 .. 255; their difference -147 .. 143 (9-bit two's complement); the larger
   // <= 255 (8 bits); the result exponent + rounding carry <= 257 (9 bits).
-  const FloatAdderWidths bf = float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "bf16"));
-  EXPECT_EQ(bf.y_lo, 108);
-  EXPECT_EQ(bf.y_hi, 144);
-  EXPECT_FALSE(bf.y_signed);
-  EXPECT_EQ(bf.yw, 8);
-  EXPECT_EQ(bf.cw, 8);
-  EXPECT_EQ(bf.dw, 9);
-  EXPECT_EQ(bf.aw, 8);
-  EXPECT_EQ(bf.xw, 9);
+  const auto expect_widths = [](const char* acc, int y_lo, int y_hi, bool y_signed, int yw, int dw, int aw, int xw) {
+    const FloatAdderWidths w = float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", acc));
+    SCOPED_TRACE(acc);
+    EXPECT_EQ(w.y_lo, y_lo);
+    EXPECT_EQ(w.y_hi, y_hi);
+    EXPECT_EQ(w.y_signed, y_signed);
+    EXPECT_EQ(w.yw, yw);
+    EXPECT_EQ(w.dw, dw);
+    EXPECT_EQ(w.aw, aw);
+    EXPECT_EQ(w.xw, xw);
+  };
+  expect_widths("bf16", 108, 144, false, 8, 9, 8, 9);
+  EXPECT_EQ(float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "bf16")).cw, 8);
   // Into FP16 (bias 15) the product can lie below the biased range: -4 .. 32,
   // 7-bit two's complement; difference -35 .. 31 (7 bits); larger <= 32 (6 bits).
-  const FloatAdderWidths h = float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "fp16"));
-  EXPECT_EQ(h.y_lo, -4);
-  EXPECT_EQ(h.y_hi, 32);
-  EXPECT_TRUE(h.y_signed);
-  EXPECT_EQ(h.yw, 7);
-  EXPECT_EQ(h.dw, 7);
-  EXPECT_EQ(h.aw, 6);
-  EXPECT_EQ(h.xw, 6);
+  expect_widths("fp16", -4, 32, true, 7, 7, 6, 6);
   // Non-fused: the rounded product's exponent field 1 .. 31 like the accumulator's.
   const FloatAdderWidths n = float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "fp16", false));
   EXPECT_EQ(n.yw, 5);
