@@ -49,7 +49,19 @@ struct FloatAdderWidths {
   int qy = 0;     // significand bits of the adder's product operand (fused: q; non-fused: p)
   int P = 0;      // max(p, qy)
   int N = 0;      // window: P + 3 (guard, round, sticky)
-  int ew = 0;     // two's complement width of every exponent the datapath forms
+  int ew = 0;     // two's complement width of the non-fused product rounder's exponents
+  // The adder's exponents are biased by the accumulator's bias (emin is 1) and
+  // carried at the widths their values need (models/rtl float_rtl.cpp):
+  int yw = 0;             // the product operand's exponent (fused: [y_lo, y_hi]; non-fused: the code's field)
+  bool y_signed = false;  // ... two's complement (a fused product can lie below the biased range)
+  int y_lo = 0, y_hi = 0;
+  int cw = 0;             // the accumulator's: its exponent field (1 for subnormals), unsigned
+  int dw = 0;             // the difference ey - ec, two's complement
+  int aw = 0;             // the alignment exponent max(ey, ec) >= 1, unsigned
+  int xw = 0;             // the result's biased exponent + rounding carry (e_align + 2), unsigned
+  // Whether a finite accumulator plus a finite product can round above the
+  // largest finite value (else the overflow compare is constant false).
+  bool can_overflow = true;
 };
 FloatAdderWidths float_adder_widths(const num::MacSpec& spec);
 

@@ -124,6 +124,7 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   const auto& f = s.acc.format.f;
   const int p = f.precision(), bits = f.bits(), m = f.man_bits;
   const int N = fw.N, P = fw.P, ew = fw.ew, zw = lzc_bits(N + 1);
+  const int dw = fw.dw, aw = fw.aw, xw = fw.xw;
   sign_magnitude_product(s, b);
   if (stages > 1) {
     const int bundle = 3 + fw.q + fw.esw;
@@ -176,15 +177,17 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
           gates, p);
     b.add("product_decode", kAlignAdd, "hidden bit, exponent, NaN/inf", float_decode(g, f), p);
   }
-  // The accumulator's fields (the bias subtraction is a constant: folded away).
+  // The accumulator's fields; its exponent stays biased (the adder works in the
+  // accumulator's biased exponents), so nothing is subtracted.
   b.add("accumulator_decode", kAlignAdd, "hidden bit, exponent, NaN/inf", float_decode(g, f), bits);
-  // d = ey - ec, which is larger, |d| (conditional negation), the clamp at N - 1
-  // (an OR over the bits above the shift amount), the shift-amount and
-  // exponent multiplexers.
+  // d = ey - ec at the width of its values (dw), which is larger (d > 0: an OR
+  // over d), |d| (conditional negation), the clamp at N - 1 (an OR over the bits
+  // above the shift amount), the shift-amount and alignment-exponent (aw bits)
+  // multiplexers.
   const int sw = ceil_log2(N);
   b.add("exponent_difference", kAlignAdd,
-        "adder(" + w(ew) + ") + conditional_negate(" + w(ew) + ") + " + w(ew + ew - sw) + " OR2 + " + w(sw + ew) + " MUX2",
-        adder(g, ew) + conditional_negate(g, ew) + (2 * ew - sw) * g.or2 + (sw + ew) * g.mux2, ew);
+        "adder(" + w(dw) + ") + conditional_negate(" + w(dw) + ") + " + w(dw + dw - sw) + " OR2 + " + w(sw + aw) + " MUX2",
+        adder(g, dw) + conditional_negate(g, dw) + (2 * dw - sw) * g.or2 + (sw + aw) * g.mux2, dw);
   // Both operands left-aligned in P bits: a MUX2 pair where both have bits, an
   // AND2 pair where only the wider one has, sign MUX2, effective-subtract XOR2.
   const int both = std::min(p, fw.qy), one = P - both;
@@ -201,26 +204,29 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   b.add("result_negation", kNormalizeAccumulate, "conditional_negate(" + w(N + 1) + ")", conditional_negate(g, N + 1),
         N + 1);
   b.add("leading_zero_counter", kNormalizeAccumulate, "lzc(" + w(N + 1) + ")", pruned_leading_zero_counter(g, N + 1), N + 1);
-  // Shift limit e_align + 1 - emin (constant add), lz <= limit (a comparator:
-  // an adder's carry chain), the shift-amount MUX2s, the left shifter.
-  // (limit: a constant add; the comparison with the zw-bit count: an OR over the
-  // limit's bits above zw and a zw-bit comparator, an adder's carry chain).
+  // Shift limit: the biased e_align itself (emin is 1); lz <= limit (an OR over
+  // the limit's aw - zw bits above the count and a zw-bit comparator, an adder's
+  // carry chain), the shift-amount MUX2s, the left shifter.
   b.add("normalization_shifter", kNormalizeAccumulate,
-        "shifter(" + w(N + 1) + ", " + w(N) + ") + " + w(ew - zw - 1) + " OR2 + adder(" + w(zw) + ") + " + w(zw) + " MUX2",
-        zero_fill_shifter(g, N + 1, N) + or_tree(g, ew - zw) + adder(g, zw) + zw * g.mux2, N + 1);
-  // e_align + 1 + bias - sh: a zw-bit subtractor, the bits above it inc/dec cells.
-  b.add("exponent_adjust", kNormalizeAccumulate, "adder(" + w(zw) + ") + inc_dec(" + w(ew - zw) + ")",
-        adder(g, zw) + inc_dec(g, ew - zw), ew);
+        "shifter(" + w(N + 1) + ", " + w(N) + ") + " + w(std::max(aw - zw - 1, 0)) + " OR2 + adder(" + w(zw) + ") + " +
+            w(zw) + " MUX2",
+        zero_fill_shifter(g, N + 1, N) + or_tree(g, aw - zw) + adder(g, zw) + zw * g.mux2, N + 1);
+  // e_align + 1 - sh: a zw-bit subtractor, the bits above it (up to xw) inc/dec cells.
+  b.add("exponent_adjust", kNormalizeAccumulate, "adder(" + w(zw) + ") + inc_dec(" + w(xw - zw) + ")",
+        adder(g, zw) + inc_dec(g, xw - zw), xw);
   // Sticky OR, the RNE decision (2 AO21), the exponent field AND2s (zero for a
   // subnormal) and the increment that carries into the exponent field.
   b.add("rounder", kNormalizeAccumulate,
-        w(N - p - 1) + " OR2 + 2 AO21 + " + w(ew) + " AND2 + incrementer(" + w(ew + m) + ")",
-        or_tree(g, N - p) + 2 * g.ao21 + ew * g.and2 + incrementer(g, ew + m), p);
+        w(N - p - 1) + " OR2 + 2 AO21 + " + w(xw) + " AND2 + incrementer(" + w(xw + m) + ")",
+        or_tree(g, N - p) + 2 * g.ao21 + xw * g.and2 + incrementer(g, xw + m), p);
   // Overflow: compare with the largest finite code (an AND2/OR2 per bit);
   // NaN/inf combination; the result multiplexing of NaN / inf / max / zero /
   // rounded codes, a couple of gates per code bit.
-  b.add("overflow_logic", kNormalizeAccumulate, w(ew + m) + " AND2 + " + w(bits) + " (AND2 + OR2) + 6 OR2",
-        (ew + m) * g.and2 + bits * (g.and2 + g.or2) + 6 * g.or2, bits);
+  // (The compare only when a finite sum can round above the largest finite
+  // value: fw.can_overflow; else the RTL has none.)
+  const int cmp = fw.can_overflow ? xw + m : 0;
+  b.add("overflow_logic", kNormalizeAccumulate, w(cmp) + " AND2 + " + w(bits) + " (AND2 + OR2) + 6 OR2",
+        cmp * g.and2 + bits * (g.and2 + g.or2) + 6 * g.or2, bits);
   b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(bits) + ")", reg(g, bits), bits);
 }
 
@@ -277,7 +283,10 @@ FloatAdderWidths float_adder_widths(const num::MacSpec& s) {
       q = f->i.bits;
     }
   }
-  fw.q = qa + qb;
+  // A signed integer's magnitude is at most 2^(n-1), so a product with one
+  // fits in a bit fewer than qa + qb (models/rtl: the multiplier's output width).
+  const bool signed_int = (s.a.is_int() && s.a.i.is_signed) || (s.b.is_int() && s.b.i.is_signed);
+  fw.q = qa + qb - (signed_int ? 1 : 0);
   if (s.a.is_float() && s.b.is_float()) fw.esw = std::max(s.a.f.exp_bits, s.b.f.exp_bits) + 1;
   else if (s.a.is_float()) fw.esw = s.a.f.exp_bits;
   else if (s.b.is_float()) fw.esw = s.b.f.exp_bits;
@@ -301,6 +310,35 @@ FloatAdderWidths float_adder_widths(const num::MacSpec& s) {
                       c_lo - p_lo + 1, p_hi - c_lo + 1})
     big = std::max(big, std::llabs(v));
   fw.ew = ceil_log2(big + 1) + 1;
+  // The adder's exponents, biased by the accumulator's bias B (its emin is then
+  // 1): the product's top-bit exponent ey = esum + (lsb0 + q - 1 + B) - lz
+  // (lz <= q; q for a zero product, whose exponent nothing uses), or a
+  // non-fused product's field like the accumulator's ec in [1, 2^E - 1]; their
+  // difference; the larger one e_align (>= 1: ey wins only when above ec); the
+  // result's e_align + 1 - shift plus the rounder's carry.
+  const long long B = f.bias, cmax = (1LL << f.exp_bits) - 1;
+  const long long C = fw.lsb0 + fw.q - 1 + B;
+  fw.y_lo = int(s.fused ? fw.esum_min + C - fw.q : 1);
+  fw.y_hi = int(s.fused ? fw.esum_max + C : cmax);
+  auto signed_bits = [](long long lo, long long hi) {
+    int k = 1;
+    while (lo < -(1LL << (k - 1)) || hi > (1LL << (k - 1)) - 1) ++k;
+    return k;
+  };
+  fw.y_signed = fw.y_lo < 0;
+  fw.yw = fw.y_signed ? signed_bits(fw.y_lo, fw.y_hi) : std::max(1, ceil_log2(fw.y_hi + 1LL));
+  fw.cw = f.exp_bits;
+  fw.dw = signed_bits(fw.y_lo - cmax, fw.y_hi - 1);
+  const long long amax = std::max<long long>(fw.y_hi, cmax);
+  fw.aw = ceil_log2(amax + 1);
+  fw.xw = ceil_log2(amax + 3);
+  // A finite sum rounds above the largest finite value M only when the product
+  // reaches half an ulp of M, 2^(emax - m - 1): |c + y| <= M + |y|, and M + |y|
+  // below M + ulp/2 rounds (to nearest or toward zero) to at most M. The
+  // product's magnitude is below 2^(top-bit exponent + 1); a non-fused product
+  // rounded to p bits can carry into one exponent more.
+  const long long y_top = s.fused ? fw.y_hi - B : fw.esum_max + fw.lsb0 + fw.q - 1 + 1;
+  fw.can_overflow = y_top >= f.emax() - f.man_bits - 1;
   return fw;
 }
 

@@ -15,6 +15,7 @@
 #include "models/rtl/float_rtl.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "models/cost/mac_cost.hpp"
 #include "models/rtl/spec_widths.hpp"
@@ -31,11 +32,13 @@ struct Fx {
   bool rtz = false, sat = false;
   int qy = 0;        // significand bits of the adder's product operand
   int P = 0, N = 0;  // datapath
-  int ew = 0;        // exponent arithmetic width (two's complement)
+  int ew = 0;        // the non-fused product rounder's exponent width (two's complement)
+  cost::FloatAdderWidths w;  // the adder's biased exponent widths
   std::string e(long long v) const { return lit(ew, v); }
 };
 
-// acc-format code -> sign, significand, unbiased exponent (EW bits), flags.
+// acc-format code -> sign, significand, biased exponent field (1 for subnormals
+// and zero: the adder works in the accumulator's biased exponents), flags.
 void float_decode_module(Writer& out, const Fx& x, const std::string& name, const char* group, const std::string& what) {
   const FloatView& f = x.f;
   std::string nan, inf = "1'b0";
@@ -47,23 +50,24 @@ void float_decode_module(Writer& out, const Fx& x, const std::string& name, cons
   const std::string one = f.e > 1 ? "{" + str(f.e - 1) + "'d0, 1'b1}" : "1'b1";
   out.component(name, group, false,
                 sub("// {NAME}: the fields of {WHAT} (e{E}m{M}, bias {BIAS}): sign, significand\n"
-                    "// with hidden bit, unbiased exponent ({EW}-bit two's complement; emin for\n"
-                    "// subnormals and zero) and the NaN / inf flags.\n"
-                    "module {NAME} #(parameter E = {E}, M = {M}, EW = {EW}) (\n"
-                    "  input  [E+M:0] code,\n  output sign,\n  output [M:0] sig,\n  output [EW-1:0] exp,\n"
+                    "// with hidden bit, biased exponent (1 for subnormals and zero: emin) and the\n"
+                    "// NaN / inf flags.\n"
+                    "module {NAME} #(parameter E = {E}, M = {M}) (\n"
+                    "  input  [E+M:0] code,\n  output sign,\n  output [M:0] sig,\n  output [E-1:0] exp,\n"
                     "  output is_nan,\n  output is_inf\n);\n"
                     "  wire [E-1:0] e = code[E+M-1:M];\n  wire [M-1:0] m = code[M-1:0];\n"
                     "  assign sign = code[E+M];\n  assign sig = {|e, m};\n"
-                    "  assign exp = {{(EW-E){1'b0}}, (|e ? e : {ONE})} - {BIASL};\n"
+                    "  assign exp = |e ? e : {ONE};\n"
                     "  assign is_nan = {NAN};\n  assign is_inf = {INF};\nendmodule\n",
                     {{"NAME", name}, {"WHAT", what}, {"E", str(f.e)}, {"M", str(f.m)}, {"BIAS", str(f.bias)},
-                     {"EW", str(x.ew)}, {"ONE", one}, {"BIASL", x.e(f.bias)}, {"NAN", nan}, {"INF", inf}}));
+                     {"ONE", one}, {"NAN", nan}, {"INF", inf}}));
 }
 
 // The rounder and result packing shared by the final rounding and a non-fused
 // MAC's product rounding: `sig` is normalised (or at emin), w bits, with the
-// biased exponent of its top bit; returns the module text's body lines.
-std::string round_lines(const Fx& x, int w, const std::string& sig, const std::string& expb, const std::string& extra_sticky) {
+// biased exponent of its top bit (xw bits); returns the module text's body lines.
+std::string round_lines(const Fx& x, int w, const std::string& sig, const std::string& expb, int xw,
+                        const std::string& extra_sticky) {
   const int p = x.f.p;
   std::string t;
   t += "  wire normal = " + sig + "[" + str(w - 1) + "];\n";
@@ -73,23 +77,25 @@ std::string round_lines(const Fx& x, int w, const std::string& sig, const std::s
        extra_sticky + ";\n";
   t += std::string("  wire up = ") + (x.rtz ? "1'b0;  // round toward zero: truncate\n"
                                             : "round_bit & (sticky | keep[0]);  // to nearest, ties to even\n");
-  t += "  wire [" + str(x.ew - 1) + ":0] ef = normal ? " + expb + " : " + str(x.ew) + "'d0;\n";
+  t += "  wire [" + str(xw - 1) + ":0] ef = normal ? " + expb + " : " + str(xw) + "'d0;\n";
   t += "  assign packed = {ef, keep[" + str(p - 2) + ":0]} + up;  // a carry out of the significand bumps the exponent\n";
   return t;
 }
 
 // Special values, overflow rule and zero signs -> the accumulator-format code.
-std::string pack_lines(const Fx& x, const std::string& packed, const std::string& sign, const std::string& nan,
+std::string pack_lines(const Fx& x, int xw, bool can_overflow, const std::string& packed, const std::string& sign, const std::string& nan,
                        const std::string& inf, const std::string& inf_sign, const std::string& zero,
                        const std::string& zero_sign) {
   const FloatView& f = x.f;
-  const int mw = x.ew + f.m;
+  const int mw = xw + f.m;
   const std::string nanc = lit(f.bits, (long long)f.nan_code);
   const std::string maxc = lit(f.bits - 1, (long long)f.max_mag), infc = lit(f.bits - 1, (long long)f.inf_mag);
   const std::string on_inf = x.sat ? "{" + inf_sign + ", " + maxc + "}" : f.has_inf ? "{" + inf_sign + ", " + infc + "}" : nanc;
   const std::string on_ovf = (x.sat || x.rtz) ? "{" + sign + ", " + maxc + "}" : f.has_inf ? "{" + sign + ", " + infc + "}" : nanc;
   std::string t;
-  t += "  wire overflow = " + packed + " > " + lit(mw, (long long)f.max_mag) + ";\n";
+  t += can_overflow ? "  wire overflow = " + packed + " > " + lit(mw, (long long)f.max_mag) + ";\n"
+                    : std::string("  wire overflow = 1'b0;  // a finite sum cannot round above the largest finite value:\n"
+                                  "                           // every product is below half its ulp\n");
   t += "  wire mag_zero = ~|" + packed + ";\n";
   t += "  assign code = " + nan + " ? " + nanc + " :  // canonical NaN\n";
   t += "                " + inf + " ? " + on_inf + " :\n";
@@ -127,8 +133,8 @@ void product_rounder(Writer& out, const Fx& x, const ProductBundle& pb) {
   t += "  wire [" + str(wr - 1) + ":0] sn = above ? sl : sr;\n";
   t += "  wire [" + str(x.ew - 1) + ":0] expb = (fits ? en : " + x.e(f.emin) + ") + " + x.e(f.bias) + ";\n";
   t += "  wire [" + str(x.ew + f.m - 1) + ":0] packed;\n";
-  t += round_lines(x, wr, "sn", "expb", " | (~above & sr_sticky)");
-  t += pack_lines(x, "packed", "sign", "nan", "inf", "sign", "zero", "sign");
+  t += round_lines(x, wr, "sn", "expb", x.ew, " | (~above & sr_sticky)");
+  t += pack_lines(x, x.ew, true, "packed", "sign", "nan", "inf", "sign", "zero", "sign");
   out.component("product_rounder", kAlign, false,
                 sub("// product_rounder: a non-fused MAC rounds the exact {Q}-bit product to the\n"
                     "// accumulator's format first (normalise, or shift right below emin with a\n"
@@ -157,30 +163,37 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
   const FloatView& f = x.f;
   // The widths the cost model prices (models/cost float_adder_widths).
   const cost::FloatAdderWidths fw = cost::float_adder_widths(s);
+  if (fw.q != pb.q) throw std::logic_error("rtl: product width differs from cost::float_adder_widths");
   x.qy = fw.qy;
   x.P = fw.P;
   x.N = fw.N;
   x.ew = fw.ew;
-  const int N = x.N, P = x.P, p = f.p, ew = x.ew, sw = ceil_log2(N);
-  const std::string EW1 = str(ew - 1);
+  x.w = fw;
+  const int N = x.N, P = x.P, p = f.p, sw = ceil_log2(N);
+  const int yw = fw.yw, cw = fw.cw, dw = fw.dw, aw = fw.aw, xw = fw.xw;
 
   // Product side of the adder: y_sign, y_sig[qy-1:0], y_exp, y_zero, y_nan, y_inf.
-  top += "  wire y_sign, y_nan, y_inf, y_zero;\n  wire [" + str(x.qy - 1) + ":0] y_sig;\n  wire [" + EW1 + ":0] y_exp;\n";
+  top += "  wire y_sign, y_nan, y_inf, y_zero;\n  wire [" + str(x.qy - 1) + ":0] y_sig;\n  wire [" + str(yw - 1) + ":0] y_exp;\n";
   const std::string esum_port = pb.esw ? ", .esum(p_esum" + sfx + ")" : "";
   if (s.fused) {
     const int zw = lzc_width(pb.q);
     const std::string lz = lzc(out, pb.q);
     out.component("product_normalizer", kAlign, false,
                   sub("// product_normalizer: shifts the {Q}-bit product left by its leading zeros (a\n"
-                      "// subnormal operand or a product below 2) and gives the exponent of its top bit.\n"
+                      "// subnormal operand or a product below 2) and gives the exponent of its top bit,\n"
+                      "// biased by the accumulator's bias ({YW}-bit {YS}: {YLO} .. {YHI}).\n"
                       "module product_normalizer (\n  input  [{Q1}:0] sig,\n{ESUM}"
-                      "  output [{Q1}:0] sig_n,\n  output [{EW1}:0] exp,\n  output zero\n);\n"
+                      "  output [{Q1}:0] sig_n,\n  output [{YW1}:0] exp,\n  output zero\n);\n"
                       "  wire [{ZW1}:0] lz;\n  {LZC} u_lzc (.x(sig), .z(lz), .zero(zero));\n"
-                      "  assign sig_n = sig << lz;\n  assign exp = {ESUMX}{TOPC} - {{EWZ}'d0, lz};\nendmodule\n",
-                      {{"Q", str(pb.q)}, {"Q1", str(pb.q - 1)}, {"EW1", EW1}, {"ZW1", str(zw - 1)}, {"LZC", lz},
+                      "  wire [{YW1}:0] lzx = lz;\n{ESUMW}"
+                      "  assign sig_n = sig << lz;\n  assign exp = {ESUMX}{TOPC} - lzx;\nendmodule\n",
+                      {{"Q", str(pb.q)}, {"Q1", str(pb.q - 1)}, {"YW1", str(yw - 1)}, {"ZW1", str(zw - 1)}, {"LZC", lz},
+                       {"YW", str(yw)}, {"YS", fw.y_signed ? "two's complement" : "unsigned"},
+                       {"YLO", str(fw.y_lo)}, {"YHI", str(fw.y_hi)},
                        {"ESUM", pb.esw ? "  input  [" + str(pb.esw - 1) + ":0] esum,\n" : std::string("")},
-                       {"ESUMX", pb.esw ? "{" + str(ew - pb.esw) + "'d0, esum} + " : std::string("")},
-                       {"TOPC", x.e(pb.lsb0 + pb.q - 1)}, {"EWZ", str(ew - zw)}}));
+                       {"ESUMX", pb.esw ? "esum_x + " : std::string("")},
+                       {"ESUMW", pb.esw ? "  wire [" + str(yw - 1) + ":0] esum_x = esum;\n" : std::string("")},
+                       {"TOPC", lit(yw, pb.lsb0 + pb.q - 1 + f.bias)}}));
     top += "  product_normalizer u_product_normalizer (.sig(p_sig" + sfx + ")" + esum_port +
            ", .sig_n(y_sig), .exp(y_exp), .zero(y_zero));\n";
     top += "  assign y_sign = p_sign" + sfx + ";\n  assign y_nan = p_nan" + sfx + ";\n  assign y_inf = p_inf" + sfx + ";\n";
@@ -195,26 +208,37 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
   }
 
   float_decode_module(out, x, "accumulator_decode", kAlign, "the accumulator");
-  top += "  wire c_sign, c_nan, c_inf;\n  wire [" + str(p - 1) + ":0] c_sig;\n  wire [" + EW1 + ":0] c_exp;\n";
+  top += "  wire c_sign, c_nan, c_inf;\n  wire [" + str(p - 1) + ":0] c_sig;\n  wire [" + str(cw - 1) + ":0] c_exp;\n";
   top += "  accumulator_decode u_accumulator_decode (.code(acc), .sign(c_sign), .sig(c_sig), .exp(c_exp), "
          ".is_nan(c_nan), .is_inf(c_inf));\n";
 
+  // ey and ec extended (or, mod 2^DW, truncated) to the difference's width.
+  auto to_width = [](const std::string& v, int from, int to, bool is_signed) {
+    if (to == from) return v;
+    if (to < from) return v + "[" + str(to - 1) + ":0]";
+    return "{{" + str(to - from) + "{" + (is_signed ? v + "[" + str(from - 1) + "]" : std::string("1'b0")) + "}}, " + v + "}";
+  };
   out.component("exponent_difference", kAlign, false,
                 sub("// exponent_difference: which operand is larger by exponent (the product only\n"
                     "// when strictly larger and not zero), the alignment shift (clamped at {NM1}: all\n"
-                    "// sticky) and the exponent of the window's top significand bit.\n"
-                    "module exponent_difference (\n  input  [{EW1}:0] ey,\n  input  [{EW1}:0] ec,\n  input  y_zero,\n"
-                    "  output y_big,\n  output [{SW1}:0] shamt,\n  output [{EW1}:0] e_align\n);\n"
-                    "  wire [{EW1}:0] d = ey - ec;\n  assign y_big = ~y_zero & ~d[{EW1}] & |d;\n"
-                    "  wire [{EW1}:0] ad = (d ^ {{EW}{~y_big}}) + {{EWM1}'d0, ~y_big};  // |d|: conditional negation\n"
+                    "// sticky) and the larger (biased) exponent, >= 1, at the top of the window.\n"
+                    "// ey: {YW} bits {YS} ({YLO} .. {YHI}), ec: 1 .. {CMAX}, d: {DW}-bit two's complement.\n"
+                    "module exponent_difference (\n  input  [{YW1}:0] ey,\n  input  [{CW1}:0] ec,\n  input  y_zero,\n"
+                    "  output y_big,\n  output [{SW1}:0] shamt,\n  output [{AW1}:0] e_align\n);\n"
+                    "  wire [{DW1}:0] eyx = {EYX};\n  wire [{DW1}:0] ecx = {ECX};\n"
+                    "  wire [{DW1}:0] d = eyx - ecx;\n  assign y_big = ~y_zero & ~d[{DW1}] & |d;\n"
+                    "  wire [{DW1}:0] ad = (d ^ {{DW}{~y_big}}) + {{DWM1}'d0, ~y_big};  // |d|: conditional negation\n"
                     "  assign shamt = (ad > {NM1}) ? {NM1L} : ad[{SW1}:0];\n"
-                    "  assign e_align = y_big ? ey : ec;\nendmodule\n",
-                    {{"EW1", EW1}, {"EW", str(ew)}, {"EWM1", str(ew - 1)}, {"SW1", str(sw - 1)}, {"NM1", str(N - 1)},
-                     {"NM1L", lit(sw, N - 1)}}));
-  top += "  wire y_big;\n  wire [" + str(sw - 1) + ":0] shamt;\n  wire [" + EW1 + ":0] e_align;\n";
+                    "  assign e_align = y_big ? {EYA} : {ECA};  // ey > ec >= 1 when chosen\nendmodule\n",
+                    {{"YW1", str(yw - 1)}, {"YW", str(yw)}, {"YS", fw.y_signed ? "two's complement" : "unsigned"},
+                     {"YLO", str(fw.y_lo)}, {"YHI", str(fw.y_hi)}, {"CMAX", str((1 << cw) - 1)}, {"CW1", str(cw - 1)},
+                     {"DW", str(dw)}, {"DW1", str(dw - 1)}, {"DWM1", str(dw - 1)}, {"AW1", str(aw - 1)},
+                     {"EYX", to_width("ey", yw, dw, fw.y_signed)}, {"ECX", to_width("ec", cw, dw, false)},
+                     {"EYA", to_width("ey", yw, aw, false)}, {"ECA", to_width("ec", cw, aw, false)},
+                     {"SW1", str(sw - 1)}, {"NM1", str(N - 1)}, {"NM1L", lit(sw, N - 1)}}));
+  top += "  wire y_big;\n  wire [" + str(sw - 1) + ":0] shamt;\n  wire [" + str(aw - 1) + ":0] e_align;\n";
   top += "  exponent_difference u_exponent_difference (.ey(y_exp), .ec(c_exp), .y_zero(y_zero), .y_big(y_big), "
-         ".shamt(shamt), .e_align(e_align));\n";
-
+         ".shamt(shamt), .e_align(e_align));\n\n";
   auto pad = [](const std::string& v, int from, int to) {
     return to > from ? "{" + v + ", " + str(to - from) + "'d0}" : v;
   };
@@ -281,37 +305,37 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
 
   out.component("normalization_shifter", kNorm, false,
                 sub("// normalization_shifter: shifts the magnitude left by its leading zeros, but\n"
-                    "// no further than to exponent emin = {EMIN} (a subnormal result keeps its zeros).\n"
+                    "// no further than to the biased exponent emin = 1 (a subnormal result keeps its\n"
+                    "// zeros): the window's top bit weighs e_align + 1, so at most e_align places.\n"
                     "module normalization_shifter (\n  input  [{N}:0] mag,\n  input  [{ZW1}:0] lz,\n"
-                    "  input  [{EW1}:0] e_align,\n  output [{N}:0] mag_n,\n  output [{ZW1}:0] sh\n);\n"
-                    "  wire [{EW1}:0] limit = e_align - {EMINM1};  // e_align + 1 - emin >= 1\n"
-                    "  assign sh = ({{EWZ}'d0, lz} <= limit) ? lz : limit[{ZW1}:0];\n"
+                    "  input  [{AW1}:0] e_align,\n  output [{N}:0] mag_n,\n  output [{ZW1}:0] sh\n);\n"
+                    "  wire [{LW1}:0] limit = e_align;\n"
+                    "  assign sh = (lz <= limit) ? lz : limit[{ZW1}:0];\n"
                     "  assign mag_n = mag << sh;\nendmodule\n",
-                    {{"N", str(N)}, {"ZW1", str(zw - 1)}, {"EW1", EW1}, {"EMIN", str(f.emin)},
-                     {"EMINM1", x.e(f.emin - 1)}, {"EWZ", str(ew - zw)}}));
+                    {{"N", str(N)}, {"ZW1", str(zw - 1)}, {"AW1", str(aw - 1)}, {"LW1", str(std::max(aw, zw) - 1)}}));
   top += "  wire [" + str(N) + ":0] mag_n;\n  wire [" + str(zw - 1) + ":0] sh;\n";
   top += "  normalization_shifter u_normalization_shifter (.mag(mag), .lz(lz), .e_align(e_align), .mag_n(mag_n), .sh(sh));\n";
 
   out.component("exponent_adjust", kNorm, false,
-                sub("// exponent_adjust: biased exponent of the normalised top bit,\n"
-                    "// e_align + 1 - sh + bias ({BIAS}).\n"
-                    "module exponent_adjust (\n  input  [{EW1}:0] e_align,\n  input  [{ZW1}:0] sh,\n"
-                    "  output [{EW1}:0] expb\n);\n"
-                    "  assign expb = e_align + {C} - {{EWZ}'d0, sh};\nendmodule\n",
-                    {{"EW1", EW1}, {"ZW1", str(zw - 1)}, {"BIAS", str(f.bias)}, {"C", x.e(1 + f.bias)},
-                     {"EWZ", str(ew - zw)}}));
-  top += "  wire [" + EW1 + ":0] expb;\n";
+                sub("// exponent_adjust: biased exponent of the normalised top bit, e_align + 1 - sh\n"
+                    "// (>= 1; {XW} bits: room for the rounder's carry).\n"
+                    "module exponent_adjust (\n  input  [{AW1}:0] e_align,\n  input  [{ZW1}:0] sh,\n"
+                    "  output [{XW1}:0] expb\n);\n"
+                    "  wire [{XW1}:0] ea = e_align;\n  wire [{XW1}:0] shx = sh;\n"
+                    "  assign expb = ea + {XW}'d1 - shx;\nendmodule\n",
+                    {{"AW1", str(aw - 1)}, {"ZW1", str(zw - 1)}, {"XW", str(xw)}, {"XW1", str(xw - 1)}}));
+  top += "  wire [" + str(xw - 1) + ":0] expb;\n";
   top += "  exponent_adjust u_exponent_adjust (.e_align(e_align), .sh(sh), .expb(expb));\n";
 
-  const int mw = ew + f.m;
+  const int mw = xw + f.m;
   out.component("rounder", kNorm, false,
                 sub("// rounder: keeps the top {PP} bits, {MODE}; the exponent field\n"
                     "// is 0 for a subnormal (top bit clear) and the increment carries into it.\n"
-                    "module rounder (\n  input  [{N}:0] mag_n,\n  input  [{EW1}:0] expb,\n  output [{MW1}:0] packed\n);\n"
+                    "module rounder (\n  input  [{N}:0] mag_n,\n  input  [{XW1}:0] expb,\n  output [{MW1}:0] packed\n);\n"
                     "{BODY}endmodule\n",
-                    {{"PP", str(p)}, {"N", str(N)}, {"EW1", EW1}, {"MW1", str(mw - 1)},
+                    {{"PP", str(p)}, {"N", str(N)}, {"XW1", str(xw - 1)}, {"MW1", str(mw - 1)},
                      {"MODE", x.rtz ? "truncating (round toward zero)" : "rounding to nearest, ties to even"},
-                     {"BODY", round_lines(x, N + 1, "mag_n", "expb", "")}}));
+                     {"BODY", round_lines(x, N + 1, "mag_n", "expb", xw, "")}}));
   top += "  wire [" + str(mw - 1) + ":0] packed;\n";
   top += "  rounder u_rounder (.mag_n(mag_n), .expb(expb), .packed(packed));\n";
 
@@ -326,7 +350,7 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
                     {{"MW1", str(mw - 1)}, {"B1", str(f.bits - 1)},
                      {"RULE", x.sat ? "saturate" : x.rtz ? "rtz: largest finite" : "nonsat"},
                      {"FNUZ", f.has_negzero ? "" : "; fnuz: always +0"},
-                     {"BODY", pack_lines(x, "packed", "sign", "nan", "inf", "inf_sign", "zero", "c_sign & y_sign")}}));
+                     {"BODY", pack_lines(x, xw, fw.can_overflow, "packed", "sign", "nan", "inf", "inf_sign", "zero", "c_sign & y_sign")}}));
   top += "  wire [" + str(f.bits - 1) + ":0] acc_next;\n";
   top += "  overflow_logic u_overflow_logic (.packed(packed), .sign(r_sign), .zero(r_zero), .c_sign(c_sign), "
          ".c_nan(c_nan), .c_inf(c_inf),\n    .y_sign(y_sign), .y_nan(y_nan), .y_inf(y_inf), .code(acc_next));\n";

@@ -211,7 +211,10 @@ namespace detail {
 ProductBundle sign_magnitude_product(Writer& out, const num::MacSpec& s, std::string& top, bool for_fixed) {
   const OperandView a = operand_view(s.a, "a"), b = operand_view(s.b, "b");
   ProductBundle p;
-  p.q = a.q + b.q;
+  // A signed integer's magnitude is at most 2^(n-1): a product with one has a
+  // bit fewer than the operands' widths (cost::float_adder_widths, the same q).
+  const bool signed_int = (!a.is_float && a.is_signed) || (!b.is_float && b.is_signed);
+  p.q = a.q + b.q - (signed_int ? 1 : 0);
   p.lsb0 = a.lsb0 + b.lsb0;
   for (const OperandView* o : {&a, &b}) {
     const std::string n = o->name;
@@ -232,11 +235,12 @@ ProductBundle sign_magnitude_product(Writer& out, const num::MacSpec& s, std::st
   }
   out.component("significand_multiplier", kMul, false,
                 sub("// significand_multiplier: {A}-bit x {B}-bit unsigned array multiplier of the\n"
-                    "// significands (hidden bits included), the exact {Q}-bit product.\n"
-                    "module significand_multiplier #(parameter A = {A}, B = {B}) (\n"
-                    "  input  [A-1:0] x,\n  input  [B-1:0] y,\n  output [A+B-1:0] p\n);\n"
-                    "  assign p = x * y;\nendmodule\n",
-                    {{"A", str(a.q)}, {"B", str(b.q)}, {"Q", str(p.q)}}));
+                    "// significands (hidden bits included), the exact {Q}-bit product{QNOTE}.\n"
+                    "module significand_multiplier #(parameter A = {A}, B = {B}, Q = {Q}) (\n"
+                    "  input  [A-1:0] x,\n  input  [B-1:0] y,\n  output [Q-1:0] p\n);\n"
+                    "  wire [A+B-1:0] full = x * y;\n  assign p = full[Q-1:0];\nendmodule\n",
+                    {{"A", str(a.q)}, {"B", str(b.q)}, {"Q", str(p.q)},
+                     {"QNOTE", signed_int ? " (a signed integer's magnitude is at most 2^(n-1): the top bit is always 0)" : ""}}));
   top += "  wire [" + str(p.q - 1) + ":0] p_sig;\n";
   top += "  significand_multiplier u_significand_multiplier (.x(a_sig), .y(b_sig), .p(p_sig));\n";
   if (a.is_float && b.is_float) {

@@ -20,6 +20,23 @@
 namespace qmac::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
+// A synthesis results file (scripts/synth.sh writes about 225 KB for its 30
+// configs) is read whole, so it must be a regular file of at most this many
+// bytes: a device or FIFO (a typo naming /dev/zero) is refused before reading,
+// not read up to the general results limit of 1 GiB.
+constexpr size_t kMaxCalibrationInput = size_t{64} << 20;
+
+std::string read_calibration_file(const std::string& file) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(file, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st))
+    throw InputError("argument --calibration",
+                     "'" + file + "' is not a regular file; expected the JSON results file of scripts/synth.sh");
+  return io::read_file(file, kMaxCalibrationInput, "synthesis results file");
+}
+
 int run_synth(const std::vector<std::string>& args) {
   po::options_description desc("synth options");
   std::string path, json_path, keep;
@@ -44,7 +61,7 @@ int run_synth(const std::vector<std::string>& args) {
     const std::string file = vm["calibration"].as<std::string>();
     nlohmann::json results;
     try {
-      results = nlohmann::json::parse(io::read_file(file, io::kMaxResultsInput, "synthesis results file"));
+      results = nlohmann::json::parse(read_calibration_file(file));
     } catch (const nlohmann::json::exception& e) {
       throw InputError("argument --calibration", file + " is not a JSON results file: " + e.what());
     }

@@ -507,6 +507,9 @@ std::vector<Case> rtl_cases() {
       {"synth --nosuch", 2, "arguments"},
       {"synth --keep /dev/null", 2, "/dev/null: exists and is not a folder"},
       {"synth --calibration {D}/r.json", 2, "argument --calibration", {{"r.json", "Layer, M\n"}}},
+      {"synth --calibration /dev/zero", 2, "argument --calibration: '/dev/zero' is not a regular file"},
+      {"synth --calibration {D}", 2, "is not a regular file"},
+      {"synth --calibration {D}/missing.json", 2, "{D}/missing.json: cannot read the synthesis results file"},
       {"synth --energy normal,banana", 2, "argument --energy: 'banana' is not a data kind"},
   };
 }

@@ -123,16 +123,77 @@ TEST(MacCost_RtlDatapath, NonFusedProductRounderPricesOnlyWhatTheProductRangeNee
   g.datapath = Datapath::rtl;
   const MacCost c = mac_cost(float_acc("fp8_e4m3", "fp8_e4m3", "fp16", false), 1, g);
   EXPECT_EQ(component(c, "product_rounder"), 19 + 58 + 31 + 58 + 56);
-  // INT8 x INT8 -> FP16: 16-bit products need the round increment (sticky OR,
-  // 2 AO21, incrementer over exponent and mantissa) the E4M3 product does not,
-  // but no stop at emin (the product's top-bit exponent is the constant 15).
+  // INT8 x INT8 -> FP16: products of magnitudes <= 128 are <= 2^14, 15 bits
+  // (the top bit of 8 x 8 is never set), so they need the round increment
+  // (sticky OR, 2 AO21, incrementer over exponent and mantissa) the E4M3 product
+  // does not, but neither the stop at emin nor the overflow compare (the top-bit
+  // exponent is the constant 14, below FP16's emax = 15).
   const MacCost i = mac_cost(float_acc("int8", "int8", "fp16", false), 1, g);
   const int ew = float_adder_widths(float_acc("int8", "int8", "fp16", false)).ew;
-  //   LZC(16): 8 + 4 * 4 + 2 * 7 + 10 = 48; left shift (16, by 0..15): 15*3+1, 14*3+2, 12*3+4, 8*3+8 = 46+44+40+32
-  //   exponent - lz: adder(5) = 31; round: OR over 7 bits (6) + 2 AO21 (4) + (ew + 10) HA
-  //   pack: ew AND2 + (ew + 10) AND2 + 16 * 2
+  EXPECT_EQ(float_adder_widths(float_acc("int8", "int8", "fp16", false)).q, 15);
+  //   LZC(15): 8 + 4 * 4 + 2 * 7 + 10 = 48; left shift (15, by 0..14): 14*3+1, 13*3+2, 11*3+4, 7*3+8 = 43+41+37+29
+  //   exponent - lz: adder(4) = 24; round: OR over 6 bits (5) + 2 AO21 (4) + (ew + 10) HA
+  //   pack: ew AND2 + 16 * 2
   EXPECT_EQ(component(i, "product_rounder"),
-            48 + (46 + 44 + 40 + 32) + 31 + (6 + 4 + 3 * (ew + 10)) + (ew + (ew + 10) + 32));
+            48 + (43 + 41 + 37 + 29) + 24 + (5 + 4 + 3 * (ew + 10)) + (ew + 32));
+}
+
+TEST(MacCost_RtlDatapath, AdderExponentsCarryTheWidthsOfTheirValues) {
+  // The float adder works in the accumulator's biased exponents (emin = 1) at the
+  // widths their values need. E4M3 x E4M3 -> BF16, fused: the product's top-bit
+  // exponent is esum + (lsb0 + q - 1 + bias) - lz = esum + (-20 + 7 + 127) - lz,
+  // esum 2..30, lz 0..8: 108 .. 144, 8 bits unsigned; the accumulator's field
+  // 1 .. 255; their difference -147 .. 143 (9-bit two's complement); the larger
+  // <= 255 (8 bits); the result exponent + rounding carry <= 257 (9 bits).
+  const auto expect_widths = [](const char* acc, int y_lo, int y_hi, bool y_signed, int yw, int dw, int aw, int xw) {
+    const FloatAdderWidths w = float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", acc));
+    SCOPED_TRACE(acc);
+    EXPECT_EQ(w.y_lo, y_lo);
+    EXPECT_EQ(w.y_hi, y_hi);
+    EXPECT_EQ(w.y_signed, y_signed);
+    EXPECT_EQ(w.yw, yw);
+    EXPECT_EQ(w.dw, dw);
+    EXPECT_EQ(w.aw, aw);
+    EXPECT_EQ(w.xw, xw);
+  };
+  expect_widths("bf16", 108, 144, false, 8, 9, 8, 9);
+  EXPECT_EQ(float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "bf16")).cw, 8);
+  // Into FP16 (bias 15) the product can lie below the biased range: -4 .. 32,
+  // 7-bit two's complement; difference -35 .. 31 (7 bits); larger <= 32 (6 bits).
+  expect_widths("fp16", -4, 32, true, 7, 7, 6, 6);
+  // Non-fused: the rounded product's exponent field 1 .. 31 like the accumulator's.
+  const FloatAdderWidths n = float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "fp16", false));
+  EXPECT_EQ(n.yw, 5);
+  EXPECT_EQ(n.dw, 6);
+  EXPECT_EQ(n.aw, 5);
+  // exponent_difference of E4M3 -> BF16 with the paper's cells (N = 11, shift
+  // amount 4 bits): adder(9) = 8 FA + HA = 59; |d|: 9 XOR2 + 9 HA = 54; d > 0
+  // and the clamp: 2 * 9 - 4 = 14 OR2; shift-amount and e_align MUX2s (4 + 8) * 3 = 36.
+  qmac::cost::GateLibrary g = paper_library();
+  g.datapath = Datapath::rtl;
+  const MacCost c = mac_cost(float_acc("fp8_e4m3", "fp8_e4m3", "bf16"), 1, g);
+  EXPECT_EQ(component(c, "exponent_difference"), 59 + 54 + 14 + 36);
+  // exponent_adjust: e_align + 1 - sh, a 4-bit subtractor (3 FA + HA) and 5 inc/dec cells (HA + XOR2).
+  EXPECT_EQ(component(c, "exponent_adjust"), 24 + 5 * 6);
+}
+
+TEST(MacCost_RtlDatapath, OverflowCompareOnlyWhereAFiniteSumCanRoundAboveTheLargestFinite) {
+  // A finite sum rounds above the largest finite M only if the product reaches
+  // half an ulp of M, 2^(emax - m - 1). E4M3 products are below 2^18 (top-bit
+  // exponent <= 17): BF16's half ulp at M is 2^119, FP32's 2^103 -- no compare;
+  // FP16's is 2^4 -- compared. INT8 x INT8 (< 2^15) into FP32: none.
+  EXPECT_FALSE(float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "bf16")).can_overflow);
+  EXPECT_FALSE(float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "fp32")).can_overflow);
+  EXPECT_TRUE(float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "fp16")).can_overflow);
+  EXPECT_TRUE(float_adder_widths(float_acc("fp8_e4m3", "fp8_e4m3", "fp16", false)).can_overflow);
+  EXPECT_FALSE(float_adder_widths(float_acc("int8", "int8", "fp32")).can_overflow);
+  EXPECT_TRUE(float_adder_widths(float_acc("int8", "int8", "fp16")).can_overflow);
+  // overflow_logic with the paper's cells: 16 code bits x (AND2 + OR2) + 6 OR2
+  // (NaN/inf combination), plus for FP16 the compare over xw + m = 6 + 10 bits.
+  qmac::cost::GateLibrary g = paper_library();
+  g.datapath = Datapath::rtl;
+  EXPECT_EQ(component(mac_cost(float_acc("fp8_e4m3", "fp8_e4m3", "bf16"), 1, g), "overflow_logic"), 32 + 6);
+  EXPECT_EQ(component(mac_cost(float_acc("fp8_e4m3", "fp8_e4m3", "fp16"), 1, g), "overflow_logic"), 16 + 32 + 6);
 }
 
 // Every accumulator kind builds, with the accumulator register at its width and

@@ -67,4 +67,24 @@ TEST(RtlCli, ConfigsTheRtlCannotBuildNameTheKey) {
   EXPECT_FALSE(fs::exists(dir + "/qmac_mac.v"));
 }
 
+// A calibration results file is read whole: an oversized one (a sparse file of
+// 64 MiB + 1 byte, no data written) is refused before reading, naming the path
+// and the limit; /dev/zero is refused as not a regular file, at once (before
+// this check it was read up to the 1 GiB results limit).
+TEST(SynthCli, CalibrationFileMustBeARegularFileWithinItsLimit) {
+  const std::string big = tmp("synth_calibration") + ".json";
+  { std::ofstream(big, std::ios::binary) << "{"; }
+  fs::resize_file(big, (std::uintmax_t{64} << 20) + 1);
+  auto r = run_qmac("synth --calibration '" + big + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(big + ": the synthesis results file has 67108865 bytes, more than qmac's limit of 64 MiB"),
+            std::string::npos)
+      << r.err;
+  fs::remove(big);
+  r = run_qmac("synth --calibration /dev/zero");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("'/dev/zero' is not a regular file"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
 }  // namespace
