@@ -146,73 +146,121 @@ class BundleView<bool> : public BundleViewBase<bool> {
   bool negedge() const override { return event() && !read(); }
 };
 
+// A WireBundle holds `groups` copies of its signals (a PE row's output
+// registers: one group per PE) in one channel: the kernel's update phase calls
+// one update() per bundle per delta, which walks the groups' slots in one loop
+// over contiguous memory (a group nobody wrote costs a byte compare per slot).
+// Each group is written through its own handle, group(g); view<I>(g) is group
+// g's signal I. Several writers (one per group) share the channel; each slot
+// still has one writer.
 template <class... T>
 class WireBundle : public BundleChannel {
  public:
   template <size_t I>
   using type = std::tuple_element_t<I, std::tuple<T...>>;
+  using Slots = std::tuple<BundleSlot<T>...>;
+
+  // Group g's signals without the virtual calls of their views (two pointers;
+  // the writer keeps one).
+  class Group {
+   public:
+    Group() = default;
+    Group(WireBundle* owner, Slots* slots) : owner_(owner), slots_(slots) {}
+    // Write (same as view<I>(g).write(v)) and current value (same as view<I>(g).read()).
+    template <size_t I>
+    void set(const type<I>& v) const {
+      owner_->BundleChannel::set(std::get<I>(*slots_), v);
+    }
+    template <size_t I>
+    const type<I>& get() const {
+      return std::get<I>(*slots_).cur;
+    }
+    // The value written to signal I since the last update (its current value if none).
+    template <size_t I>
+    const type<I>& pending() const {
+      return std::get<I>(*slots_).next;
+    }
+    // set<I>(v) for a v the caller knows differs from pending<I>(): `fill`
+    // writes v into the pending value in place (no copy, no compare).
+    template <size_t I, class Fill>
+    void set_changed(Fill&& fill) const {
+      auto& s = std::get<I>(*slots_);
+      fill(s.next);
+      owner_->written(s);
+    }
+    WireBundle* bundle() const { return owner_; }
+    bool operator==(const Group& o) const { return owner_ == o.owner_ && slots_ == o.slots_; }
+    bool operator!=(const Group& o) const { return !(*this == o); }
+
+   private:
+    WireBundle* owner_ = nullptr;
+    Slots* slots_ = nullptr;
+  };
 
   WireBundle() : WireBundle(sc_core::sc_gen_unique_name("wire_bundle")) {}
-  explicit WireBundle(const char* name) : BundleChannel(name) { attach(std::index_sequence_for<T...>{}); }
+  explicit WireBundle(const char* name, size_t groups = 1)
+      : BundleChannel(name), n_(groups), slots_(new Slots[groups]), views_(new Views[groups]) {
+    for (size_t g = 0; g < n_; ++g) attach(g, std::index_sequence_for<T...>{});
+  }
   WireBundle(const WireBundle&) = delete;
   WireBundle& operator=(const WireBundle&) = delete;
   const char* kind() const override { return "qmac::mac::WireBundle"; }
 
+  size_t groups() const { return n_; }
   template <size_t I>
-  BundleView<type<I>>& view() {
-    return std::get<I>(views_);
+  BundleView<type<I>>& view(size_t g = 0) {
+    return std::get<I>(views_[g]);
   }
   template <size_t I>
-  const BundleView<type<I>>& view() const {
-    return std::get<I>(views_);
+  const BundleView<type<I>>& view(size_t g = 0) const {
+    return std::get<I>(views_[g]);
   }
-  // Signal I without the virtual calls of its view: write (same as
-  // view<I>().write(v)) and current value (same as view<I>().read()).
+  Group group(size_t g) { return Group(this, &slots_[g]); }
+  // The group whose signal I `v` is (groups() if v is not one of this bundle's views).
+  template <size_t I>
+  size_t group_of(const BundleView<type<I>>& v) const {
+    for (size_t g = 0; g < n_; ++g)
+      if (&std::get<I>(views_[g]) == &v) return g;
+    return n_;
+  }
+  // Group 0 (a one-group bundle's signals).
   template <size_t I>
   void set(const type<I>& v) {
-    BundleChannel::set(std::get<I>(slots_), v);
+    group(0).template set<I>(v);
   }
   template <size_t I>
   const type<I>& get() const {
-    return std::get<I>(slots_).cur;
+    return std::get<I>(slots_[0]).cur;
   }
-  // The value written to signal I since the last update (its current value if none).
   template <size_t I>
   const type<I>& pending() const {
-    return std::get<I>(slots_).next;
+    return std::get<I>(slots_[0]).next;
   }
-  // set<I>(v) for a v the caller knows differs from pending<I>(): `fill`
-  // writes v into the pending value in place (no copy, no compare).
   template <size_t I, class Fill>
   void set_changed(Fill&& fill) {
-    auto& s = std::get<I>(slots_);
-    fill(s.next);
-    written(s);
+    group(0).template set_changed<I>(std::forward<Fill>(fill));
   }
 
-  // A cache hint, no semantics (as Wire::prefetch_in_update): the bundle the
-  // update phase usually reaches a little after this one; update() prefetches
-  // its values.
-  void prefetch_in_update(const WireBundle* later) { hint_ = later ? reinterpret_cast<const char*>(&later->slots_) : nullptr; }
-
  protected:
-  // flatten: sc_delta_count() inline (GCC keeps sc_get_curr_simcontext() out of line otherwise).
+  // flatten: sc_delta_count() and the slots' updates inline (GCC keeps
+  // sc_get_curr_simcontext() out of line otherwise). request_update() is
+  // idempotent within a delta (sc_prim_channel keeps the channel on the update
+  // list once), so the first write of any group in a delta enqueues the bundle.
   __attribute__((flatten)) void update() override {
-    if (hint_) {
-      for (size_t line = 0; line < sizeof(slots_); line += 64) __builtin_prefetch(hint_ + line);
-    }
     const sc_dt::uint64 now = sc_core::sc_delta_count();
-    std::apply([now](auto&... s) { (update_slot(s, now), ...); }, slots_);
+    Slots* const end = slots_.get() + n_;
+    for (Slots* g = slots_.get(); g != end; ++g) std::apply([now](auto&... s) { (update_slot(s, now), ...); }, *g);
   }
 
  private:
+  using Views = std::tuple<BundleView<T>...>;
   template <size_t... I>
-  void attach(std::index_sequence<I...>) {
-    (std::get<I>(views_).attach(this, &std::get<I>(slots_)), ...);
+  void attach(size_t g, std::index_sequence<I...>) {
+    (std::get<I>(views_[g]).attach(this, &std::get<I>(slots_[g])), ...);
   }
-  std::tuple<BundleSlot<T>...> slots_;
-  const char* hint_ = nullptr;
-  std::tuple<BundleView<T>...> views_;
+  size_t n_;
+  std::unique_ptr<Slots[]> slots_;  // contiguous: update() walks them in order
+  std::unique_ptr<Views[]> views_;
 };
 
 }  // namespace qmac::mac
