@@ -1,24 +1,29 @@
-// WireBundle: one primitive channel carrying several signals that one writer
-// changes in the same cycles -- a PE's output registers (x forward, y forward,
-// partial sum) -- so the kernel runs one request_update()/update() per delta
-// cycle for all of them instead of one per signal. Public SystemC API only
-// (IEEE 1666-2011: sc_prim_channel, request_update()/update(), the
-// sc_signal_inout_if<T> interface, events, sc_delta_count()).
+// WireBundle: one primitive channel carrying several signals that change in
+// the same cycles -- the output registers (x forward, y forward, partial sum)
+// of a row of PEs, one group of signals per PE -- so the kernel runs one
+// request_update()/update() per delta cycle for all of them instead of one per
+// signal. Public SystemC API only (IEEE 1666-2011: sc_prim_channel,
+// request_update()/update(), the sc_signal_inout_if<T> interface, events,
+// sc_delta_count()).
 //
-// Each signal is a view, `view<I>()`: an sc_signal_inout_if<T> that ports bind
-// to as to an sc_signal, with sc_signal's semantics view by view, as Wire (see
-// mac::Wire): a write takes effect in the update phase; a changed value
-// notifies that view's value_changed_event() (bool: posedge/negedge events) one
-// delta later; event() is true in the delta after a change of that view;
-// sc_trace of a view traces its read() value; a write of the current value
-// (or a change and its undo in one delta) changes nothing and notifies
-// nothing. Writer policy SC_UNCHECKED_WRITERS: one writer by construction.
-// tests/mac/wire_test.cpp holds each view to an sc_signal side by side.
+// Each signal is a view, `view<I>(g)` (group g's signal I): an
+// sc_signal_inout_if<T> that ports bind to as to an sc_signal, with
+// sc_signal's semantics view by view, as Wire (see mac::Wire): a write takes
+// effect in the update phase; a changed value notifies that view's
+// value_changed_event() (bool: posedge/negedge events) one delta later;
+// event() is true in the delta after a change of that view; sc_trace of a view
+// traces its read() value; a write of the current value (or a change and its
+// undo in one delta) changes nothing and notifies nothing. Writer policy
+// SC_UNCHECKED_WRITERS: one writer per signal by construction (the groups may
+// have different writers). tests/mac/wire_test.cpp holds each view to an
+// sc_signal side by side.
 //
 // Why (the pe engine): per PE-cycle the kernel's update phase walked two or
 // three channels (perform_update + a virtual update() each, every channel's
-// object a few cache lines of its own); one bundle per PE makes that one call
-// and keeps the values on adjacent lines.
+// object a few cache lines of its own). One bundle per PE made that one call
+// (round 3); one bundle per row makes it one call per row, whose update()
+// walks the row's slots in a loop over contiguous memory (~63 -> ~36
+// instructions per PE-cycle, 16x16 WS INT8).
 #pragma once
 
 #include <systemc>
@@ -39,11 +44,14 @@ struct BundleSlot {
     std::unique_ptr<sc_core::sc_event> changed, pos, neg;
   };
   T cur{}, next{};
-  sc_dt::uint64 stamp = 0;  // sc_delta_count() in the update phase of the last change
+  // sc_delta_count() in the update phase of the last change; before the
+  // first, a value whose successor no delta count reaches (as sc_signal's
+  // m_change_stamp starts), so event() needs no "changed yet" flag.
+  static constexpr sc_dt::uint64 kNever = ~sc_dt::uint64(1);
+  sc_dt::uint64 stamp = kNever;
   // Changes written since the last update: 0, 1 (then next != cur, see set),
   // or 2 for more (next may be back at cur).
   uint8_t writes = 0;
-  bool changed = false;     // stamp is valid
   std::unique_ptr<Events> events;  // created when someone asks for an event
 };
 
@@ -79,7 +87,6 @@ class BundleChannel : public sc_core::sc_prim_channel {
     s.writes = 0;
     if (writes > 1 && s.next == s.cur) return;  // a change and its undo
     s.cur = s.next;
-    s.changed = true;
     s.stamp = now;
     if (s.events) notify(*s.events, s.cur);
   }
@@ -113,7 +120,7 @@ class BundleViewBase : public sc_core::sc_signal_inout_if<T> {
   const T& get_data_ref() const override { return slot_->cur; }
   const sc_core::sc_event& value_changed_event() const override { return lazy(&Events::changed); }
   const sc_core::sc_event& default_event() const override { return value_changed_event(); }
-  bool event() const override { return slot_->changed && slot_->stamp + 1 == sc_core::sc_delta_count(); }
+  bool event() const override { return slot_->stamp + 1 == sc_core::sc_delta_count(); }
 
   // sc_signal_write_if<T>
   void write(const T& v) override { owner_->set(*slot_, v); }
