@@ -177,10 +177,6 @@ void Drain::on_clock() {
 
 // --------------------------------------------------------------------- PeArray
 
-namespace {
-constexpr size_t kUpdateAhead = 1;  // PEs between a wire and the one its update prefetches
-}  // namespace
-
 PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
                  RunResult& result, const TraceOptions* trace, const std::string& vcd_name, const Stalls* stalls)
     : sc_core::sc_module(name),
@@ -191,7 +187,8 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
                   mac::TraceWindow{trace ? trace->first_cycle : 1, trace ? trace->last_cycle : 0}, stalls),
       drain_("drain", plan, buffer, result) {
   const size_t R = size_t(plan.R), C = size_t(plan.C), n = R * C;
-  out_.init(n);
+  // One bundle per row: the row's PEs' output registers, one update() per row per cycle.
+  out_.init(R, [C](const char* nm, size_t) { return new mac::PeOutputs(nm, C); });
   x_feed_.init(R);
   row_en_.init(R);
   y_feed_.init(C);
@@ -214,12 +211,8 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
     return new mac::Pe(nm, mac, bits_, plan.P, c);
   });
 
-  // Cache hints, no semantics. The PEs run in creation order each cycle
-  // (mac::Pe::prefetch_next); each writes its output bundle, and the kernel
-  // updates the channels in the reverse order of the writes (it pushes update
-  // requests on a list's front): PE k's bundle, then PE k-1's.
+  // Cache hints, no semantics: the PEs run in creation order each cycle (mac::Pe::prefetch_next).
   for (size_t k = 0; k + 1 < n; ++k) pes_[k].prefetch_next(&pes_[k + 1]);
-  for (size_t k = kUpdateAhead; k < n; ++k) out_[k].prefetch_in_update(&out_[k - kUpdateAhead]);
   controller_.clk(clk);
   controller_.load(load_);
   controller_.swap(swap_);
@@ -231,7 +224,6 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
   for (size_t i = 0; i < R; ++i)
     for (size_t j = 0; j < C; ++j) {
       mac::Pe& pe = pes_[i * C + j];
-      const size_t me = i * C + j;
       pe.clk(clk);
       pe.load(load_);
       pe.swap(swap_);
@@ -241,22 +233,22 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
       if (j == 0)
         pe.x_in(x_feed_[i]);
       else
-        pe.x_in(out_[me - 1].view<kOutX>());
+        pe.x_in(out_[i].view<kOutX>(j - 1));
       if (i == 0) {
         pe.y_in(y_feed_[j]);
         pe.psum_in(zero_psum_);
       } else {
-        pe.y_in(out_[me - C].view<kOutY>());
-        pe.psum_in(out_[me - C].view<kOutPsum>());
+        pe.y_in(out_[i - 1].view<kOutY>(j));
+        pe.psum_in(out_[i - 1].view<kOutPsum>(j));
       }
-      pe.x_out(out_[me].view<kOutX>());
-      pe.y_out(out_[me].view<kOutY>());
-      pe.psum_out(out_[me].view<kOutPsum>());
+      pe.x_out(out_[i].view<kOutX>(j));
+      pe.y_out(out_[i].view<kOutY>(j));
+      pe.psum_out(out_[i].view<kOutPsum>(j));
     }
   if (plan.dataflow == Dataflow::os) {
-    for (size_t k = 0; k < n; ++k) drain_.psum[k](out_[k].view<mac::kOutPsum>());
+    for (size_t k = 0; k < n; ++k) drain_.psum[k](out_[k / C].view<mac::kOutPsum>(k % C));
   } else {
-    for (size_t j = 0; j < C; ++j) drain_.psum[j](out_[(R - 1) * C + j].view<mac::kOutPsum>());
+    for (size_t j = 0; j < C; ++j) drain_.psum[j](out_[R - 1].view<mac::kOutPsum>(j));
   }
 
   if (!traced.empty()) {

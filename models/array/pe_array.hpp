@@ -92,7 +92,7 @@ SC_MODULE(PeArray) {
   using Signals = sc_core::sc_vector<mac::Wire<T>>;  // see mac::Wire for the writer policy
   Signals<mac::OperandWord> x_feed_{"x_feed"}, y_feed_{"y_feed"};
   Signals<bool> row_en_{"row_en"}, col_en_{"col_en"};
-  sc_core::sc_vector<mac::PeOutputs> out_{"out"};  // each PE's x, y and partial-sum registers
+  sc_core::sc_vector<mac::PeOutputs> out_{"out"};  // per row: each PE's x, y and partial-sum registers (group = column)
   mac::Wire<mac::PsumWord> zero_psum_{"zero_psum"};
   mac::Wire<bool> load_{"load"}, swap_{"swap"};
   Controller controller_;

@@ -59,9 +59,9 @@ namespace qmac::mac {
 // writing process. Ports bind to it as to an sc_signal
 // (tests/mac/wire_test.cpp holds it to sc_signal side by side).
 //
-// The pe engine's feeders, control and trace nodes are Wires; each PE's
-// outputs, which change every cycle, are one WireBundle (wire_bundle.hpp)
-// with the same semantics per signal. What makes a Wire cheap: a write
+// The pe engine's feeders, control and trace nodes are Wires; the PEs'
+// outputs, which change every cycle, are one WireBundle per PE row
+// (wire_bundle.hpp, one group per PE) with the same semantics per signal. What makes a Wire cheap: a write
 // compares with the pending value and requests an update only on a change;
 // update() is inline here and touches events only when someone asked for one;
 // drive()/held() below call write/read without the virtual dispatch of a port.
@@ -214,8 +214,9 @@ struct OperandWord {
 std::ostream& operator<<(std::ostream& os, const OperandWord& w);
 void sc_trace(sc_core::sc_trace_file* tf, const OperandWord& w, const std::string& name);
 
-// A PE's output registers, the signals it changes every cycle, as one channel
-// (one update per PE-cycle, see WireBundle): x forward, y forward, partial sum.
+// A PE's output registers, the signals it changes every cycle: x forward, y
+// forward, partial sum. One group of a bundle (see WireBundle; the pe engine
+// puts a row of PEs in one bundle: one update() per row per cycle).
 using PeOutputs = WireBundle<OperandWord, OperandWord, PsumWord>;
 enum PeOutput : size_t { kOutX = 0, kOutY = 1, kOutPsum = 2 };
 
@@ -332,7 +333,7 @@ SC_MODULE(Pe) {
     const PsumWord* psum = nullptr;
     const bool *load = nullptr, *swap = nullptr, *row_en = nullptr, *col_en = nullptr;
   } in_;
-  PeOutputs* out_ = nullptr;  // the bundle x_out, y_out and psum_out are bound to
+  PeOutputs::Group out_;  // the bundle group x_out, y_out and psum_out are bound to
   const MacBits* bits_;
   uint32_t y_reg_ = 0;   // the y register: OS forwarding, WS/IS the stationary shift chain (the shadow when double-buffered)
   uint32_t active_ = 0;  // double-buffered WS/IS: the stationary operand the multiplier uses
@@ -361,8 +362,8 @@ SC_MODULE(Pe) {
   sc_core::sc_in<OperandWord> x_in{"x_in"}, y_in{"y_in"};
   sc_core::sc_in<PsumWord> psum_in{"psum_in"};
   sc_core::sc_in<bool> load{"load"}, swap{"swap"}, row_en{"row_en"}, col_en{"col_en"};
-  // Bind the outputs to the views kOutX, kOutY, kOutPsum of one PeOutputs
-  // bundle (end_of_elaboration checks).
+  // Bind the outputs to the views kOutX, kOutY, kOutPsum of one group of a
+  // PeOutputs bundle (end_of_elaboration checks).
   sc_core::sc_out<OperandWord> x_out{"x_out"}, y_out{"y_out"};
   sc_core::sc_out<PsumWord> psum_out{"psum_out"};
 

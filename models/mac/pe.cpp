@@ -26,15 +26,16 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
 }
 
 namespace {
-// The bundle whose view I `port` is bound to.
+// The bundle group whose view I `port` is bound to.
 template <size_t I>
-PeOutputs* bundle_of(sc_core::sc_out<PeOutputs::type<I>>& port, const sc_core::sc_module& pe) {
+PeOutputs::Group group_of(sc_core::sc_out<PeOutputs::type<I>>& port, const sc_core::sc_module& pe) {
   auto* v = dynamic_cast<BundleView<PeOutputs::type<I>>*>(port.get_interface());
   auto* b = v ? dynamic_cast<PeOutputs*>(&v->owner()) : nullptr;
-  if (!b || &b->template view<I>() != v)
+  const size_t g = b ? b->template group_of<I>(*v) : 0;
+  if (!b || g == b->groups())
     throw std::logic_error(std::string(pe.name()) + "." + port.basename() + " must be bound to view " +
                            std::to_string(I) + " of a qmac::mac::PeOutputs");
-  return b;
+  return b->group(g);
 }
 }  // namespace
 
@@ -46,9 +47,9 @@ void Pe::end_of_elaboration() {
   in_.swap = &swap->read();
   in_.row_en = &row_en->read();
   in_.col_en = &col_en->read();
-  out_ = bundle_of<kOutX>(x_out, *this);
-  if (bundle_of<kOutY>(y_out, *this) != out_ || bundle_of<kOutPsum>(psum_out, *this) != out_)
-    throw std::logic_error(std::string(name()) + ": x_out, y_out and psum_out must be bound to one PeOutputs");
+  out_ = group_of<kOutX>(x_out, *this);
+  if (group_of<kOutY>(y_out, *this) != out_ || group_of<kOutPsum>(psum_out, *this) != out_)
+    throw std::logic_error(std::string(name()) + ": x_out, y_out and psum_out must be bound to one group of a PeOutputs");
   if (next_) {
     ahead_state_ = reinterpret_cast<const char*>(&next_->edge_);
     // The kernel's scheduler reads and writes its first ~400 bytes (libsystemc 2.3.4).
@@ -129,7 +130,7 @@ __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bo
 template <Pe::Arith A>
 __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool is_mac, bool first, uint32_t a, uint32_t b,
                                                      int32_t tag, int64_t pi) {
-  const PsumWord& reg = out_->get<kOutPsum>();
+  const PsumWord& reg = out_.get<kOutPsum>();
   if (!valid && !reg.valid) return;  // an idle register keeps its word: no write
   auto word = [&](PsumWord& w) {
     // WS/IS: a valid op adds to the word from above (row 0's input is a constant zero word).
@@ -155,12 +156,12 @@ __attribute__((always_inline)) inline void Pe::retire(bool os, bool valid, bool 
   };
   // A new tag (the usual case along a stream) makes a different word: built
   // in the bundle's pending value in place, without a copy and a compare.
-  if (tag != out_->pending<kOutPsum>().tag) {
-    out_->set_changed<kOutPsum>(word);
+  if (tag != out_.pending<kOutPsum>().tag) {
+    out_.set_changed<kOutPsum>(word);
   } else {
     PsumWord w;
     word(w);
-    out_->set<kOutPsum>(w);
+    out_.set<kOutPsum>(w);
   }
 }
 
@@ -169,8 +170,8 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
   const OperandWord& xw = *in_.x;  // current value of the left neighbour's register
   const uint32_t x = xw.code;
   const int32_t tag = xw.tag;
-  cnt_.fwd += uint64_t(__builtin_popcount(x ^ out_->get<kOutX>().code));  // x register: old -> new code
-  out_->set<kOutX>(xw);
+  cnt_.fwd += uint64_t(__builtin_popcount(x ^ out_.get<kOutX>().code));  // x register: old -> new code
+  out_.set<kOutX>(xw);
 
   // The op entering the multiplier, as scalars (see MacUnit::pipelined).
   bool valid, is_mac, first = false;
@@ -180,7 +181,7 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
   if constexpr (M == Mode::os) {
     cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
     y_reg_ = y;
-    out_->set<kOutY>(yw);
+    out_.set<kOutY>(yw);
     valid = is_mac = xw.valid && yw.valid;
     first = valid && tag == 0;
     a = x;
@@ -193,7 +194,7 @@ __attribute__((flatten)) void Pe::cycle(uint64_t c) {  // flatten: num::Mac::mac
     if (*in_.load) {  // stationary register shifts down during preload
       cnt_.fwd += uint64_t(__builtin_popcount(y ^ y_reg_));
       y_reg_ = y;
-      out_->set<kOutY>(yw);
+      out_.set<kOutY>(yw);
     }
     const uint32_t s = DoubleBuffer ? active_ : y_reg_;
     valid = xw.valid && *in_.col_en;
