@@ -98,19 +98,8 @@ class WireBase : public sc_core::sc_prim_channel, public sc_core::sc_signal_inou
   }
   const T& get() const { return cur_; }
 
-  // A cache hint, no semantics: the wire the update phase usually reaches a
-  // little after this one; update() prefetches its lines. The kernel walks
-  // the wires written in a delta cycle one by one (a list through the
-  // channels), and with hundreds of PEs each wire's lines have left L1 by
-  // then: without a hint every update starts with a miss the list walk
-  // cannot overlap.
-  void prefetch_in_update(const WireBase* later) { hint_ = reinterpret_cast<const char*>(later); }
-
  protected:
   void update() override {
-    if (hint_) {
-      for (int line = 0; line < int(sizeof(WireBase)); line += 64) __builtin_prefetch(hint_ + line);
-    }
     if (next_ == cur_) return;
     cur_ = next_;
     changed_ = true;
@@ -139,7 +128,6 @@ class WireBase : public sc_core::sc_prim_channel, public sc_core::sc_signal_inou
     }
   }
   T cur_{}, next_{};
-  const char* hint_ = nullptr;           // prefetch_in_update
   bool changed_ = false;                 // stamp_ is valid
   sc_dt::uint64 stamp_ = 0;              // sc_delta_count() in the update phase of the last change
 };

@@ -230,23 +230,6 @@ class WireBundle : public BundleChannel {
       if (&std::get<I>(views_[g]) == &v) return g;
     return n_;
   }
-  // Group 0 (a one-group bundle's signals).
-  template <size_t I>
-  void set(const type<I>& v) {
-    group(0).template set<I>(v);
-  }
-  template <size_t I>
-  const type<I>& get() const {
-    return std::get<I>(slots_[0]).cur;
-  }
-  template <size_t I>
-  const type<I>& pending() const {
-    return std::get<I>(slots_[0]).next;
-  }
-  template <size_t I, class Fill>
-  void set_changed(Fill&& fill) {
-    group(0).template set_changed<I>(std::forward<Fill>(fill));
-  }
 
  protected:
   // flatten: sc_delta_count() and the slots' updates inline (GCC keeps
