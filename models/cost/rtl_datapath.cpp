@@ -33,6 +33,24 @@ double float_decode(const GateLibrary& g, const num::FloatFormat& f) {
 
 int lzc_bits(int n) { return ceil_log2(n + 1); }
 
+// The overflow compare `packed > M` (M the largest finite magnitude's code):
+// when M's low t bits are all ones, no x exceeds it there, so x > M iff x's
+// bits above t exceed M's -- a compare with a constant over the bits above t,
+// a gate (AND2/OR2) per bit. ieee: M = {1..10, 1..1}, t = m; fn: {1..1, 1..10},
+// t = 0; fnuz: all ones, t = e + m.
+int overflow_compare_bits(const num::FloatFormat& f, int packed_bits) {
+  const unsigned long long e_all = (1ULL << f.exp_bits) - 1, m_all = (1ULL << f.man_bits) - 1;
+  unsigned long long M = 0;
+  switch (f.nonfinite) {
+    case num::NonFinite::ieee: M = ((e_all - 1) << f.man_bits) | m_all; break;
+    case num::NonFinite::fn: M = (e_all << f.man_bits) | (m_all - 1); break;
+    case num::NonFinite::fnuz: M = (e_all << f.man_bits) | m_all; break;
+  }
+  int t = 0;
+  while (t < 64 && ((M >> t) & 1)) ++t;
+  return std::max(packed_bits - t, 0);
+}
+
 // The multiplier group: decode, significand array, exponent sum, sign and
 // special flags (RTL: operand_decode_*, operand_magnitude_*,
 // significand_multiplier, exponent_adder, product_special).
@@ -173,8 +191,8 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
     // the increment carrying into the exponent field.
     const double round = rounds ? or_tree(g, wr - p) + 2 * g.ao21 + incrementer(g, ew + m) : 0;
     // Exponent field AND2s (0 unless the top bit is set), the overflow compare
-    // (an AND2 per bit), the code select (an AND2 + OR2 per code bit).
-    const double pack = ew * g.and2 + (overflows ? (ew + m) * g.and2 : 0) + bits * (g.and2 + g.or2);
+    // (overflow_compare_bits), the code select (an AND2 + OR2 per code bit).
+    const double pack = ew * g.and2 + (overflows ? overflow_compare_bits(f, ew + m) * g.and2 : 0) + bits * (g.and2 + g.or2);
     const double gates = normalise + stop + right + round + pack;
     b.add("product_rounder", kAlignAdd, "normalise/denormalise, round and pack " + w(fw.q) + " -> " + w(p) + " bits",
           gates, p);
@@ -240,12 +258,13 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   b.add("rounder", kNormalizeAccumulate,
         w(N - p - 1) + " OR2 + 2 AO21 + " + w(xw) + " AND2 + incrementer(" + w(xw + m) + ")",
         or_tree(g, N - p) + 2 * g.ao21 + xw * g.and2 + incrementer(g, xw + m), p);
-  // Overflow: compare with the largest finite code (an AND2/OR2 per bit);
+  // Overflow: compare with the largest finite code (a gate per bit above its
+  // trailing ones: overflow_compare_bits);
   // NaN/inf combination; the result multiplexing of NaN / inf / max / zero /
   // rounded codes, a couple of gates per code bit.
   // (The compare only when a finite sum can round above the largest finite
   // value: fw.can_overflow; else the RTL has none.)
-  const int cmp = fw.can_overflow ? xw + m : 0;
+  const int cmp = fw.can_overflow ? overflow_compare_bits(f, xw + m) : 0;
   b.add("overflow_logic", kNormalizeAccumulate, w(cmp) + " AND2 + " + w(bits) + " (AND2 + OR2) + 6 OR2",
         cmp * g.and2 + bits * (g.and2 + g.or2) + 6 * g.or2, bits);
   b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(bits) + ")", reg(g, bits), bits);
