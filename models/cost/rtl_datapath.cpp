@@ -155,12 +155,15 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   // The exponent of the product's top bit: esum - lz + constant: a subtractor
   // over the variable bits and a constant add carried through the rest.
   // (Constant offsets -- biases, the product's LSB weight -- cost nothing in the
-  // flattened MAC: synthesis folds each into the adder that consumes it.)
+  // flattened MAC: synthesis folds each into the adder that consumes it.) With
+  // integer operands there is no exponent sum: a constant minus lz, C + ~lz + 1,
+  // is a carry chain through lz's bits alone, a half adder each.
   const int ev = std::max(fw.esw, zq);
-  const double exponent_fix = adder(g, ev);
+  const double exponent_fix = fw.esw ? adder(g, ev) : incrementer(g, zq);
   if (s.fused) {
     b.add("product_normalizer", kAlignAdd,
-          "lzc(" + w(fw.q) + ") + shifter(" + w(fw.q) + ", " + w(fw.q - 1) + ") + adder(" + w(ev) + ")",
+          "lzc(" + w(fw.q) + ") + shifter(" + w(fw.q) + ", " + w(fw.q - 1) + ") + " +
+              (fw.esw ? "adder(" + w(ev) + ")" : "incrementer(" + w(zq) + ")"),
           pruned_leading_zero_counter(g, fw.q) + zero_fill_shifter(g, fw.q, fw.q - 1) + exponent_fix, fw.q);
   } else {
     // Round the product to p bits first (RTL product_rounder): normalise by its

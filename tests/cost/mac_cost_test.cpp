@@ -138,10 +138,11 @@ TEST(MacCost_RtlDatapath, NonFusedProductRounderPricesOnlyWhatTheProductRangeNee
   //   LZC(15), padded with one 1 to 16 (gates.cpp): level 1 7 OR2 (the node with
   //   the padding bit: a constant flag, its count ~x), level 2 3 (OR2 + MUX2) + 1
   //   MUX2, level 3 (OR2 + 2 MUX2) + 2 MUX2, the padded root 3 MUX2 = 7 + 15 + 13 + 9 = 44; left shift (15, by 0..14): 14*3+1, 13*3+2, 11*3+4, 7*3+8 = 43+41+37+29
-  //   exponent - lz: adder(4) = 24; round: OR over 6 bits (5) + 2 AO21 (4) + (ew + 10) HA
+  //   exponent: no exponent sum, the constant 14 + 15 - lz: a carry chain through
+  //   lz's 4 bits, 4 HA = 12; round: OR over 6 bits (5) + 2 AO21 (4) + (ew + 10) HA
   //   pack: ew AND2 + 16 * 2
   EXPECT_EQ(component(i, "product_rounder"),
-            44 + (43 + 41 + 37 + 29) + 24 + (5 + 4 + 3 * (ew + 10)) + (ew + 32));
+            44 + (43 + 41 + 37 + 29) + 12 + (5 + 4 + 3 * (ew + 10)) + (ew + 32));
 }
 
 TEST(MacCost_RtlDatapath, AdderExponentsCarryTheWidthsOfTheirValues) {
