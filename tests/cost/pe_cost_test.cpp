@@ -4,6 +4,7 @@
 // its accounting (plain operand registers; a shadow when double-buffered).
 #include <gtest/gtest.h>
 
+#include "../mac_specs.hpp"
 #include "models/cost/gates.hpp"
 #include "models/cost/mac_cost.hpp"
 
@@ -12,13 +13,7 @@ namespace {
 using namespace qmac::cost;
 namespace num = qmac::num;
 
-num::MacSpec int8_int32() {
-  num::MacSpec s;
-  s.a = s.b = num::parse_format("int8");
-  s.acc.kind = num::AccKind::integer;
-  s.acc.width = 32;
-  return s;
-}
+using qmac::test::int8_int32;
 
 double pe_extra(const MacCost& c) { return c.pe_gates() - c.mac_gates(); }
 
