@@ -307,7 +307,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
     sc_core::sc_trace(vcd_, controller_.a_ready_view, "a_ready");
     sc_core::sc_trace(vcd_, controller_.b_ready_view, "b_ready");
     // The array's edge inputs for the traced PEs' rows and columns (enough to
-    // drive an RTL array of those rows and columns: tests/rtl/waveform_test.cpp).
+    // drive an RTL array of those rows and columns: tests/rtl/pe_array_test.cpp).
     std::set<int> rows, cols;
     for (const auto& [i, j] : traced) {
       if (i < 0 || j < 0 || i >= plan.R || j >= plan.C || !views) continue;

@@ -32,8 +32,8 @@ PeDesign generate_pe(const num::MacSpec& spec, int stages, PeDataflow df, bool d
   const Design mac = generate_mac(spec, stages, /*pe_ports=*/true);
   if (mac.latency != stages)
     throw RtlError("mac.accumulator.type",
-                   "this MAC's RTL takes " + str(mac.latency) + " clocks from operands to accumulator (a register "
-                   "after the product's alignment) while the pe engine's PE takes mac.pipeline_stages = " +
+                   "this MAC's RTL takes " + str(mac.latency) + " clocks from operands to accumulator (the paper's product "
+                   "pipe register) while the pe engine's PE takes mac.pipeline_stages = " +
                        str(stages) + ": qmac builds no PE for it (the MAC alone: qmac_mac.v)");
   const bool os = df == PeDataflow::os;
   double_buffer = double_buffer && !os;  // as array.double_buffer: a shadow of WS/IS's stationary operand, no effect on OS
