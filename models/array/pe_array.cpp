@@ -28,7 +28,45 @@ Controller::Controller(sc_core::sc_module_name name, const Plan& plan, num::Acti
     SC_METHOD(on_clock_view);
     sensitive << clk;
     dont_initialize();
+    auto words = [](std::vector<std::unique_ptr<mac::Wire<mac::OperandWord>>>& v, int n, const char* name) {
+      for (int k = 0; k < n; ++k)
+        v.push_back(std::make_unique<mac::Wire<mac::OperandWord>>((name + std::to_string(k)).c_str()));
+    };
+    auto bits = [](std::vector<std::unique_ptr<mac::Wire<bool>>>& v, int n, const char* name) {
+      for (int k = 0; k < n; ++k) v.push_back(std::make_unique<mac::Wire<bool>>((name + std::to_string(k)).c_str()));
+    };
+    words(driven_.x, plan.R, "x_feed_view_");
+    words(driven_.y, plan.C, "y_feed_view_");
+    bits(driven_.row_en, plan.R, "row_en_view_");
+    bits(driven_.col_en, plan.C, "col_en_view_");
+    driven_.load = std::make_unique<mac::Wire<bool>>("load_view");
+    driven_.swap = std::make_unique<mac::Wire<bool>>("swap_view");
   }
+}
+
+void Controller::drive_x(size_t i, const mac::OperandWord& w) {
+  mac::drive(*x_w_[i], w);
+  if (view_now_) mac::drive(*driven_.x[i], w);
+}
+void Controller::drive_y(size_t j, const mac::OperandWord& w) {
+  mac::drive(*y_w_[j], w);
+  if (view_now_) mac::drive(*driven_.y[j], w);
+}
+void Controller::drive_row(size_t i, bool v) {
+  mac::drive(*row_w_[i], v);
+  if (view_now_) mac::drive(*driven_.row_en[i], v);
+}
+void Controller::drive_col(size_t j, bool v) {
+  mac::drive(*col_w_[j], v);
+  if (view_now_) mac::drive(*driven_.col_en[j], v);
+}
+void Controller::drive_load(bool v) {
+  mac::drive(*load_w_, v);
+  if (view_now_) mac::drive(*driven_.load, v);
+}
+void Controller::drive_swap(bool v) {
+  mac::drive(*swap_w_, v);
+  if (view_now_) mac::drive(*driven_.swap, v);
 }
 
 void Controller::on_clock_view() {
@@ -73,7 +111,8 @@ void Controller::on_clock() {
   const Fold& f = p.folds[fi];
   // Held by memory: before the prologue, between it and fold 0, or after a fold until the next starts.
   const bool held = in_prologue ? c < p.first || c >= p.first + p.prologue : uint64_t(t) >= p.tau;
-  if (window_.contains(c)) {
+  view_now_ = window_.contains(c);
+  if (view_now_) {
     cycle_view.write(c);
     fold_view.write(uint32_t(fi));
     stall_view.write(held);
@@ -83,18 +122,18 @@ void Controller::on_clock() {
     b_ready_view.write(ready_b_.empty() || ready_b_[wf] <= c);
   }
   if (p.dataflow == Dataflow::os) {
-    mac::drive(*load_w_, false);
+    drive_load(false);
     for (int i = 0; i < p.R; ++i) {
       const int64_t k = t - i;
       const bool v = k >= 0 && k < p.K && i < f.mn;
-      mac::drive(*x_w_[size_t(i)], mac::OperandWord{v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0, v, v ? int32_t(k) : 0});
-      mac::drive(*row_w_[size_t(i)], i < f.mn);
+      drive_x(size_t(i), mac::OperandWord{v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0, v, v ? int32_t(k) : 0});
+      drive_row(size_t(i), i < f.mn);
     }
     for (int j = 0; j < p.C; ++j) {
       const int64_t k = t - j;
       const bool v = k >= 0 && k < p.K && j < f.cn;
-      mac::drive(*y_w_[size_t(j)], mac::OperandWord{v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0, v, 0});
-      mac::drive(*col_w_[size_t(j)], j < f.cn);
+      drive_y(size_t(j), mac::OperandWord{v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0, v, 0});
+      drive_col(size_t(j), j < f.cn);
     }
     return;
   }
@@ -106,7 +145,7 @@ void Controller::on_clock() {
   int64_t step = t;  // preload step: the top row takes tile row R-1-step
   const Fold* tile = &f;
   if (p.double_buffer) {
-    mac::drive(*swap_w_, t == 0);
+    drive_swap(t == 0);
     if (in_prologue) {
       step = int64_t(c) - int64_t(p.first);  // negative while memory holds the prologue
     } else {
@@ -114,23 +153,23 @@ void Controller::on_clock() {
     }
   }
   const bool preload = tile && step >= 0 && step < R;
-  mac::drive(*load_w_, preload);
+  drive_load(preload);
   const int64_t tc = t - int64_t(p.lead);
   for (int i = 0; i < R; ++i) {
     const int64_t r = tc - i;
     const bool v = r >= 0 && r < p.nx;
-    mac::drive(*x_w_[size_t(i)], mac::OperandWord{v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0, v, v ? int32_t(r) : 0});
+    drive_x(size_t(i), mac::OperandWord{v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0, v, v ? int32_t(r) : 0});
     // The stream's codes are strided in memory (a line per row and k): fetch
     // the ones this row drives kAhead cycles from now.
     constexpr int64_t kAhead = 8;
     if (r + kAhead >= 0 && r + kAhead < p.nx && i < f.kn) __builtin_prefetch(&p.x[size_t(r + kAhead) * p.x_r + size_t(f.k0 + i) * p.x_k]);
-    mac::drive(*row_w_[size_t(i)], i < f.kn);
+    drive_row(size_t(i), i < f.kn);
   }
   const int krow = R - 1 - int(step);
   for (int j = 0; j < p.C; ++j) {
-    mac::drive(*y_w_[size_t(j)], mac::OperandWord{
+    drive_y(size_t(j), mac::OperandWord{
         preload && krow < tile->kn && j < tile->cn ? p.scode(tile->k0 + krow, tile->c0 + j) : 0, false, 0});
-    mac::drive(*col_w_[size_t(j)], j < f.cn);
+    drive_col(size_t(j), j < f.cn);
   }
 }
 
@@ -257,13 +296,32 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
     sc_core::sc_trace(vcd_, controller_.clk_view, "clk");
     sc_core::sc_trace(vcd_, controller_.cycle_view, "cycle");
     sc_core::sc_trace(vcd_, controller_.fold_view, "fold");
-    sc_core::sc_trace(vcd_, load_, "load");
-    if (plan.double_buffer) sc_core::sc_trace(vcd_, swap_, "swap");
+    // The controller's outputs as driven inside the window (no views without one).
+    const auto& driven = controller_.driven_view();
+    const bool views = driven.load != nullptr;
+    if (views) sc_core::sc_trace(vcd_, *driven.load, "load");
+    if (views && plan.double_buffer) sc_core::sc_trace(vcd_, *driven.swap, "swap");
     // Memory: the array held by a stall, and whether the A / B tiles of the
     // fold running (or waiting) are resident in their buffers.
     sc_core::sc_trace(vcd_, controller_.stall_view, "stall");
     sc_core::sc_trace(vcd_, controller_.a_ready_view, "a_ready");
     sc_core::sc_trace(vcd_, controller_.b_ready_view, "b_ready");
+    // The array's edge inputs for the traced PEs' rows and columns (enough to
+    // drive an RTL array of those rows and columns: tests/rtl/pe_array_test.cpp).
+    std::set<int> rows, cols;
+    for (const auto& [i, j] : traced) {
+      if (i < 0 || j < 0 || i >= plan.R || j >= plan.C || !views) continue;
+      rows.insert(i);
+      cols.insert(j);
+    }
+    for (const int i : rows) {
+      sc_core::sc_trace(vcd_, *driven.x[size_t(i)], "x_feed_" + std::to_string(i));
+      sc_core::sc_trace(vcd_, *driven.row_en[size_t(i)], "row_en_" + std::to_string(i));
+    }
+    for (const int j : cols) {
+      sc_core::sc_trace(vcd_, *driven.y[size_t(j)], "y_feed_" + std::to_string(j));
+      sc_core::sc_trace(vcd_, *driven.col_en[size_t(j)], "col_en_" + std::to_string(j));
+    }
     for (const auto& [i, j] : traced) {
       if (i < 0 || j < 0 || i >= plan.R || j >= plan.C) continue;
       mac::Pe& pe = pes_[size_t(i) * C + size_t(j)];

@@ -31,6 +31,14 @@ SC_MODULE(Controller) {
   mac::Wire<uint32_t> fold_view{"fold"};
   mac::Wire<bool> stall_view{"stall"};  // memory holds the array this cycle
   mac::Wire<bool> a_ready_view{"a_ready"}, b_ready_view{"b_ready"};  // the fold's tiles are resident
+  // What the controller drives (feeders, enables, load, swap), inside the
+  // window only; created only with a trace window (see the constructor).
+  struct DrivenView {
+    std::vector<std::unique_ptr<mac::Wire<mac::OperandWord>>> x, y;
+    std::vector<std::unique_ptr<mac::Wire<bool>>> row_en, col_en;
+    std::unique_ptr<mac::Wire<bool>> load, swap;
+  };
+  const DrivenView& driven_view() const { return driven_; }
 
   Controller(sc_core::sc_module_name name, const Plan& plan, num::Activity& activity, mac::TraceWindow window,
              const Stalls* stalls);
@@ -50,6 +58,14 @@ SC_MODULE(Controller) {
   mac::TraceWindow window_;
   std::vector<uint64_t> ready_a_, ready_b_;
   uint64_t edge_ = 0;
+  DrivenView driven_;
+  bool view_now_ = false;  // this cycle is inside the trace window: drive() also writes driven_
+  void drive_x(size_t i, const mac::OperandWord& w);
+  void drive_y(size_t j, const mac::OperandWord& w);
+  void drive_row(size_t i, bool v);
+  void drive_col(size_t j, bool v);
+  void drive_load(bool v);
+  void drive_swap(bool v);
 };
 
 // Adds the partial sums leaving the array into the output buffer (WS/IS: the

@@ -67,6 +67,33 @@ void add_stationary_shadow(MacCost& cost, int bits, const GateLibrary& g) {
   cost.flip_flops += bits;
 }
 
+void add_pe(MacCost& cost, int stages, const PeShape& shape, const GateLibrary& g) {
+  const bool db = shape.double_buffer && !shape.output_stationary;
+  if (db) add_stationary_shadow(cost, shape.stationary_bits, g);
+  if (g.datapath != Datapath::rtl) return;
+  Builder pb{g, cost.pe_extra};
+  const int acc = cost.acc_bits, y = shape.stationary_bits, ctrl = 2 * (stages - 1);
+  const int ffs = 1 + ctrl;  // the partial-sum valid bit; two control bits per pipeline register
+  if (shape.output_stationary) {
+    // acc_d = en ? (first ? 0 : acc) (+) a*b : acc -- add is constant 1, so the
+    // pass-through mux folds away: a hold mux and an AND per bit, one inverter.
+    pb.add("accumulator_hold_restart", kPeRegisters, w(acc) + "(mux2 + and2) + inv", acc * (g.mux2 + g.and2) + g.inv, acc);
+    pb.add("valid_logic", kPeRegisters, "and2", g.and2, 1);
+    // y's valid bit and x's first-step bit, forwarded with the operands.
+    pb.add("forwarded_flag_registers", kPeRegisters, "reg(2)", reg(g, 2), 2);
+    cost.flip_flops += 2;
+  } else {
+    // acc_d = en ? (add ? psum_in (+) a*b : psum_in) : acc
+    pb.add("partial_sum_hold_pass", kPeRegisters, w(acc) + "x2 mux2", acc * 2 * g.mux2, acc);
+    pb.add("stationary_load_enable", kPeRegisters, w(y) + " mux2", y * g.mux2, y);
+    // swap: the active register's load enable and the multiplier's bypass mux.
+    if (db) pb.add("stationary_swap", kPeRegisters, w(y) + "x2 mux2", y * 2 * g.mux2, y);
+    pb.add("valid_logic", kPeRegisters, "2 and2", 2 * g.and2, 2);
+  }
+  pb.add("valid_and_control_registers", kPeRegisters, "reg(" + w(ffs) + ")", reg(g, ffs), ffs);
+  cost.flip_flops += ffs;
+}
+
 double output_adder_gates(const num::AccumulatorSpec& buffer, const GateLibrary& g) {
   if (buffer.kind != num::AccKind::floating) return adder(g, buffer.width);
   return g.datapath == Datapath::rtl ? detail::rtl_float_adder(buffer, g) : detail::paper_float_adder(buffer, g);

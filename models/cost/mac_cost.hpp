@@ -75,6 +75,23 @@ MacCost mac_cost(const num::MacSpec& spec, int pipeline_stages, const GateLibrar
 // active register's load enable, as the preload is today's).
 void add_stationary_shadow(MacCost& cost, int stationary_bits, const GateLibrary& g);
 
+// How the array uses its PEs (array.dataflow, array.double_buffer).
+struct PeShape {
+  bool output_stationary = false;
+  bool double_buffer = false;  // WS/IS only (no effect on OS)
+  int stationary_bits = 0;     // the y chain's operand code: WS b, IS a
+};
+// The PE around the MAC as the array runs it: the shadow stationary register of
+// a double-buffered WS/IS PE (every library), and, for a Datapath::rtl library,
+// the rest of what the reference RTL's PE builds (models/rtl/pe_rtl.cpp,
+// checked against its netlist by `qmac synth --pe`): the partial-sum register's
+// hold and pass-through muxes (WS/IS) or hold and restart-from-zero (OS) at
+// the accumulator's width, the stationary register's load enable, the swap
+// muxes, the valid gating, the partial-sum valid bit and the control bits
+// travelling through the P - 1 pipeline registers. The paper's datapath keeps
+// the paper's accounting (the MAC and plain operand registers).
+void add_pe(MacCost& cost, int pipeline_stages, const PeShape& shape, const GateLibrary& g);
+
 // Gates of the adder that adds partial sums into the output buffer (one per
 // array column), for a buffer accumulator fed by the MAC's accumulator.
 double output_adder_gates(const num::AccumulatorSpec& buffer, const GateLibrary& g);

@@ -12,8 +12,12 @@ void sc_trace(sc_core::sc_trace_file*, const PsumWord&, const std::string&) {
 std::ostream& operator<<(std::ostream& os, const OperandWord& w) {
   return os << "{code=" << w.code << " valid=" << w.valid << " tag=" << w.tag << "}";
 }
-void sc_trace(sc_core::sc_trace_file*, const OperandWord&, const std::string&) {
-  // Not traced as a whole: each traced PE records its multiplier's operand codes.
+void sc_trace(sc_core::sc_trace_file* tf, const OperandWord& w, const std::string& name) {
+  // The fields of a word whose storage outlives the trace (a channel's current
+  // value): what the array's feeders put on a traced row's or column's edge.
+  sc_core::sc_trace(tf, w.code, name + ".code");
+  sc_core::sc_trace(tf, w.valid, name + ".valid");
+  sc_core::sc_trace(tf, w.tag, name + ".tag");
 }
 
 MacUnit::MacUnit(sc_core::sc_module_name name, int stages, bool traced)

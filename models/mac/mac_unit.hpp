@@ -200,6 +200,7 @@ struct OperandWord {
   bool operator==(const OperandWord& o) const { return tag == o.tag && code == o.code && valid == o.valid; }
 };
 std::ostream& operator<<(std::ostream& os, const OperandWord& w);
+// Traces code, valid and tag as NAME.code, NAME.valid, NAME.tag (w must outlive the trace file).
 void sc_trace(sc_core::sc_trace_file* tf, const OperandWord& w, const std::string& name);
 
 // A PE's output registers, the signals it changes every cycle: x forward, y

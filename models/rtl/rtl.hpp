@@ -53,15 +53,57 @@ struct Design {
   int acc_bits = 0;            // accumulator register width
   int latency = 1;             // clocks from operands to the accumulator register
   std::string acc_reg_path;    // hierarchical name of the accumulator register (testbench injection)
+  std::string top_text;        // the top module alone (its component modules are the rest of files[0])
 };
 
 // Verilog for the MAC of `spec` with `pipeline_stages` >= 1 (P - 1 registers of
 // the product bundle between multiplier and accumulator). Throws RtlError for a
 // spec the generator cannot build (and num::FormatError for an invalid one).
 // `pe_ports`: the MAC as a PE's arithmetic (module qmac_mac with ports clk, en,
-// acc_in, a, b, acc): acc <= en ? mac(acc_in, a, b) : acc, the accumulator input
-// a port (WS/IS: the partial sum from the PE above; OS: the own register or 0).
+// add, acc_in, a, b, acc): acc <= en ? (add ? mac(acc_in, a, b) : acc_in) : acc,
+// the accumulator input a port (WS/IS: the partial sum from the PE above, added
+// to or passed through; OS: the own register or 0). See generate_pe.
 Design generate_mac(const num::MacSpec& spec, int pipeline_stages, bool pe_ports = false);
+
+// The processing element of a systolic array around the MAC (generate_mac with
+// pe_ports), as the pe engine's mac::Pe models it (models/mac/mac_unit.hpp),
+// register for register: module qmac_pe with
+//   x   (left -> right): x_in/x_out operand code + x_vin/x_vout valid bit
+//       (OS also x_first_in/x_first_out: the first reduction step of a fold,
+//       the accumulator restarts from zero -- the pe engine's tag 0);
+//   y   (top -> bottom): OS the B operand stream + valid bit; WS/IS the
+//       stationary register's preload shift chain (loads on `load`);
+//   psum (top -> bottom): WS/IS partial sums, psum_out = psum_in (+) a*b on a
+//       valid MAC, psum_in on a valid word of a row outside the fold's tile
+//       (row_en low), held otherwise; OS the stationary accumulator;
+//   load/swap/row_en/col_en: the controller's per-fold control (swap: double
+//       buffering, the shadow register -- the shift chain -- copied into the
+//       active one the multiplier reads).
+// Control bits travel with their op through the MAC's latency - 1 pipeline
+// registers. Every register starts at zero. The text holds qmac_pe_mac (the
+// MAC's top with PE ports) and qmac_pe; it compiles with the MAC design's
+// component modules (qmac_mac.v of generate_mac(spec, stages): same blocks).
+enum class PeDataflow { ws, os, is };
+struct PeDesign {
+  File file;                  // qmac_pe.v
+  PeDataflow dataflow = PeDataflow::ws;
+  bool double_buffer = false;
+  int x_bits = 0, y_bits = 0;  // operand codes on the x and y chains
+  int acc_bits = 0;
+  int latency = 1;             // clocks from the operands to the partial-sum register
+};
+// `double_buffer` has no effect on OS (as array.double_buffer). Throws RtlError
+// for a PE the pe engine does not model the same way: a MAC whose RTL latency
+// differs from its pipeline_stages (FP operands into a fixed accumulator).
+PeDesign generate_pe(const num::MacSpec& spec, int pipeline_stages, PeDataflow dataflow, bool double_buffer);
+
+// A testbench (module qmac_patb) of an R x C systolic array of qmac_pe, wired
+// as the pe engine wires it (x right, y and psum down, row 0's psum_in zero),
+// fed at its edges from `stim`, one line per clock, hex fields: load swap, then
+// per row "x xv xfirst row_en", then per column "y yv col_en". Dumps every PE's
+// psum_out (pe_I_J_psum) and whether its multiplier has a valid MAC (pe_I_J_mac) to `vcd`.
+std::string pe_array_testbench(const PeDesign& pe, int rows, int cols, const std::string& stim,
+                               const std::string& vcd);
 
 // A testbench of an R x C grid of PE-mode MACs wired like a weight-stationary
 // column (PE (i,j) adds to the register of PE (i-1,j); row 0 to 0), fed per

@@ -39,7 +39,7 @@ std::string array_testbench(const Design& d, int rows, int cols, const std::stri
       decl += sub("  reg v_{N} = 1'b0;\n  reg [{A1}:0] a_{N} = 0;\n  reg [{B1}:0] b_{N} = 0;\n  wire [{C1}:0] pe_{N}_acc;\n",
                   {{"N", n}, {"A1", str(d.a_bits - 1)}, {"B1", str(d.b_bits - 1)}, {"C1", str(d.acc_bits - 1)}});
       const std::string above = i == 0 ? str(d.acc_bits) + "'d0" : "pe_" + str(i - 1) + "_" + str(j) + "_acc";
-      inst += "  qmac_mac pe_" + n + " (.clk(clk), .en(v_" + n + "), .acc_in(" + above + "), .a(a_" + n + "), .b(b_" +
+      inst += "  qmac_mac pe_" + n + " (.clk(clk), .en(v_" + n + "), .add(1'b1), .acc_in(" + above + "), .a(a_" + n + "), .b(b_" +
               n + "), .acc(pe_" + n + "_acc));\n";
       read += "      n = n + $fscanf(fin, \"%h %h %h\", v_" + n + ", a_" + n + ", b_" + n + ");\n";
       dump += "    $dumpvars(0, pe_" + n + "_acc);\n";

@@ -13,6 +13,7 @@
 #include "sim/rtl/calibration.hpp"
 #include "sim/rtl/design_io.hpp"
 #include "sim/rtl/gate_energy.hpp"
+#include "sim/rtl/pe_synth.hpp"
 #include "sim/rtl/synth_report.hpp"
 #include "sim/rtl/tools.hpp"
 #include "sim/run/report.hpp"
@@ -50,13 +51,29 @@ int run_synth(const std::vector<std::string>& args) {
     ("calibration", po::value<std::string>(), "print estimate vs netlist tables (markdown) for a results FILE of scripts/synth.sh")
     ("blocks", "with --calibration: the per-block table under the config's gate library")
     ("energy", po::value<std::string>()->implicit_value("normal,zeros,outliers"),
-     "switched gate equivalents per MAC: the netlist simulated on these data kinds vs the cost model's activity figure");
+     "switched gate equivalents per MAC: the netlist simulated on these data kinds vs the cost model's activity figure")
+    ("pe", "synthesise the config's PE (array.dataflow, array.double_buffer: qmac rtl's qmac_pe) vs the cost model's PE");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
-  if (!parse_args(args, desc, vm, "qmac synth [CONFIG.yaml] [--set KEY=VALUE ...] [--json FILE|-] [--keep DIR] [--cells]", &pos))
+  if (!parse_args(args, desc, vm, "qmac synth [CONFIG.yaml] [--set KEY=VALUE ...] [--json FILE|-] [--keep DIR] [--cells | --pe]", &pos))
     return 0;
   const config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  if (vm.count("pe")) {
+    for (const char* other : {"cells", "calibration", "blocks", "energy"})
+      if (vm.count(other))
+        throw InputError("argument --pe", std::string("cannot be combined with --") + other +
+                                              " (--pe synthesises the PE; run the other report separately)");
+    const auto libs = rtl::report_libraries(cfg.cost.gate_library);
+    rtl::generate_pe_design(cfg);  // a config without a PE fails here, before any file is opened
+    run::JsonOutput out(json_path);
+    if (!keep.empty()) rtl::prepare_output_dir(keep, "--keep");
+    rtl::ScratchDir scratch("qmac_synth_pe_");
+    const auto j = rtl::pe_synth_json(cfg, libs, keep.empty() ? scratch.path() : keep);
+    out.write(j);
+    if (json_path != "-") std::cout << rtl::pe_synth_table(j);
+    return 0;
+  }
   if (vm.count("calibration")) {
     const std::string file = vm["calibration"].as<std::string>();
     nlohmann::json results;

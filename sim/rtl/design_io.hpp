@@ -12,6 +12,10 @@ namespace qmac::rtl {
 // InputError naming the config key (exit 2).
 Design generate_design(const config::Config& cfg);
 
+// The PE of the config (mac.*, array.dataflow, array.double_buffer), the
+// RtlError of a PE qmac does not build as an InputError naming the key.
+PeDesign generate_pe_design(const config::Config& cfg);
+
 // Makes `dir` ready for writing named files: creates it if missing (only it,
 // never its parents: a missing parent is an InputError naming `option`); an
 // existing non-folder is an InputError too. Files already in it are kept

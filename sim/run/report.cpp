@@ -13,13 +13,20 @@ namespace qmac::run {
 
 using nlohmann::ordered_json;
 
+cost::PeShape pe_shape(const config::Config& cfg) {
+  cost::PeShape s;
+  s.output_stationary = cfg.array.dataflow == array::Dataflow::os;
+  s.double_buffer = cfg.array.double_buffer && !s.output_stationary;
+  s.stationary_bits = cfg.array.dataflow == array::Dataflow::is ? cfg.mac.a.bits() : cfg.mac.b.bits();
+  return s;
+}
+
 ordered_json cost_json(const config::Config& cfg, const num::Activity* activity, uint64_t macs) {
   const cost::GateLibrary g = load_gate_library(cfg.cost.gate_library);
   const cost::Technology t = load_technology(cfg.cost.technology);
   const num::MacSpec spec = config::mac_spec(cfg);
   cost::MacCost mc = cost::mac_cost(spec, cfg.mac.pipeline_stages, g);
-  if (cfg.array.double_buffer && cfg.array.dataflow != array::Dataflow::os)
-    cost::add_stationary_shadow(mc, cfg.array.dataflow == array::Dataflow::ws ? spec.b.bits() : spec.a.bits(), g);
+  cost::add_pe(mc, cfg.mac.pipeline_stages, pe_shape(cfg), g);
   const auto& buf = cfg.array.output_buffer;
   const int buf_bits = buf.kind == num::AccKind::floating ? buf.format.bits() : buf.width;
   if (macs == 0) macs = uint64_t(cfg.workload.m) * uint64_t(cfg.workload.k) * uint64_t(cfg.workload.n);

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/cost/mac_cost.hpp"
+
 #include "sim/io/files.hpp"
 #include "sim/run/simulate.hpp"
 
@@ -15,6 +17,8 @@ namespace qmac::run {
 // from `activity` (a simulation's), or from the static assumption when null.
 // `macs`: the MACs the activity did (0: the config's GEMM, m*k*n).
 nlohmann::ordered_json cost_json(const config::Config& cfg, const num::Activity* activity, uint64_t macs = 0);
+// How the config's array uses its PEs (cost::add_pe).
+cost::PeShape pe_shape(const config::Config& cfg);
 
 // Adds the "cost" object (the cost model, with energy from the run's activity).
 void add_cost(nlohmann::ordered_json& j, const Simulation& s);

@@ -128,6 +128,35 @@ TEST(Vcd, Vcd2fstAcceptsTheFileAndTheWindowLimitsIt) {
   EXPECT_GT(std::filesystem::file_size(fst), 0u);
 }
 
+// Weight-stationary, double-buffered: load and swap toggle every fold, and the
+// row / column feeders and enables of the traced PEs are traced too; the window
+// limits every one of them (load and swap used to be traced unwindowed).
+TEST(Vcd, TheWindowLimitsEverySignalIncludingTheControllersOutputs) {
+  const MacCase mc = mac_cases()[0];
+  const Gemm g = random_gemm(mc, 20, 9, 7, 5);
+  const VcdFile f("ws_window");
+  TraceOptions t;
+  t.vcd_fd = f.fd;
+  t.first_cycle = 12;
+  t.last_cycle = 30;
+  t.pes = {{0, 0}, {3, 2}};
+  ArrayOptions a = array_of(4, 4, Dataflow::ws);
+  a.double_buffer = true;
+  const RunResult r = run_gemm(mc.spec, default_output_buffer(mc.spec), 1, a, g, Engine::pe, &t);
+  ASSERT_GT(r.cycles, 60u);
+  const Vcd v = read_vcd(f.path);
+  for (const char* name : {"load", "swap", "x_feed_0.code", "x_feed_3.valid", "row_en_3", "y_feed_2.code", "col_en_0"})
+    EXPECT_TRUE(v.changes.count(name)) << name;
+  EXPECT_FALSE(v.changes.count("x_feed_1.code"));  // no traced PE in row 1
+  int inside = 0;
+  for (const auto& [name, changes] : v.changes)
+    for (const auto& [time, value] : changes) {
+      EXPECT_TRUE(time == 0 || (time >= 12000 && time <= 31000)) << name << " changed at " << time;
+      inside += time >= 12000;
+    }
+  EXPECT_GT(inside, 50);
+}
+
 TEST(Vcd, FastEngineRefusesToTrace) {
   const MacCase mc = mac_cases()[0];
   const Gemm g = random_gemm(mc, 2, 2, 2, 1);

@@ -2,6 +2,7 @@
 // evaluate by hand; zero data costs less than random data; deterministic.
 #include <gtest/gtest.h>
 
+#include "../mac_specs.hpp"
 #include "models/cost/energy.hpp"
 
 namespace {
@@ -9,13 +10,7 @@ namespace {
 using namespace qmac::cost;
 namespace num = qmac::num;
 
-num::MacSpec int8_int32() {
-  num::MacSpec s;
-  s.a = s.b = num::parse_format("int8");
-  s.acc.kind = num::AccKind::integer;
-  s.acc.width = 32;
-  return s;
-}
+using qmac::test::int8_int32;
 
 Technology unit_tech() {
   Technology t;

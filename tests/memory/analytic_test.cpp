@@ -11,22 +11,15 @@
 #include <nlohmann/json.hpp>
 
 #include "../cli/run_qmac.hpp"
+#include "../mac_specs.hpp"
 #include "models/memory/analytic.hpp"
 #include "models/numerics/format.hpp"
 
 namespace qmac::memory {
 namespace {
 
-num::MacSpec int8_spec() {
-  num::MacSpec s;
-  s.a = s.b = num::parse_format("int8");
-  s.acc.kind = num::AccKind::integer;
-  s.acc.width = 32;
-  return s;
-}
-
 TEST(Analytic_EqualsSimulation, RandomShapesDataflowsAndMemory) {
-  const num::MacSpec spec = int8_spec();
+  const num::MacSpec spec = test::int8_int32();
   std::mt19937 rng(3);
   std::uniform_int_distribution<int> dim(1, 24), arr(1, 6), code(0, 255), lat(0, 40), stages(1, 3);
   const double kibs[] = {0.03125, 0.125, 1, 64};

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "../cli/run_qmac.hpp"
 
 namespace {
@@ -29,14 +31,35 @@ TEST(RtlCli, WritesTheVerilogIntoTheFolderAndCreatesOnlyIt) {
                             "module rounder", "module accumulator_register"})
     EXPECT_NE(mac.find(block), std::string::npos) << block;
   EXPECT_NE(slurp(dir + "/qmac_tb.v").find("module qmac_tb"), std::string::npos);
+  const std::string pe = slurp(dir + "/qmac_pe.v");  // the default dataflow's PE (WS)
+  EXPECT_NE(pe.find("module qmac_pe ("), std::string::npos);
+  EXPECT_NE(pe.find("module qmac_pe_mac ("), std::string::npos);
+  EXPECT_NE(pe.find("if (load) y_out <= y_in;"), std::string::npos);
+  EXPECT_NE(r.out.find("qmac_pe.v: the ws PE"), std::string::npos) << r.out;
   size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
-  EXPECT_EQ(files, 2u);
+  EXPECT_EQ(files, 3u);
   // A second run into the same folder keeps a file it does not name.
   { std::ofstream(dir + "/mine.txt") << "keep me"; }
   ASSERT_EQ(run_qmac("rtl -o '" + dir + "'").code, 0);
   EXPECT_EQ(slurp(dir + "/mine.txt"), "keep me");
   EXPECT_NE(slurp(dir + "/qmac_mac.v").find("int8 x int8 -> int32"), std::string::npos);
+}
+
+// FP8 into a Kulisch accumulator: the MAC's RTL has one register more than
+// mac.pipeline_stages, so there is no PE the pe engine's array would match;
+// qmac rtl writes the MAC and says why there is no PE, qmac synth --pe refuses.
+TEST(RtlCli, AMacWithoutAPeSaysWhy) {
+  const std::string dir = tmp("rtl_no_pe");
+  const std::string kulisch = "--set mac.a=fp8_e4m3 --set mac.b=fp8_e4m3 --set mac.accumulator.type=fixed";
+  auto r = run_qmac("rtl " + kulisch + " -o '" + dir + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir + "/qmac_mac.v"));
+  EXPECT_FALSE(fs::exists(dir + "/qmac_pe.v"));
+  EXPECT_NE(r.out.find("no qmac_pe.v: mac.accumulator.type: this MAC's RTL takes 2 clocks"), std::string::npos) << r.out;
+  r = run_qmac("synth --pe " + kulisch);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("mac.accumulator.type"), std::string::npos) << r.err;
 }
 
 TEST(RtlCli, BadFoldersAreInputErrors) {
@@ -85,6 +108,30 @@ TEST(SynthCli, CalibrationFileMustBeARegularFileWithinItsLimit) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("'/dev/zero' is not a regular file"), std::string::npos) << r.err;
   EXPECT_TRUE(r.out.empty());
+}
+
+// qmac synth --pe: the PE's netlist (flattened) and the MAC with PE ports,
+// each against the cost model, under every shipped library.
+TEST(SynthCli, PeSynthesisReportsNetlistAgainstTheCostModel) {
+  auto r = run_qmac("synth --pe --set array.dataflow=is --set array.double_buffer=true --json -");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dataflow"], "is");
+  EXPECT_EQ(j["double_buffer"], true);
+  for (const auto& lib : j["libraries"]) {
+    const std::string n = lib.get<std::string>();
+    const double pe = j["pe"][n]["netlist"], mac = j["mac"][n]["netlist"];
+    EXPECT_GT(mac, 500) << n;  // an INT8 MAC with a 32-bit accumulator
+    EXPECT_GT(pe, mac) << n;   // plus forwarding, stationary, shadow and valid registers
+    EXPECT_NEAR(j["pe_beyond_mac"][n]["netlist"].get<double>(), pe - mac, 1e-9);
+    // The cost model's PE adds its PE components (registers; rtl libraries: muxes, control) to its MAC.
+    EXPECT_NEAR(j["pe"][n]["estimate"].get<double>(),
+                j["mac"][n]["estimate"].get<double>() + j["pe_beyond_mac"][n]["estimate"].get<double>(), 1e-6);
+    EXPECT_GT(j["pe"][n]["netlist_sequential"].get<double>(), j["mac"][n]["netlist_sequential"].get<double>());
+  }
+  r = run_qmac("synth --pe --cells");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--pe: cannot be combined with --cells"), std::string::npos) << r.err;
 }
 
 }  // namespace
