@@ -62,6 +62,8 @@ int run_synth(const std::vector<std::string>& args) {
   if (!parse_args(args, desc, vm, "qmac synth [CONFIG.yaml] [--set KEY=VALUE ...] [--json FILE|-] [--keep DIR] [--cells | --pe]", &pos))
     return 0;
   const config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  if (vm.count("blocks") && !vm.count("calibration") && !vm.count("energy"))
+    throw InputError("argument --blocks", "goes with --calibration FILE or --energy (a per-block table of either)");
   if (vm.count("pe")) {
     for (const char* other : {"cells", "calibration", "blocks", "energy"})
       if (vm.count(other))
