@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,13 @@ int product_node_bits(const num::MacSpec& spec);
 // for `macs` MACs on a rows x cols array, every data bit toggling with
 // probability 1/2.
 num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t macs);
+
+// The MAC's data switching per component in gate-equivalent toggles (e = 1),
+// the logic and register-data terms of the equation above: a logic component's
+// gates times its group's rate, a register's bits toggled times FF (the P - 1
+// pipeline registers are not here: their toggles are in fwd_reg_toggles).
+std::vector<std::pair<std::string, double>> mac_switching(const num::MacSpec& spec, const MacCost& c,
+                                                          const GateLibrary& g, const num::Activity& activity);
 
 CostReport cost_report(const num::MacSpec& spec, const MacCost& c, double output_adder_gates, int buffer_bits,
                        int rows, int cols, const GateLibrary& g, const Technology& t, const num::Activity& activity,

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <fmt/format.h>
+
 #include "sim/cli.hpp"
 #include "sim/cli_options.hpp"
 #include "sim/config/config.hpp"
@@ -49,7 +51,8 @@ int run_synth(const std::vector<std::string>& args) {
     ("keep", po::value(&keep), "keep the Verilog, Yosys script, logs and gate-level netlist in folder DIR")
     ("cells", "synthesise the formulas' building-block cells (and2 ... fa, ff) alone and price them")
     ("calibration", po::value<std::string>(), "print estimate vs netlist tables (markdown) for a results FILE of scripts/synth.sh")
-    ("blocks", "with --calibration: the per-block table under the config's gate library")
+    ("blocks", "with --calibration: the per-block table under the config's gate library; with --energy: switching per "
+               "block, measured on the hierarchical netlist, next to the model's per-component figure")
     ("energy", po::value<std::string>()->implicit_value("normal,zeros,outliers"),
      "switched gate equivalents per MAC: the netlist simulated on these data kinds vs the cost model's activity figure")
     ("pe", "synthesise the config's PE (array.dataflow, array.double_buffer: qmac rtl's qmac_pe) vs the cost model's PE");
@@ -59,6 +62,8 @@ int run_synth(const std::vector<std::string>& args) {
   if (!parse_args(args, desc, vm, "qmac synth [CONFIG.yaml] [--set KEY=VALUE ...] [--json FILE|-] [--keep DIR] [--cells | --pe]", &pos))
     return 0;
   const config::Config cfg = path.empty() ? config::load_default(sets) : config::load(path, sets);
+  if (vm.count("blocks") && !vm.count("calibration") && !vm.count("energy"))
+    throw InputError("argument --blocks", "goes with --calibration FILE or --energy (a per-block table of either)");
   if (vm.count("pe")) {
     for (const char* other : {"cells", "calibration", "blocks", "energy"})
       if (vm.count(other))
@@ -117,10 +122,28 @@ int run_synth(const std::vector<std::string>& args) {
     for (const auto& kind : kinds) {
       const auto stream = rtl::data_stream(cfg, kind, 8, 64, 4);
       rtl::ScratchDir scratch("qmac_energy_");
-      const auto e = rtl::switched_ge(cfg, stream, g, scratch.path());
+      const bool per_block = vm.count("blocks") > 0;
+      const auto e = rtl::switched_ge(cfg, stream, g, scratch.path(), per_block);
       j["data"][kind] = {{"macs", e.macs}, {"model", e.model}, {"netlist_settled", e.settled},
                          {"netlist_glitches", e.glitches}};
       if (table) std::cout << "  " << kind << ": " << e.model << " | " << e.settled << " | " << e.glitches << "\n";
+      if (!per_block) continue;
+      // Per block: the hierarchical netlist (module boundaries kept), settled.
+      auto& blocks = j["data"][kind]["blocks"] = nlohmann::ordered_json::array();
+      double total = 0;
+      for (const auto& b : e.blocks) {
+        blocks.push_back({{"block", b.block}, {"netlist_settled", b.netlist}, {"netlist_ge", b.netlist_ge},
+                          {"model", b.model}});
+        total += b.netlist;
+      }
+      j["data"][kind]["netlist_hierarchical_settled"] = total;
+      if (!table) continue;
+      std::cout << fmt::format("    {:<26} {:>9} {:>9} {:>9} {:>11}\n", "block (hierarchical netlist)", "netlist",
+                               "model", "block GE", "netlist/GE");
+      for (const auto& b : e.blocks)
+        std::cout << fmt::format("    {:<26} {:>9.1f} {:>9.1f} {:>9.1f} {:>11.3f}\n", b.block, b.netlist, b.model,
+                                 b.netlist_ge, b.netlist_ge > 0 ? b.netlist / b.netlist_ge : 0.0);
+      std::cout << fmt::format("    {:<26} {:>9.1f} {:>9.1f}\n", "total", total, e.model);
     }
     out.write(j);
     return 0;

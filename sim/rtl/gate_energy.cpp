@@ -1,5 +1,8 @@
 #include "sim/rtl/gate_energy.hpp"
 
+#include <algorithm>
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include "models/cost/energy.hpp"
@@ -50,11 +53,14 @@ std::string cell_models(const cost::GateLibrary& g) {
   std::string t =
       "`timescale 1ns/1ps\n"
       "module qmac_toggles #(parameter real W = 1.0) (input y);\n"
-      "  reg last = 1'b0;\n"
+      "  reg last = 1'b0;\n  real mine = 0.0;\n"
       "  always @(y) if (qmac_etb.counting) qmac_etb.glitch_ge = qmac_etb.glitch_ge + W;\n"
       "  always @(posedge qmac_etb.sample) begin\n"
-      "    if (qmac_etb.counting && y !== last) qmac_etb.settled_ge = qmac_etb.settled_ge + W;\n"
-      "    last = y;\n  end\nendmodule\n";
+      "    if (qmac_etb.counting && y !== last) begin\n"
+      "      qmac_etb.settled_ge = qmac_etb.settled_ge + W;\n      mine = mine + W;\n    end\n"
+      "    last = y;\n  end\n"
+      "  // Per-block measurements: this cell's path, settled GE and weight.\n"
+      "  always @(qmac_etb.dump) $fwrite(qmac_etb.fcells, \"%m %f %f\\n\", mine, W);\nendmodule\n";
   const struct { const char* type; const char* ports; const char* expr; } gates[] = {
       {"$_AND_", "input A, B", "A & B"},       {"$_NAND_", "input A, B", "~(A & B)"},
       {"$_OR_", "input A, B", "A | B"},        {"$_NOR_", "input A, B", "~(A | B)"},
@@ -76,7 +82,7 @@ std::string energy_testbench(const Design& d) {
       "`timescale 1ns/1ps\n"
       "module qmac_etb;\n"
       "  reg clk = 1'b0, sample = 1'b0, counting = 1'b0;\n"
-      "  real glitch_ge = 0.0, settled_ge = 0.0;\n"
+      "  real glitch_ge = 0.0, settled_ge = 0.0;\n  event dump;\n  integer fcells;\n"
       "  reg [{}:0] a = 0;\n  reg [{}:0] b = 0;\n  reg [{}:0] inj;\n  reg [7:0] cmd;\n  wire [{}:0] acc;\n"
       "  integer fin, fout, n, steps;\n"
       "  qmac_mac dut (.clk(clk), .a(a), .b(b), .acc(acc));\n"
@@ -93,15 +99,16 @@ std::string energy_testbench(const Design& d) {
       "    end\n"
       "    #999 sample = 1'b1; #0.5 sample = 1'b0;\n"
       "    $fwrite(fout, \"%0d %f %f\\n\", steps, settled_ge, glitch_ge);\n"
-      "    $fclose(fout);\n    $finish;\n  end\nendmodule\n",
+      "    $fclose(fout);\n"
+      "    if ($test$plusargs(\"cells\")) begin\n"
+      "      fcells = $fopen(\"cells.txt\", \"w\");\n      -> dump;\n      #1 $fclose(fcells);\n    end\n"
+      "    $finish;\n  end\nendmodule\n",
       d.a_bits - 1, d.b_bits - 1, d.acc_bits - 1, d.acc_bits - 1);
 }
 
-// The cost model's switched GE for the stream: the activity the array engines
-// count (operand codes, product node, accumulator register; models/mac
-// mac_bits.hpp encodings) through cost_report's logic and register terms.
-double model_switched_ge(const config::Config& cfg, const std::vector<Step>& stream, const cost::GateLibrary& g) {
-  const num::MacSpec spec = config::mac_spec(cfg);
+// The activity the array engines count on the stream (operand codes, product
+// node, accumulator register; models/mac mac_bits.hpp encodings).
+num::Activity stream_activity(const num::MacSpec& spec, const std::vector<Step>& stream) {
   const num::Mac mac(spec);
   const mac::MacBits bits(mac);
   num::Activity act;
@@ -120,18 +127,50 @@ double model_switched_ge(const config::Config& cfg, const std::vector<Step>& str
     la = s.a, lb = s.b, lp = p, lacc = r;
     ++act.macs;
   }
-  cost::Technology unit;  // e = 1: the energy terms come out in GE toggles
+  return act;
+}
+
+// The cost model's switched GE for that activity: cost_report's logic and
+// register terms (e = 1: in GE toggles), per MAC.
+double model_switched_ge(const num::MacSpec& spec, const cost::MacCost& c, const cost::GateLibrary& g,
+                         const num::Activity& act) {
+  cost::Technology unit;
   unit.pj_per_ge_toggle = 1;
   unit.leakage_nw_per_ge = 0;
-  const cost::MacCost c = cost::mac_cost(spec, cfg.mac.pipeline_stages, g);
   const auto r = cost::cost_report(spec, c, 0, 1, 1, 1, g, unit, act, act.macs, true);
   return (r.energy_breakdown.at("logic") + r.energy_breakdown.at("registers")) / double(act.macs);
+}
+
+// cells.txt of the testbench (+cells): "PATH SETTLED_GE WEIGHT" per cell, PATH
+// qmac_etb.dut.u_<block>.<cell>.c; summed per block, per MAC, in the design's
+// block order (the top's own cells as "(top)"), with the model's component figure.
+std::vector<BlockSwitching> block_switching(const Design& d, const std::string& cells_txt, uint64_t macs,
+                                            const std::vector<std::pair<std::string, double>>& model) {
+  std::vector<BlockSwitching> out;
+  for (const auto& b : d.blocks) out.push_back(BlockSwitching{b.module, 0, 0, 0});
+  out.push_back(BlockSwitching{"(top)", 0, 0, 0});
+  std::istringstream in(read_text(cells_txt));
+  std::string path;
+  double settled = 0, weight = 0;
+  const std::string prefix = "qmac_etb.dut.u_";
+  while (in >> path >> settled >> weight) {
+    std::string block = "(top)";
+    if (path.rfind(prefix, 0) == 0) block = path.substr(prefix.size(), path.find('.', prefix.size()) - prefix.size());
+    auto it = std::find_if(out.begin(), out.end(), [&](const BlockSwitching& x) { return x.block == block; });
+    if (it == out.end()) throw RuntimeError("gate-level simulation: a cell in an unknown block: " + path);
+    it->netlist += settled / double(macs);
+    it->netlist_ge += weight;
+  }
+  for (auto& b : out)
+    for (const auto& [name, toggles] : model)
+      if (name == b.block) b.model += toggles / double(macs);
+  return out;
 }
 
 }  // namespace
 
 SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& stream, const cost::GateLibrary& g,
-                       const std::string& workdir) {
+                       const std::string& workdir, bool per_block) {
   const std::string iverilog = require_tool("iverilog", "iverilog");
   const std::string vvp = require_tool("vvp", "iverilog");
   const Design d = generate_design(cfg);
@@ -154,7 +193,19 @@ SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& strea
   out.macs = steps;
   out.settled /= double(steps);
   out.glitches /= double(steps);
-  out.model = model_switched_ge(cfg, stream, g);
+  const num::MacSpec spec = config::mac_spec(cfg);
+  const num::Activity act = stream_activity(spec, stream);
+  const cost::MacCost c = cost::mac_cost(spec, cfg.mac.pipeline_stages, g);
+  out.model = model_switched_ge(spec, c, g, act);
+  if (per_block) {
+    const std::string hier = synthesize_hierarchical(d, workdir);
+    if (run_tool({iverilog, "-g2005", "-s", "qmac_etb", "-o", "energy_hier.vvp", "qmac_etb.v", "cells.v", hier}, workdir,
+                 workdir + "/iverilog_energy_hier.log") != 0)
+      throw RuntimeError("iverilog failed on the hierarchical netlist:\n" + read_text(workdir + "/iverilog_energy_hier.log"));
+    if (run_tool({vvp, "-n", "energy_hier.vvp", "+cells"}, workdir, workdir + "/vvp_energy_hier.log") != 0)
+      throw RuntimeError("vvp failed on the hierarchical netlist:\n" + read_text(workdir + "/vvp_energy_hier.log"));
+    out.blocks = block_switching(d, workdir + "/cells.txt", steps, cost::mac_switching(spec, c, g, act));
+  }
   return out;
 }
 

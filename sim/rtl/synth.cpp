@@ -66,6 +66,19 @@ SynthResult synthesize(const Design& d, const std::string& workdir) {
   return r;
 }
 
+std::string synthesize_hierarchical(const Design& d, const std::string& workdir) {
+  const std::string yosys = require_tool("yosys", "yosys");
+  write_design(d, workdir);
+  std::string script = "read_verilog";
+  for (const auto& f : d.files) script += " " + f.name;
+  script += "\nsynth -noabc -top " + d.top + "\ndfflegalize -cell $_DFF_P_ 01\nabc -g " + kAbcGates +
+            "\nopt_clean -purge\nwrite_verilog -noattr -noexpr " + d.top + ".hier.netlist.v\n";
+  write_text(workdir + "/synth_hier.ys", script);
+  if (run_tool({yosys, "-q", "-s", "synth_hier.ys"}, workdir, workdir + "/yosys_hier.log") != 0)
+    throw RuntimeError("yosys failed (see " + workdir + "/yosys_hier.log):\n" + read_text(workdir + "/yosys_hier.log"));
+  return workdir + "/" + d.top + ".hier.netlist.v";
+}
+
 Priced price(const CellCounts& cells, const cost::GateLibrary& g) {
   Priced p;
   for (const auto& [type, n] : cells) {

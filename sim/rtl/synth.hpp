@@ -36,6 +36,12 @@ struct SynthResult {
 // Runs Yosys in `workdir` (the design's files are written there).
 SynthResult synthesize(const Design& d, const std::string& workdir);
 
+// The same flow without -flatten: every component module stays a module of
+// the gate-level netlist (for per-block measurements; ABC cannot optimise
+// across block boundaries, so the netlist is larger than the flattened one).
+// Returns the path of the netlist (in `workdir`).
+std::string synthesize_hierarchical(const Design& d, const std::string& workdir);
+
 // Gate equivalents of a netlist under a library: total, flip-flops only.
 // Throws RuntimeError naming a cell the library does not price.
 struct Priced {

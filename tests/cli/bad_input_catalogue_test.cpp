@@ -512,6 +512,7 @@ std::vector<Case> rtl_cases() {
       {"synth --calibration {D}/missing.json", 2, "{D}/missing.json: cannot read the synthesis results file"},
       {"synth --energy normal,banana", 2, "argument --energy: 'banana' is not a data kind"},
       {"synth --pe --energy", 2, "argument --pe: cannot be combined with --energy"},
+      {"synth --blocks", 2, "argument --blocks: goes with --calibration FILE or --energy"},
       {"synth --pe --json {D}/pe.json --set mac.a=fp8_e4m3 --set mac.b=fp8_e4m3 --set mac.accumulator.type=fixed", 2,
        "mac.accumulator.type: this MAC's RTL takes 2 clocks"},
   };
