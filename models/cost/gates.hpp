@@ -59,10 +59,17 @@ double shifter(const GateLibrary& g, int width, int max_shift);
 double zero_fill_shifter(const GateLibrary& g, int width, int max_shift);
 // A right shifter with a sticky bit (alignment): zero_fill_shifter() plus, per stage k,
 // an OR2 tree over the min(2^k, width) bits shifted out, an AND2 with the stage's
-// select and an OR2 into the running sticky.
-double sticky_shifter(const GateLibrary& g, int width, int max_shift);
-// x or -x by a sign: n XOR2 and an n-bit incrementer (one's complement plus the sign).
+// select and an OR2 into the running sticky (none at the first stage with one).
+// zero_low: the input's low bits that are constant zero (stage cells and sticky
+// ORs that see only those are constants: no cell, an AND2 instead of a MUX2).
+double sticky_shifter(const GateLibrary& g, int width, int max_shift, int zero_low = 0);
+// x or -x by a sign, (x ^ s) + s: bit 0 is x's own (no cell), the n - 1 bits
+// above an XOR2 each and an (n-1)-bit incrementer.
 double conditional_negate(const GateLibrary& g, int n);
+// a <= b (or a < b) of n-bit numbers: only the carry chain of b - a, no sum
+// bits: per bit a generate AND2, a propagate OR2 and an AO21 (c' = g | p & c);
+// the lowest bit's carry is its generate alone.
+double comparator(const GateLibrary& g, int n);
 // OR (or AND) of n bits: n - 1 two-input gates.
 double or_tree(const GateLibrary& g, int n);
 // A shifter that places an `in`-bit value anywhere in an `out`-bit window:
@@ -73,8 +80,10 @@ double placing_shifter(const GateLibrary& g, int in, int out, int max_shift);
 // two N): level l has N/2^l nodes, each an OR2 (any-one flag) and l-1 MUX2
 // choosing the lower-order count bits from the left or right half.
 double leading_zero_counter(const GateLibrary& g, int n);
-// The same tree without the nodes that see only padding (constants after
-// synthesis): level l has ceil(n / 2^l) nodes (reference RTL datapath).
+// The same tree as the reference RTL builds it (input padded with ones below):
+// no nodes over padding only, no any-one OR2 where a node sees padding (and at
+// a padded root), AND2s instead of MUX2s where a node's right half is padding;
+// an unpadded root's count is gated by its any-one flag (gates.cpp).
 double pruned_leading_zero_counter(const GateLibrary& g, int n);
 // n flip-flops.
 double reg(const GateLibrary& g, int n);

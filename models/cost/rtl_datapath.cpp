@@ -33,6 +33,24 @@ double float_decode(const GateLibrary& g, const num::FloatFormat& f) {
 
 int lzc_bits(int n) { return ceil_log2(n + 1); }
 
+// The overflow compare `packed > M` (M the largest finite magnitude's code):
+// when M's low t bits are all ones, no x exceeds it there, so x > M iff x's
+// bits above t exceed M's -- a compare with a constant over the bits above t,
+// a gate (AND2/OR2) per bit. ieee: M = {1..10, 1..1}, t = m; fn: {1..1, 1..10},
+// t = 0; fnuz: all ones, t = e + m.
+int overflow_compare_bits(const num::FloatFormat& f, int packed_bits) {
+  const unsigned long long e_all = (1ULL << f.exp_bits) - 1, m_all = (1ULL << f.man_bits) - 1;
+  unsigned long long M = 0;
+  switch (f.nonfinite) {
+    case num::NonFinite::ieee: M = ((e_all - 1) << f.man_bits) | m_all; break;
+    case num::NonFinite::fn: M = (e_all << f.man_bits) | (m_all - 1); break;
+    case num::NonFinite::fnuz: M = (e_all << f.man_bits) | m_all; break;
+  }
+  int t = 0;
+  while (t < 64 && ((M >> t) & 1)) ++t;
+  return std::max(packed_bits - t, 0);
+}
+
 // The multiplier group: decode, significand array, exponent sum, sign and
 // special flags (RTL: operand_decode_*, operand_magnitude_*,
 // significand_multiplier, exponent_adder, product_special).
@@ -50,8 +68,10 @@ void sign_magnitude_product(const num::MacSpec& s, Builder& b) {
             w(f->f.man_bits), float_decode(g, f->f), q);
     } else {
       q = f->i.bits;
-      b.add("operand_magnitude_" + n, kMultiplier, "conditional_negate(" + w(q) + ")",
-            f->i.is_signed ? conditional_negate(g, q) : 0, q);
+      // |v| = (v ^ sign) + sign with the sign v's own top bit: that bit XORed
+      // with itself is 0, so it is only the increment's carry out (an AND2).
+      b.add("operand_magnitude_" + n, kMultiplier, "conditional_negate(" + w(q - 1) + ") + AND2",
+            f->i.is_signed ? conditional_negate(g, q - 1) + g.and2 : 0, q);
     }
   }
   b.add("significand_multiplier", kMultiplier, "multiplier(" + w(qa) + "x" + w(qb) + ")", multiplier(g, qa, qb),
@@ -135,12 +155,15 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   // The exponent of the product's top bit: esum - lz + constant: a subtractor
   // over the variable bits and a constant add carried through the rest.
   // (Constant offsets -- biases, the product's LSB weight -- cost nothing in the
-  // flattened MAC: synthesis folds each into the adder that consumes it.)
+  // flattened MAC: synthesis folds each into the adder that consumes it.) With
+  // integer operands there is no exponent sum: a constant minus lz, C + ~lz + 1,
+  // is a carry chain through lz's bits alone, a half adder each.
   const int ev = std::max(fw.esw, zq);
-  const double exponent_fix = adder(g, ev);
+  const double exponent_fix = fw.esw ? adder(g, ev) : incrementer(g, zq);
   if (s.fused) {
     b.add("product_normalizer", kAlignAdd,
-          "lzc(" + w(fw.q) + ") + shifter(" + w(fw.q) + ", " + w(fw.q - 1) + ") + adder(" + w(ev) + ")",
+          "lzc(" + w(fw.q) + ") + shifter(" + w(fw.q) + ", " + w(fw.q - 1) + ") + " +
+              (fw.esw ? "adder(" + w(ev) + ")" : "incrementer(" + w(zq) + ")"),
           pruned_leading_zero_counter(g, fw.q) + zero_fill_shifter(g, fw.q, fw.q - 1) + exponent_fix, fw.q);
   } else {
     // Round the product to p bits first (RTL product_rounder): normalise by its
@@ -161,17 +184,18 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
     const bool rounds = fw.q > p || rmax > 0;
     const bool overflows = etop_max >= f.emax();
     const double normalise = pruned_leading_zero_counter(g, fw.q) + zero_fill_shifter(g, fw.q, fw.q - 1) + exponent_fix;
-    // lz <= etop - emin: an OR over the bits above zq and a zq-bit comparator (an
-    // adder's carry chain), as normalization_shifter's limit; zq + ew MUX2 selects.
-    const double stop = stops_at_emin ? or_tree(g, ev - zq + 1) + adder(g, zq) + (zq + ew) * g.mux2 : 0;
-    // emin - etop and its clamp at wr (an ew-bit adder), the shifter, a wr-bit path select.
-    const double right = rmax ? sticky_shifter(g, wr, rmax) + wr * g.mux2 + adder(g, ew) : 0;
+    // lz <= etop - emin: an OR over the bits above zq and a zq-bit comparator (a
+    // carry chain), as normalization_shifter's limit; zq + ew MUX2 selects.
+    const double stop = stops_at_emin ? or_tree(g, ev - zq + 1) + comparator(g, zq) + (zq + ew) * g.mux2 : 0;
+    // emin - etop and its clamp at wr (an ew-bit adder), the shifter (its input
+    // the product with wr - q zero bits below), a wr-bit path select.
+    const double right = rmax ? sticky_shifter(g, wr, rmax, wr - fw.q) + wr * g.mux2 + adder(g, ew) : 0;
     // Sticky OR over the bits below the round bit, the RNE decision (2 AO21) and
     // the increment carrying into the exponent field.
     const double round = rounds ? or_tree(g, wr - p) + 2 * g.ao21 + incrementer(g, ew + m) : 0;
     // Exponent field AND2s (0 unless the top bit is set), the overflow compare
-    // (an AND2 per bit), the code select (an AND2 + OR2 per code bit).
-    const double pack = ew * g.and2 + (overflows ? (ew + m) * g.and2 : 0) + bits * (g.and2 + g.or2);
+    // (overflow_compare_bits), the code select (an AND2 + OR2 per code bit).
+    const double pack = ew * g.and2 + (overflows ? overflow_compare_bits(f, ew + m) * g.and2 : 0) + bits * (g.and2 + g.or2);
     const double gates = normalise + stop + right + round + pack;
     b.add("product_rounder", kAlignAdd, "normalise/denormalise, round and pack " + w(fw.q) + " -> " + w(p) + " bits",
           gates, p);
@@ -180,21 +204,39 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   // The accumulator's fields; its exponent stays biased (the adder works in the
   // accumulator's biased exponents), so nothing is subtracted.
   b.add("accumulator_decode", kAlignAdd, "hidden bit, exponent, NaN/inf", float_decode(g, f), bits);
-  // d = ey - ec at the width of its values (dw), which is larger (d > 0: an OR
-  // over d), |d| (conditional negation), the clamp at N - 1 (an OR over the bits
-  // above the shift amount), the shift-amount and alignment-exponent (aw bits)
-  // multiplexers.
+  // d = ey - ec at the width of its values (dw): full-adder cells where both
+  // operands have bits, half adders of the borrow chain where only the wider one
+  // has (and over a signed ey's sign extension); when both are unsigned the bit
+  // above them is only the borrow, d's sign: no cell. Which is larger (d > 0: an OR over d, 2 AND2 with
+  // the sign and y_zero); the shift |d| clamped at N - 1 < 2^sw. With bits of d
+  // above sw (RTL: only |d|'s low sw bits are formed): a conditional negation of
+  // the low sw bits, whether |d| reaches 2^sw (an OR and an AND over the bits
+  // above, an OR over the low bits, an OR2 and a MUX2 by the sign), the compare
+  // with N - 1 (a gate per bit below the top, when N - 1 < 2^sw - 1) and its OR2;
+  // else |d| at dw bits and the compare. The clamp selects a constant: an OR2
+  // (or AND2) per shift-amount bit; the alignment exponent an aw-bit MUX2 row.
   const int sw = ceil_log2(N);
+  const int lo_w = std::min(fw.yw, fw.cw), hi_w = std::max(fw.yw, fw.cw);
+  const int sub_half = hi_w - lo_w + (fw.y_signed ? std::max(dw - hi_w, 0) : 0);
+  const int shcmp = (1LL << sw) - 1 > N - 1 ? sw - 1 : 0;
+  const int up = dw - 1 - sw;
+  const int reach = up >= 1 ? 2 * (up - 1) + (sw - 1) + 1 + shcmp + (shcmp ? 1 : 0) : dw - sw + shcmp;
+  const double absd = up >= 1 ? conditional_negate(g, sw) + reach * g.or2 + g.mux2 : conditional_negate(g, dw) + reach * g.or2;
+  const std::string absd_text = "conditional_negate(" + w(up >= 1 ? sw : dw) + ") + " + w(reach) + " OR2" +
+                                (up >= 1 ? " + MUX2" : "");
   b.add("exponent_difference", kAlignAdd,
-        "adder(" + w(dw) + ") + conditional_negate(" + w(dw) + ") + " + w(dw + dw - sw) + " OR2 + " + w(sw + aw) + " MUX2",
-        adder(g, dw) + conditional_negate(g, dw) + (2 * dw - sw) * g.or2 + (sw + aw) * g.mux2, dw);
+        "adder(" + w(lo_w) + ") + incrementer(" + w(sub_half) + ") + " + w(dw - 1) + " OR2 + 2 AND2 + " + absd_text + " + " +
+            w(sw) + " OR2 + " + w(aw) + " MUX2",
+        adder(g, lo_w) + incrementer(g, sub_half) + (dw - 1) * g.or2 + 2 * g.and2 + absd + sw * g.or2 + aw * g.mux2, dw);
   // Both operands left-aligned in P bits: a MUX2 pair where both have bits, an
   // AND2 pair where only the wider one has, sign MUX2, effective-subtract XOR2.
   const int both = std::min(p, fw.qy), one = P - both;
   b.add("operand_swap", kAlignAdd, w(2 * both) + " MUX2 + " + w(2 * one) + " AND2",
         2 * both * g.mux2 + 2 * one * g.and2 + g.mux2 + g.xor2, P);
-  b.add("alignment_shifter", kAlignAdd, "sticky_shifter(" + w(N - 1) + ", " + w(N - 1) + ")",
-        sticky_shifter(g, N - 1, N - 1), N);
+  // The shifter's input is the operand with the 2 zero bits below it (guard,
+  // round): cells that see only those are constants.
+  b.add("alignment_shifter", kAlignAdd, "sticky_shifter(" + w(N - 1) + ", " + w(N - 1) + ", 2 zero low bits)",
+        sticky_shifter(g, N - 1, N - 1, 2), N);
   // big has 3 zero bits below and 2 above its P bits, the aligned operand 2 above
   // its N: N XOR2 (conditional complement), a P-bit adder with a 2-bit carry
   // incrementer on top, and below big's bits only the carry of the complemented
@@ -205,12 +247,12 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
         N + 1);
   b.add("leading_zero_counter", kNormalizeAccumulate, "lzc(" + w(N + 1) + ")", pruned_leading_zero_counter(g, N + 1), N + 1);
   // Shift limit: the biased e_align itself (emin is 1); lz <= limit (an OR over
-  // the limit's aw - zw bits above the count and a zw-bit comparator, an adder's
-  // carry chain), the shift-amount MUX2s, the left shifter.
+  // the limit's aw - zw bits above the count and a zw-bit comparator, a carry
+  // chain without sum bits), the shift-amount MUX2s, the left shifter.
   b.add("normalization_shifter", kNormalizeAccumulate,
-        "shifter(" + w(N + 1) + ", " + w(N) + ") + " + w(std::max(aw - zw - 1, 0)) + " OR2 + adder(" + w(zw) + ") + " +
+        "shifter(" + w(N + 1) + ", " + w(N) + ") + " + w(std::max(aw - zw - 1, 0)) + " OR2 + comparator(" + w(zw) + ") + " +
             w(zw) + " MUX2",
-        zero_fill_shifter(g, N + 1, N) + or_tree(g, aw - zw) + adder(g, zw) + zw * g.mux2, N + 1);
+        zero_fill_shifter(g, N + 1, N) + or_tree(g, aw - zw) + comparator(g, zw) + zw * g.mux2, N + 1);
   // e_align + 1 - sh: a zw-bit subtractor, the bits above it (up to xw) inc/dec cells.
   b.add("exponent_adjust", kNormalizeAccumulate, "adder(" + w(zw) + ") + inc_dec(" + w(xw - zw) + ")",
         adder(g, zw) + inc_dec(g, xw - zw), xw);
@@ -219,12 +261,13 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   b.add("rounder", kNormalizeAccumulate,
         w(N - p - 1) + " OR2 + 2 AO21 + " + w(xw) + " AND2 + incrementer(" + w(xw + m) + ")",
         or_tree(g, N - p) + 2 * g.ao21 + xw * g.and2 + incrementer(g, xw + m), p);
-  // Overflow: compare with the largest finite code (an AND2/OR2 per bit);
+  // Overflow: compare with the largest finite code (a gate per bit above its
+  // trailing ones: overflow_compare_bits);
   // NaN/inf combination; the result multiplexing of NaN / inf / max / zero /
   // rounded codes, a couple of gates per code bit.
   // (The compare only when a finite sum can round above the largest finite
   // value: fw.can_overflow; else the RTL has none.)
-  const int cmp = fw.can_overflow ? xw + m : 0;
+  const int cmp = fw.can_overflow ? overflow_compare_bits(f, xw + m) : 0;
   b.add("overflow_logic", kNormalizeAccumulate, w(cmp) + " AND2 + " + w(bits) + " (AND2 + OR2) + 6 OR2",
         cmp * g.and2 + bits * (g.and2 + g.or2) + 6 * g.or2, bits);
   b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(bits) + ")", reg(g, bits), bits);
@@ -339,6 +382,11 @@ FloatAdderWidths float_adder_widths(const num::MacSpec& s) {
   // rounded to p bits can carry into one exponent more.
   const long long y_top = s.fused ? fw.y_hi - B : fw.esum_max + fw.lsb0 + fw.q - 1 + 1;
   fw.can_overflow = y_top >= f.emax() - f.man_bits - 1;
+  // Without that, a finite result's exponent field is at most 2^E - 2 and the
+  // rounding carry never reaches 2^E - 1; a larger e_align comes only from an
+  // inf/NaN accumulator, whose code overflow_logic puts out instead. So the
+  // result exponent needs the field's E bits, not room for a carry out of it.
+  if (!fw.can_overflow) fw.xw = f.exp_bits;
   return fw;
 }
 

@@ -218,6 +218,26 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
     if (to < from) return v + "[" + str(to - 1) + ":0]";
     return "{{" + str(to - from) + "{" + (is_signed ? v + "[" + str(from - 1) + "]" : std::string("1'b0")) + "}}, " + v + "}";
   };
+  // The shift is |d| clamped at N - 1 < 2^sw: only |d|'s low sw bits and
+  // whether it reaches 2^sw are used. With bits of d above sw, only those low
+  // bits are negated (conditionally, by d's sign) and the reach comes from d's
+  // upper bits: d >= 0 reaches it when any is set; d < 0 (-d = ~d + 1) when they
+  // are not all ones, or are and the low bits are all zero (the +1 carries up).
+  std::string abs_d;
+  const std::string nm1 = str(N - 1), nm1l = lit(sw, N - 1);
+  const std::string gt = (1LL << sw) - 1 > N - 1 ? " | (lo > " + nm1 + ")" : std::string("");
+  if (dw - 1 > sw) {
+    const std::string up = "d[" + str(dw - 2) + ":" + str(sw) + "]", low = "d[" + str(sw - 1) + ":0]";
+    abs_d = "  wire neg = d[" + str(dw - 1) + "];\n"
+            "  wire [" + str(sw - 1) + ":0] lo = (" + low + " ^ {" + str(sw) + "{neg}}) + {" + (sw > 1 ? str(sw - 1) + "'d0, " : std::string("")) +
+            "neg};  // |d| mod 2^" + str(sw) + "\n"
+            "  wire far = neg ? (~&" + up + " | ~|" + low + ") : |" + up + ";  // |d| >= 2^" + str(sw) + "\n"
+            "  assign shamt = (far" + gt + ") ? " + nm1l + " : lo;\n";
+  } else {
+    abs_d = "  wire [" + str(dw - 1) + ":0] ad = (d ^ {" + str(dw) + "{d[" + str(dw - 1) + "]}}) + {" + str(dw - 1) + "'d0, d[" +
+            str(dw - 1) + "]};  // |d|: conditional negation\n"
+            "  assign shamt = (ad > " + nm1 + ") ? " + nm1l + " : ad[" + str(sw - 1) + ":0];\n";
+  }
   out.component("exponent_difference", kAlign, false,
                 sub("// exponent_difference: which operand is larger by exponent (the product only\n"
                     "// when strictly larger and not zero), the alignment shift (clamped at {NM1}: all\n"
@@ -226,16 +246,14 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
                     "module exponent_difference (\n  input  [{YW1}:0] ey,\n  input  [{CW1}:0] ec,\n  input  y_zero,\n"
                     "  output y_big,\n  output [{SW1}:0] shamt,\n  output [{AW1}:0] e_align\n);\n"
                     "  wire [{DW1}:0] eyx = {EYX};\n  wire [{DW1}:0] ecx = {ECX};\n"
-                    "  wire [{DW1}:0] d = eyx - ecx;\n  assign y_big = ~y_zero & ~d[{DW1}] & |d;\n"
-                    "  wire [{DW1}:0] ad = (d ^ {{DW}{~y_big}}) + {{DWM1}'d0, ~y_big};  // |d|: conditional negation\n"
-                    "  assign shamt = (ad > {NM1}) ? {NM1L} : ad[{SW1}:0];\n"
+                    "  wire [{DW1}:0] d = eyx - ecx;\n  assign y_big = ~y_zero & ~d[{DW1}] & |d;\n{ABS}"
                     "  assign e_align = y_big ? {EYA} : {ECA};  // ey > ec >= 1 when chosen\nendmodule\n",
                     {{"YW1", str(yw - 1)}, {"YW", str(yw)}, {"YS", fw.y_signed ? "two's complement" : "unsigned"},
                      {"YLO", str(fw.y_lo)}, {"YHI", str(fw.y_hi)}, {"CMAX", str((1 << cw) - 1)}, {"CW1", str(cw - 1)},
-                     {"DW", str(dw)}, {"DW1", str(dw - 1)}, {"DWM1", str(dw - 1)}, {"AW1", str(aw - 1)},
+                     {"DW", str(dw)}, {"DW1", str(dw - 1)}, {"AW1", str(aw - 1)},
                      {"EYX", to_width("ey", yw, dw, fw.y_signed)}, {"ECX", to_width("ec", cw, dw, false)},
                      {"EYA", to_width("ey", yw, aw, false)}, {"ECA", to_width("ec", cw, aw, false)},
-                     {"SW1", str(sw - 1)}, {"NM1", str(N - 1)}, {"NM1L", lit(sw, N - 1)}}));
+                     {"SW1", str(sw - 1)}, {"NM1", str(N - 1)}, {"NM1L", lit(sw, N - 1)}, {"ABS", abs_d}}));
   top += "  wire y_big;\n  wire [" + str(sw - 1) + ":0] shamt;\n  wire [" + str(aw - 1) + ":0] e_align;\n";
   top += "  exponent_difference u_exponent_difference (.ey(y_exp), .ec(c_exp), .y_zero(y_zero), .y_big(y_big), "
          ".shamt(shamt), .e_align(e_align));\n\n";
@@ -318,12 +336,14 @@ void float_accumulator(Writer& out, const num::MacSpec& s, int stages, Design& d
 
   out.component("exponent_adjust", kNorm, false,
                 sub("// exponent_adjust: biased exponent of the normalised top bit, e_align + 1 - sh\n"
-                    "// (>= 1; {XW} bits: room for the rounder's carry).\n"
+                    "// (>= 1; {XW} bits: {XWHY}).\n"
                     "module exponent_adjust (\n  input  [{AW1}:0] e_align,\n  input  [{ZW1}:0] sh,\n"
                     "  output [{XW1}:0] expb\n);\n"
                     "  wire [{XW1}:0] ea = e_align;\n  wire [{XW1}:0] shx = sh;\n"
                     "  assign expb = ea + {XW}'d1 - shx;\nendmodule\n",
-                    {{"AW1", str(aw - 1)}, {"ZW1", str(zw - 1)}, {"XW", str(xw)}, {"XW1", str(xw - 1)}}));
+                    {{"AW1", str(aw - 1)}, {"ZW1", str(zw - 1)}, {"XW", str(xw)}, {"XW1", str(xw - 1)},
+                     {"XWHY", fw.can_overflow ? std::string("room for the rounder's carry")
+                                              : "the field's; a finite sum never rounds to " + str((1 << f.e) - 1)}}));
   top += "  wire [" + str(xw - 1) + ":0] expb;\n";
   top += "  exponent_adjust u_exponent_adjust (.e_align(e_align), .sh(sh), .expb(expb));\n";
 

@@ -63,9 +63,10 @@ TEST(Calibration_Yosys, FloatMacsMatchTheirBlocksAndExceedTheFlattenedNetlist) {
   }
   for (const auto& r : rows) {
     if (!float_acc(r.name, file)) continue;
-    // The known gap (docs/cost-model.md): formulas above the flattened netlist.
+    // The known gap (docs/cost-model.md): formulas above the flattened netlist,
+    // by at most a fifth (+6.7 .. +17.4 % on 2026-12-01).
     EXPECT_GE(r.error(), 0.0) << r.name;
-    EXPECT_LE(r.error(), 0.40) << r.name << ": estimate " << r.estimate << " vs netlist " << r.synth;
+    EXPECT_LE(r.error(), 0.20) << r.name << ": estimate " << r.estimate << " vs netlist " << r.synth;
   }
 }
 
