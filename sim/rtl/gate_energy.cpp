@@ -194,7 +194,10 @@ SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& strea
   out.settled /= double(steps);
   out.glitches /= double(steps);
   const num::MacSpec spec = config::mac_spec(cfg);
-  const num::Activity act = stream_activity(spec, stream);
+  num::Activity act = stream_activity(spec, stream);
+  // Every step is a valid MAC: each of the P - 1 pipeline registers loads the
+  // product node, as the engines count it into fwd_reg_toggles.
+  act.fwd_reg_toggles = uint64_t(cfg.mac.pipeline_stages - 1) * act.product_toggles;
   const cost::MacCost c = cost::mac_cost(spec, cfg.mac.pipeline_stages, g);
   out.model = model_switched_ge(spec, c, g, act);
   if (per_block) {
@@ -204,7 +207,9 @@ SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& strea
       throw RuntimeError("iverilog failed on the hierarchical netlist:\n" + read_text(workdir + "/iverilog_energy_hier.log"));
     if (run_tool({vvp, "-n", "energy_hier.vvp", "+cells"}, workdir, workdir + "/vvp_energy_hier.log") != 0)
       throw RuntimeError("vvp failed on the hierarchical netlist:\n" + read_text(workdir + "/vvp_energy_hier.log"));
-    out.blocks = block_switching(d, workdir + "/cells.txt", steps, cost::mac_switching(spec, c, g, act));
+    auto model = cost::mac_switching(spec, c, g, act);
+    if (act.fwd_reg_toggles) model.emplace_back("pipeline_registers", double(act.fwd_reg_toggles) * g.ff);
+    out.blocks = block_switching(d, workdir + "/cells.txt", steps, model);
   }
   return out;
 }

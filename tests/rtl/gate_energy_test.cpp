@@ -1,8 +1,8 @@
 // Gate-level switching energy (sim/rtl/gate_energy.cpp): the synthesised
 // netlist simulated on an operand stream. Zeros switch nothing; per block,
-// the accumulator register's flip-flops toggle exactly as often as the model's
-// accumulator bits (an independent check that cells are attributed to the
-// right block and that the model sees the netlist's stream).
+// the accumulator register's (and an integer pipeline register's) flip-flops
+// toggle exactly as often as the model's bits (an independent check that cells
+// are attributed to the right block and that the model sees the netlist's stream).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -65,6 +65,12 @@ TEST(GateEnergy, PerBlockRegisterSwitchingEqualsTheModelsAndBlocksCoverTheNetlis
     EXPECT_LT(total, 1.5 * e.settled);
     EXPECT_GT(block(e, "significand_multiplier").netlist, 0.0);
   }
+  // INT8 with 2 stages: the pipeline register holds the integer product, the
+  // bits the engines count for it (fwd_reg_toggles): equal as well.
+  const auto p = measure({"mac.a=int8", "mac.b=int8", "mac.pipeline_stages=2"}, "normal", true);
+  const auto& pipe = block(p, "pipeline_registers");
+  EXPECT_GT(pipe.netlist, 1.0);
+  EXPECT_NEAR(pipe.netlist, pipe.model, 1e-6 * pipe.model);
 }
 
 }  // namespace
