@@ -44,29 +44,10 @@ Controller::Controller(sc_core::sc_module_name name, const Plan& plan, num::Acti
   }
 }
 
-void Controller::drive_x(size_t i, const mac::OperandWord& w) {
-  mac::drive(*x_w_[i], w);
-  if (view_now_) mac::drive(*driven_.x[i], w);
-}
-void Controller::drive_y(size_t j, const mac::OperandWord& w) {
-  mac::drive(*y_w_[j], w);
-  if (view_now_) mac::drive(*driven_.y[j], w);
-}
-void Controller::drive_row(size_t i, bool v) {
-  mac::drive(*row_w_[i], v);
-  if (view_now_) mac::drive(*driven_.row_en[i], v);
-}
-void Controller::drive_col(size_t j, bool v) {
-  mac::drive(*col_w_[j], v);
-  if (view_now_) mac::drive(*driven_.col_en[j], v);
-}
-void Controller::drive_load(bool v) {
-  mac::drive(*load_w_, v);
-  if (view_now_) mac::drive(*driven_.load, v);
-}
-void Controller::drive_swap(bool v) {
-  mac::drive(*swap_w_, v);
-  if (view_now_) mac::drive(*driven_.swap, v);
+template <class T>
+void Controller::drive(mac::Wire<T>& wire, mac::Wire<T>* view, const T& v) {
+  mac::drive(wire, v);
+  if (view && view_now_) mac::drive(*view, v);
 }
 
 void Controller::on_clock_view() {
@@ -122,18 +103,18 @@ void Controller::on_clock() {
     b_ready_view.write(ready_b_.empty() || ready_b_[wf] <= c);
   }
   if (p.dataflow == Dataflow::os) {
-    drive_load(false);
+    drive(*load_w_, driven_.load.get(), false);
     for (int i = 0; i < p.R; ++i) {
       const int64_t k = t - i;
       const bool v = k >= 0 && k < p.K && i < f.mn;
-      drive_x(size_t(i), mac::OperandWord{v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0, v, v ? int32_t(k) : 0});
-      drive_row(size_t(i), i < f.mn);
+      drive(*x_w_[size_t(i)], view_of(driven_.x, i), mac::OperandWord{v ? p.a[size_t(f.m0 + i) * p.K + size_t(k)] : 0, v, v ? int32_t(k) : 0});
+      drive(*row_w_[size_t(i)], view_of(driven_.row_en, i), i < f.mn);
     }
     for (int j = 0; j < p.C; ++j) {
       const int64_t k = t - j;
       const bool v = k >= 0 && k < p.K && j < f.cn;
-      drive_y(size_t(j), mac::OperandWord{v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0, v, 0});
-      drive_col(size_t(j), j < f.cn);
+      drive(*y_w_[size_t(j)], view_of(driven_.y, j), mac::OperandWord{v ? p.b[size_t(k) * p.N + size_t(f.c0 + j)] : 0, v, 0});
+      drive(*col_w_[size_t(j)], view_of(driven_.col_en, j), j < f.cn);
     }
     return;
   }
@@ -145,7 +126,7 @@ void Controller::on_clock() {
   int64_t step = t;  // preload step: the top row takes tile row R-1-step
   const Fold* tile = &f;
   if (p.double_buffer) {
-    drive_swap(t == 0);
+    drive(*swap_w_, driven_.swap.get(), t == 0);
     if (in_prologue) {
       step = int64_t(c) - int64_t(p.first);  // negative while memory holds the prologue
     } else {
@@ -153,23 +134,23 @@ void Controller::on_clock() {
     }
   }
   const bool preload = tile && step >= 0 && step < R;
-  drive_load(preload);
+  drive(*load_w_, driven_.load.get(), preload);
   const int64_t tc = t - int64_t(p.lead);
   for (int i = 0; i < R; ++i) {
     const int64_t r = tc - i;
     const bool v = r >= 0 && r < p.nx;
-    drive_x(size_t(i), mac::OperandWord{v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0, v, v ? int32_t(r) : 0});
+    drive(*x_w_[size_t(i)], view_of(driven_.x, i), mac::OperandWord{v && i < f.kn ? p.xcode(int(r), f.k0 + i) : 0, v, v ? int32_t(r) : 0});
     // The stream's codes are strided in memory (a line per row and k): fetch
     // the ones this row drives kAhead cycles from now.
     constexpr int64_t kAhead = 8;
     if (r + kAhead >= 0 && r + kAhead < p.nx && i < f.kn) __builtin_prefetch(&p.x[size_t(r + kAhead) * p.x_r + size_t(f.k0 + i) * p.x_k]);
-    drive_row(size_t(i), i < f.kn);
+    drive(*row_w_[size_t(i)], view_of(driven_.row_en, i), i < f.kn);
   }
   const int krow = R - 1 - int(step);
   for (int j = 0; j < p.C; ++j) {
-    drive_y(size_t(j), mac::OperandWord{
+    drive(*y_w_[size_t(j)], view_of(driven_.y, j), mac::OperandWord{
         preload && krow < tile->kn && j < tile->cn ? p.scode(tile->k0 + krow, tile->c0 + j) : 0, false, 0});
-    drive_col(size_t(j), j < f.cn);
+    drive(*col_w_[size_t(j)], view_of(driven_.col_en, j), j < f.cn);
   }
 }
 
@@ -310,7 +291,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
     // drive an RTL array of those rows and columns: tests/rtl/pe_array_test.cpp).
     std::set<int> rows, cols;
     for (const auto& [i, j] : traced) {
-      if (i < 0 || j < 0 || i >= plan.R || j >= plan.C || !views) continue;
+      if (!views || i < 0 || j < 0 || i >= plan.R || j >= plan.C) continue;
       rows.insert(i);
       cols.insert(j);
     }

@@ -60,12 +60,14 @@ SC_MODULE(Controller) {
   uint64_t edge_ = 0;
   DrivenView driven_;
   bool view_now_ = false;  // this cycle is inside the trace window: drive() also writes driven_
-  void drive_x(size_t i, const mac::OperandWord& w);
-  void drive_y(size_t j, const mac::OperandWord& w);
-  void drive_row(size_t i, bool v);
-  void drive_col(size_t j, bool v);
-  void drive_load(bool v);
-  void drive_swap(bool v);
+  // Drives `wire` and, inside the window, its view (null: none).
+  template <class T>
+  void drive(mac::Wire<T>& wire, mac::Wire<T>* view, const T& v);
+  // View k of a row's or column's wire (null outside the window: no view is indexed then).
+  template <class T>
+  mac::Wire<T>* view_of(const std::vector<std::unique_ptr<mac::Wire<T>>>& views, int k) const {
+    return view_now_ ? views[size_t(k)].get() : nullptr;
+  }
 };
 
 // Adds the partial sums leaving the array into the output buffer (WS/IS: the

@@ -190,8 +190,6 @@ std::vector<u128> reference_run(const num::MacSpec& spec, int latency, const std
 CosimResult cosimulate(const num::MacSpec& spec, int stages, const std::vector<Step>& steps,
                        const std::string& workdir, const std::string& vcd,
                        const std::function<void(Design&)>& mutate) {
-  const std::string iverilog = require_tool("iverilog", "iverilog");
-  const std::string vvp = require_tool("vvp", "iverilog");
   Design d = generate_mac(spec, stages);
   if (mutate) mutate(d);
   write_design(d, workdir);
@@ -202,11 +200,7 @@ CosimResult cosimulate(const num::MacSpec& spec, int stages, const std::vector<S
             hex(s.acc, d.acc_bits) + "\n";
   write_text(workdir + "/stim.txt", stim);
   write_text(workdir + "/qmac_tb.v", testbench(d, "stim.txt", "out.txt", vcd));
-  if (run_tool({iverilog, "-g2005", "-s", "qmac_tb", "-o", "sim.vvp", "qmac_tb.v", "qmac_mac.v"}, workdir,
-               workdir + "/iverilog.log") != 0)
-    throw RuntimeError("iverilog failed on the generated RTL:\n" + read_text(workdir + "/iverilog.log"));
-  if (run_tool({vvp, "-n", "sim.vvp"}, workdir, workdir + "/vvp.log") != 0)
-    throw RuntimeError("vvp failed:\n" + read_text(workdir + "/vvp.log"));
+  simulate_icarus(workdir, "qmac_tb", {"qmac_tb.v", "qmac_mac.v"}, "the generated RTL");
   const std::vector<u128> expected = reference_run(spec, d.latency, steps);
   std::istringstream rtl(read_text(workdir + "/out.txt"));
   CosimResult r;

@@ -171,8 +171,6 @@ std::vector<BlockSwitching> block_switching(const Design& d, const std::string& 
 
 SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& stream, const cost::GateLibrary& g,
                        const std::string& workdir, bool per_block) {
-  const std::string iverilog = require_tool("iverilog", "iverilog");
-  const std::string vvp = require_tool("vvp", "iverilog");
   const Design d = generate_design(cfg);
   const SynthResult r = synthesize(d, workdir);
   std::string stim;
@@ -180,11 +178,7 @@ SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& strea
   write_text(workdir + "/stim.txt", stim);
   write_text(workdir + "/cells.v", cell_models(g));
   write_text(workdir + "/qmac_etb.v", energy_testbench(d));
-  if (run_tool({iverilog, "-g2005", "-s", "qmac_etb", "-o", "energy.vvp", "qmac_etb.v", "cells.v", r.netlist_path},
-               workdir, workdir + "/iverilog_energy.log") != 0)
-    throw RuntimeError("iverilog failed on the netlist:\n" + read_text(workdir + "/iverilog_energy.log"));
-  if (run_tool({vvp, "-n", "energy.vvp"}, workdir, workdir + "/vvp_energy.log") != 0)
-    throw RuntimeError("vvp failed on the netlist:\n" + read_text(workdir + "/vvp_energy.log"));
+  simulate_icarus(workdir, "qmac_etb", {"qmac_etb.v", "cells.v", r.netlist_path}, "the netlist", "energy");
   SwitchedGe out;
   unsigned long long steps = 0;
   if (std::sscanf(read_text(workdir + "/energy.txt").c_str(), "%llu %lf %lf", &steps, &out.settled, &out.glitches) != 3 ||
@@ -202,11 +196,8 @@ SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& strea
   out.model = model_switched_ge(spec, c, g, act);
   if (per_block) {
     const std::string hier = synthesize_hierarchical(d, workdir);
-    if (run_tool({iverilog, "-g2005", "-s", "qmac_etb", "-o", "energy_hier.vvp", "qmac_etb.v", "cells.v", hier}, workdir,
-                 workdir + "/iverilog_energy_hier.log") != 0)
-      throw RuntimeError("iverilog failed on the hierarchical netlist:\n" + read_text(workdir + "/iverilog_energy_hier.log"));
-    if (run_tool({vvp, "-n", "energy_hier.vvp", "+cells"}, workdir, workdir + "/vvp_energy_hier.log") != 0)
-      throw RuntimeError("vvp failed on the hierarchical netlist:\n" + read_text(workdir + "/vvp_energy_hier.log"));
+    simulate_icarus(workdir, "qmac_etb", {"qmac_etb.v", "cells.v", hier}, "the hierarchical netlist", "energy_hier",
+                    {"+cells"});
     auto model = cost::mac_switching(spec, c, g, act);
     if (act.fwd_reg_toggles) model.emplace_back("pipeline_registers", double(act.fwd_reg_toggles) * g.ff);
     out.blocks = block_switching(d, workdir + "/cells.txt", steps, model);

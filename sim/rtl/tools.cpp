@@ -76,6 +76,20 @@ ScratchDir::~ScratchDir() {
   fs::remove_all(path_, ec);
 }
 
+void simulate_icarus(const std::string& dir, const std::string& top, const std::vector<std::string>& sources,
+                     const std::string& what, const std::string& tag, const std::vector<std::string>& plusargs) {
+  const std::string iverilog = require_tool("iverilog", "iverilog");
+  const std::string vvp = require_tool("vvp", "iverilog");
+  const std::string suffix = tag.empty() ? "" : "_" + tag, image = top + suffix + ".vvp";
+  std::vector<std::string> compile = {iverilog, "-g2005", "-s", top, "-o", image};
+  compile.insert(compile.end(), sources.begin(), sources.end());
+  const std::string ilog = dir + "/iverilog" + suffix + ".log", vlog = dir + "/vvp" + suffix + ".log";
+  if (run_tool(compile, dir, ilog) != 0) throw RuntimeError("iverilog failed on " + what + ":\n" + read_text(ilog));
+  std::vector<std::string> run = {vvp, "-n", image};
+  run.insert(run.end(), plusargs.begin(), plusargs.end());
+  if (run_tool(run, dir, vlog) != 0) throw RuntimeError("vvp failed on " + what + ":\n" + read_text(vlog));
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream f(path);
   if (!f) throw RuntimeError("cannot read " + path);

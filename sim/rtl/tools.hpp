@@ -16,6 +16,14 @@ std::string require_tool(const std::string& program, const std::string& package)
 // status (128 + signal when killed).
 int run_tool(const std::vector<std::string>& argv, const std::string& dir, const std::string& log);
 
+// Compiles `sources` (in `dir`) with Icarus Verilog (-g2005, top module `top`)
+// and runs the result with vvp and `plusargs`; logs iverilog<SUFFIX>.log and
+// vvp<SUFFIX>.log in `dir` (SUFFIX: "_" + `tag`, or nothing for an empty tag).
+// Throws RuntimeError with the failing tool's log, naming `what` was simulated.
+void simulate_icarus(const std::string& dir, const std::string& top, const std::vector<std::string>& sources,
+                     const std::string& what, const std::string& tag = "",
+                     const std::vector<std::string>& plusargs = {});
+
 // Writes the design's files into `dir` (which must exist), returns their paths.
 std::vector<std::string> write_design(const Design& d, const std::string& dir);
 

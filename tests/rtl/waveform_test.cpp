@@ -63,13 +63,7 @@ TEST_P(Waveform, RtlAccumulatorsMatchThePeEngineEveryCycle) {
   auto design = qmac::rtl::generate_mac(qmac::config::mac_spec(cfg), 1, true);
   qmac::rtl::write_design(design, dir);
   qmac::rtl::write_text(dir + "/qmac_atb.v", qmac::rtl::array_testbench(design, R, C, "stim.txt", "rtl.vcd"));
-  const std::string iverilog = qmac::rtl::require_tool("iverilog", "iverilog");
-  const std::string vvp = qmac::rtl::require_tool("vvp", "iverilog");
-  ASSERT_EQ(qmac::rtl::run_tool({iverilog, "-g2005", "-s", "qmac_atb", "-o", "atb.vvp", "qmac_atb.v", "qmac_mac.v"},
-                                dir, dir + "/iverilog.log"),
-            0)
-      << qmac::rtl::read_text(dir + "/iverilog.log");
-  ASSERT_EQ(qmac::rtl::run_tool({vvp, "-n", "atb.vvp"}, dir, dir + "/vvp.log"), 0);
+  ASSERT_NO_THROW(qmac::rtl::simulate_icarus(dir, "qmac_atb", {"qmac_atb.v", "qmac_mac.v"}, "the MAC grid"));
   const Vcd r = read_vcd(dir + "/rtl.vcd");
 
   int nonzero = 0, shifted_differs = 0;
