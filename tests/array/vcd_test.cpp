@@ -1,6 +1,7 @@
 // Waveforms: the VCD of a 2x2 GEMM, parsed here, shows the accumulator values
 // computed by hand cycle by cycle; gtkwave's vcd2fst accepts the file.
 #include <fcntl.h>
+#include "test_tmpdir.hpp"
 #include <unistd.h>
 
 #include <gtest/gtest.h>

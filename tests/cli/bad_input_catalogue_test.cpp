@@ -9,6 +9,7 @@
 //   - nothing on stdout;
 //   - no file created or changed in the folder.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <filesystem>
 #include <fstream>

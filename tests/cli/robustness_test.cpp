@@ -5,6 +5,7 @@
 //   wrong exit code.
 // (The table-driven catalogue of bad inputs is bad_input_catalogue_test.cpp.)
 #include <sys/stat.h>
+#include "test_tmpdir.hpp"
 #include <unistd.h>
 
 #include <gtest/gtest.h>

@@ -1,6 +1,7 @@
 // `qmac run` end to end: the contract's JSON keys, their consistency with the
 // cycle formula, saved tensors cross-checked with numpy, and bad input.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <cmath>
 #include <filesystem>

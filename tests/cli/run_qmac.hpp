@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include "test_tmpdir.hpp"
 
 #include <cstdlib>
 #include <fstream>

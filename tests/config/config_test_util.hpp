@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include "test_tmpdir.hpp"
 #include <fstream>
 #include <string>
 #include <vector>

@@ -1,6 +1,7 @@
 // Gate-library and technology YAML: shipped files load, bad files are rejected
 // with file:line:column; the energy model responds to the data's activity.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <filesystem>
 #include <fstream>

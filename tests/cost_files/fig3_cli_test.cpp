@@ -1,6 +1,7 @@
 // qmac fig3 as a user runs it: the 15 bars with the paper's values next to the
 // model's; --library switches every figure; bad input exits 2 naming it.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <cstdlib>
 #include <filesystem>

@@ -11,6 +11,7 @@
 // and in the same update phase when both wrote in one delta. SystemC
 // elaborates one design per process, so the design runs in a forked child.
 #include <sys/wait.h>
+#include "test_tmpdir.hpp"
 #include <unistd.h>
 
 #include <gtest/gtest.h>

@@ -2,6 +2,7 @@
 // the pe engine's VCD of the memory timeline, the stdout block, and a sweep
 // over memory keys end to end.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -2,6 +2,7 @@
 // single-GEMM run, totals are the stated sums, overrides follow the stated
 // order, and bad input is a file:line:column error.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <cmath>
 

@@ -1,6 +1,7 @@
 // Sweeps over networks: a sweep point is a whole topology run; its CSV row holds
 // the network's totals, and --resume after an interruption gives the same files.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <filesystem>
 #include <fstream>

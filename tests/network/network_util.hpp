@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include "test_tmpdir.hpp"
 #include <fstream>
 #include <string>
 

@@ -1,6 +1,7 @@
 // qmac's YAML topology: shapes, groups, repeat, overrides, and errors at
 // file:line:column.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -1,6 +1,7 @@
 // `qmac qerror` as a user runs it: JSON keys of the contract, errors exit 2
 // naming the argument.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/run_qmac.hpp"

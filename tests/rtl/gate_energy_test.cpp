@@ -4,6 +4,7 @@
 // toggle exactly as often as the model's bits (an independent check that cells
 // are attributed to the right block and that the model sees the netlist's stream).
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <filesystem>
 

@@ -9,6 +9,7 @@
 // which holds only if operands, valid bits and partial sums move through the
 // RTL's registers exactly as through the pe engine's.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <cstdio>
 #include <filesystem>

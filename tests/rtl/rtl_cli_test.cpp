@@ -1,6 +1,7 @@
 // qmac rtl as a user runs it: files written into -o DIR (and nothing else),
 // errors for bad folders and configs the RTL cannot express.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -4,6 +4,7 @@
 // arithmetic (partial sums wired down the columns) in Icarus Verilog, whose VCD
 // must carry the same accumulator value in every cycle for every PE.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <filesystem>
 #include <fstream>

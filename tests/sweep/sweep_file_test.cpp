@@ -1,5 +1,6 @@
 // Sweep files: point order, ranges, group axes, and positioned errors.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <filesystem>
 #include <fstream>

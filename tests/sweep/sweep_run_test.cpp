@@ -2,6 +2,7 @@
 // `qmac run` (a shell script passed as --exe) so these tests exercise the
 // scheduling, results files, resume, shards and merge on their own.
 #include <gtest/gtest.h>
+#include "test_tmpdir.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>

@@ -1,6 +1,7 @@
 // .npy round trip (save_npy -> load_npy, and numpy-written files when python3
 // with numpy is present) and rejection of bad files naming the file.
 #include <cmath>
+#include "test_tmpdir.hpp"
 #include <cstdlib>
 #include <fstream>
 #include <string>
