@@ -61,6 +61,14 @@ struct ArrayOptions {
   // Host threads the fast engine's kernel may use (not hardware: outputs,
   // cycles and activity are the same for any value; >= 1).
   int threads = 1;
+  // The pe engine's clock processes (host, not hardware: outputs, cycles and
+  // activity are the same either way; tests/array/engines_test.cpp holds them
+  // side by side). false (the default): one SC_METHOD runs every PE of a
+  // rising edge in turn; true: each PE has its own SC_METHOD, and the kernel
+  // schedules 256 processes per cycle on a 16 x 16 array. Measured with
+  // bench/bench_process.cpp (pe_16x16_int8 / _fp8, 2-vCPU VM): per-PE
+  // processes 27-35 M PE-cycles/s, one process 39-47 M (x1.2-1.6).
+  bool pe_process_per_pe = false;
 };
 
 struct Gemm {

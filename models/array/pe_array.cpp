@@ -198,7 +198,8 @@ void Drain::on_clock() {
 // --------------------------------------------------------------------- PeArray
 
 PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
-                 RunResult& result, const TraceOptions* trace, const std::string& vcd_name, const Stalls* stalls)
+                 RunResult& result, const TraceOptions* trace, const std::string& vcd_name, const Stalls* stalls,
+                 bool process_per_pe)
     : sc_core::sc_module(name),
       plan_(plan),
       result_(result),
@@ -225,6 +226,12 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
   cfg.cycles = plan.clocked;
   cfg.double_buffer = plan.double_buffer;
   if (trace) cfg.window = mac::TraceWindow{trace->first_cycle, trace->last_cycle};
+  cfg.own_process = process_per_pe;
+  if (!process_per_pe) {
+    SC_METHOD(tick_pes);
+    sensitive << clk.pos();
+    dont_initialize();
+  }
   pes_.init(n, [&](const char* nm, size_t idx) {
     mac::Pe::Config c = cfg;
     c.traced = traced.count({int(idx / C), int(idx % C)}) > 0;
@@ -315,6 +322,12 @@ PeArray::PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac&
       sc_core::sc_trace(vcd_, t.acc_bits, pfx + "acc");
     }
   }
+}
+
+// The PEs in creation order (the order prefetch_next assumes); see
+// mac::Pe::Config::own_process for why one process may run them all.
+void PeArray::tick_pes() {
+  for (auto& pe : pes_) pe.tick();
 }
 
 PeArray::~PeArray() {

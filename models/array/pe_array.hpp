@@ -2,7 +2,10 @@
 // sc_signals between neighbours (sc_vector), a controller that walks the folds
 // and drives the skewed feeders and per-fold control, and a drain that adds the
 // partial sums leaving the array into the output buffer. Used for waveforms and
-// to verify the fast engine.
+// to verify the fast engine. The PEs' clock processes are clustered: one
+// SC_METHOD runs every PE's cycle of a rising edge (see
+// mac::Pe::Config::own_process; ArrayOptions::pe_process_per_pe gives each PE
+// its own, with the same results).
 #pragma once
 
 #include <memory>
@@ -97,7 +100,7 @@ SC_MODULE(PeArray) {
   // ".vcd"); empty: no waveform.
   PeArray(sc_core::sc_module_name name, const Plan& plan, const num::Mac& mac, OutputBuffer& buffer,
           RunResult& result, const TraceOptions* trace, const std::string& vcd_name,
-          const Stalls* stalls = nullptr);
+          const Stalls* stalls = nullptr, bool process_per_pe = false);
   ~PeArray() override;
   // Adds the PEs' activity and overflow counts into the result (after the run).
   void collect();
@@ -106,6 +109,8 @@ SC_MODULE(PeArray) {
   const Plan& plan_;
   RunResult& result_;
   mac::MacBits bits_;
+  // Runs every PE's cycle of a rising edge (without process_per_pe).
+  void tick_pes();
   template <class T>
   using Signals = sc_core::sc_vector<mac::Wire<T>>;  // see mac::Wire for the writer policy
   Signals<mac::OperandWord> x_feed_{"x_feed"}, y_feed_{"y_feed"};

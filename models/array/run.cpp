@@ -139,7 +139,8 @@ RunResult simulate(const num::MacSpec& spec, const num::AccumulatorSpec& out_buf
       sc_core::sc_start();
     } else {
       sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
-      PeArray top("array", plan, mac, buffer, r, trace, pump ? pump->systemc_name() : std::string(), stalls);
+      PeArray top("array", plan, mac, buffer, r, trace, pump ? pump->systemc_name() : std::string(), stalls,
+                  o.pe_process_per_pe);
       top.clk(clk);
       sc_core::sc_start();
       top.collect();  // closes the trace file

@@ -288,6 +288,13 @@ SC_MODULE(Pe) {
     bool double_buffer = false;  // WS/IS: a shadow stationary register, copied into the active one on `swap`
     bool traced = false;
     TraceWindow window;
+    // true: the PE has its own clock process (an SC_METHOD on clk's rising
+    // edge). false: it has none and whoever owns it calls tick() once per
+    // rising edge -- the pe engine runs all PEs from one process (see
+    // PeArray). Same results either way: a cycle reads only the current
+    // values of channels and writes only through them (update semantics), so
+    // the PEs of one edge may run in any order, in one process or in many.
+    bool own_process = true;
   };
 
  private:
@@ -367,6 +374,9 @@ SC_MODULE(Pe) {
   // starts with a string of L2 misses. (Prefetching its wires as well made
   // no measurable difference.) Call before the end of elaboration.
   void prefetch_next(const Pe* next) { next_ = next; }
+  // One rising clock edge (Config::own_process = false; the PE's own process
+  // runs exactly this otherwise).
+  void tick() { on_clock(); }
 
   MacUnit mac;
 

@@ -18,6 +18,7 @@ Pe::Pe(sc_core::sc_module_name name, const num::Mac&, const MacBits& bits, int s
       window_(config.window),
       mac("mac", stages, config.traced) {
   acc_raw_ = bits_->acc(num::AccValue{});
+  if (!config.own_process) return;
   SC_METHOD(on_clock);
   sensitive << clk.pos();
   dont_initialize();

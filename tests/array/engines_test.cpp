@@ -44,6 +44,15 @@ TEST_P(Engines, Engines_MatchReferenceAndEachOther) {
     const RunResult ref = reference_gemm(mc.spec, buf, s.stages, o, g);
     const RunResult fast = run_gemm(mc.spec, buf, s.stages, o, g, Engine::fast);
     const RunResult pe = run_gemm(mc.spec, buf, s.stages, o, g, Engine::pe);
+    // The pe engine as a process per PE (as it was built first) and as one
+    // process for the array (the default): the same run, word and counter.
+    ArrayOptions own = o;
+    own.pe_process_per_pe = true;
+    const RunResult pe_own = run_gemm(mc.spec, buf, s.stages, own, g, Engine::pe);
+    EXPECT_EQ(pe_own.c, pe.c);
+    EXPECT_TRUE(pe_own.activity == pe.activity);
+    EXPECT_EQ(pe_own.stats.overflows, pe.stats.overflows);
+    EXPECT_EQ(pe_own.cycles, pe.cycles);
     ASSERT_EQ(fast.c.size(), size_t(s.m) * s.n);
     for (size_t i = 0; i < ref.c.size(); ++i) {
       ASSERT_EQ(fast.c[i], ref.c[i]) << "fast output " << i << ": " << fast.c[i].f << " vs " << ref.c[i].f;
