@@ -13,8 +13,9 @@ namespace qmac::cost::detail {
 struct Builder {
   const GateLibrary& g;
   std::vector<Component>& out;
-  void add(const std::string& name, const char* group, const std::string& formula, double gates, int bits) {
-    if (gates > 0) out.push_back(Component{name, group, formula, gates, bits});
+  void add(const std::string& name, const char* group, const std::string& formula, double gates, int bits,
+           Part part = Part::logic) {
+    if (gates > 0) out.push_back(Component{name, group, formula, gates, bits, part});
   }
 };
 

@@ -24,26 +24,27 @@ num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t mac
   return a;
 }
 
-std::vector<std::pair<std::string, double>> mac_switching(const num::MacSpec& spec, const MacCost& c,
-                                                          const GateLibrary& g, const num::Activity& act) {
+std::vector<Switching> mac_switching(const num::MacSpec& spec, const MacCost& c, const GateLibrary& g,
+                                     const num::Activity& act) {
   const int prod_bits = product_node_bits(spec);
   const double rate_mult = double(act.mult_a_toggles + act.mult_b_toggles) / std::max(1, c.a_bits + c.b_bits);
   const double rate_prod = double(act.product_toggles) / std::max(1, prod_bits);
   const double rate_acc = double(act.acc_toggles) / std::max(1, c.acc_bits);
-  std::vector<std::pair<std::string, double>> out;
+  std::vector<Switching> out;
   for (const auto& comp : c.mac) {
-    if (comp.name.find("register") != std::string::npos) {
+    if (comp.is_register()) {
       // Each toggled bit flips one flip-flop. The P - 1 pipeline registers'
       // toggles are part of fwd_reg_toggles (models/array/README.md).
-      if (comp.name == "pipeline_registers") continue;
-      const double toggles = comp.name == "accumulator_register" ? double(act.acc_toggles) : double(act.product_toggles);
-      out.emplace_back(comp.name, toggles * g.ff);
+      if (comp.part == Part::pipeline_registers) continue;
+      const double toggles =
+          comp.part == Part::accumulator_register ? double(act.acc_toggles) : double(act.product_toggles);
+      out.push_back(Switching{comp.name, toggles * g.ff, true});
       continue;
     }
     const double rate = comp.group == std::string(kMultiplier)  ? rate_mult
                         : comp.group == std::string(kAlignAdd) ? rate_prod
                                                                : rate_acc;
-    out.emplace_back(comp.name, comp.gates * rate);
+    out.push_back(Switching{comp.name, comp.gates * rate, false});
   }
   return out;
 }
@@ -66,8 +67,7 @@ CostReport cost_report(const num::MacSpec& spec, const MacCost& c, double output
 
   const double e = t.pj_per_ge_toggle;
   double logic = 0, regs = 0;
-  for (const auto& [name, toggles] : mac_switching(spec, c, g, act))
-    (name.find("register") != std::string::npos ? regs : logic) += toggles * e;
+  for (const auto& s : mac_switching(spec, c, g, act)) (s.register_data ? regs : logic) += s.toggles * e;
   regs += double(act.fwd_reg_toggles + act.psum_reg_toggles) * g.ff * e;
   const double clock = double(act.pe_cycles) * c.flip_flops * t.ff_clock_ge_toggles * e;
   const double out_adders = output_adder_gates * double(act.out_buffer_toggles) / std::max(1, buffer_bits) * e;

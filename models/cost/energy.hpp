@@ -60,8 +60,13 @@ num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t mac
 // the logic and register-data terms of the equation above: a logic component's
 // gates times its group's rate, a register's bits toggled times FF (the P - 1
 // pipeline registers are not here: their toggles are in fwd_reg_toggles).
-std::vector<std::pair<std::string, double>> mac_switching(const num::MacSpec& spec, const MacCost& c,
-                                                          const GateLibrary& g, const num::Activity& activity);
+struct Switching {
+  std::string component;  // Component::name
+  double toggles = 0;     // gate-equivalent toggles
+  bool register_data = false;  // a register's data term (else logic)
+};
+std::vector<Switching> mac_switching(const num::MacSpec& spec, const MacCost& c, const GateLibrary& g,
+                                     const num::Activity& activity);
 
 CostReport cost_report(const num::MacSpec& spec, const MacCost& c, double output_adder_gates, int buffer_bits,
                        int rows, int cols, const GateLibrary& g, const Technology& t, const num::Activity& activity,

@@ -50,20 +50,20 @@ MacCost mac_cost(const num::MacSpec& s, int pipeline_stages, const GateLibrary& 
   // weights held; OS: both; IS: weights right, inputs held) plus a valid bit.
   Builder pb{g, cost.pe_extra};
   const int fwd = s.a.bits() + s.b.bits() + 1;
-  pb.add("operand_registers", kPeRegisters, "reg(" + w(fwd) + ")", reg(g, fwd), fwd);
+  pb.add("operand_registers", kPeRegisters, "reg(" + w(fwd) + ")", reg(g, fwd), fwd, Part::pe_register);
   cost.a_bits = s.a.bits();
   cost.b_bits = s.b.bits();
   double ffs = 0;
   for (const auto* v : {&cost.mac, &cost.pe_extra})
     for (const auto& c : *v)
-      if (c.name.find("register") != std::string::npos) ffs += c.gates / g.ff;
+      if (c.is_register()) ffs += c.gates / g.ff;
   cost.flip_flops = int(std::lround(ffs));
   return cost;
 }
 
 void add_stationary_shadow(MacCost& cost, int bits, const GateLibrary& g) {
   Builder pb{g, cost.pe_extra};
-  pb.add("shadow_stationary_register", kPeRegisters, "reg(" + w(bits) + ")", reg(g, bits), bits);
+  pb.add("shadow_stationary_register", kPeRegisters, "reg(" + w(bits) + ")", reg(g, bits), bits, Part::pe_register);
   cost.flip_flops += bits;
 }
 
@@ -80,7 +80,7 @@ void add_pe(MacCost& cost, int stages, const PeShape& shape, const GateLibrary& 
     pb.add("accumulator_hold_restart", kPeRegisters, w(acc) + "(mux2 + and2) + inv", acc * (g.mux2 + g.and2) + g.inv, acc);
     pb.add("valid_logic", kPeRegisters, "and2", g.and2, 1);
     // y's valid bit and x's first-step bit, forwarded with the operands.
-    pb.add("forwarded_flag_registers", kPeRegisters, "reg(2)", reg(g, 2), 2);
+    pb.add("forwarded_flag_registers", kPeRegisters, "reg(2)", reg(g, 2), 2, Part::pe_register);
     cost.flip_flops += 2;
   } else {
     // acc_d = en ? (add ? psum_in (+) a*b : psum_in) : acc
@@ -90,7 +90,7 @@ void add_pe(MacCost& cost, int stages, const PeShape& shape, const GateLibrary& 
     if (db) pb.add("stationary_swap", kPeRegisters, w(y) + "x2 mux2", y * 2 * g.mux2, y);
     pb.add("valid_logic", kPeRegisters, "2 and2", 2 * g.and2, 2);
   }
-  pb.add("valid_and_control_registers", kPeRegisters, "reg(" + w(ffs) + ")", reg(g, ffs), ffs);
+  pb.add("valid_and_control_registers", kPeRegisters, "reg(" + w(ffs) + ")", reg(g, ffs), ffs, Part::pe_register);
   cost.flip_flops += ffs;
 }
 

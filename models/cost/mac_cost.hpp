@@ -19,12 +19,24 @@ inline constexpr const char* kAlignAdd = "align_add";
 inline constexpr const char* kNormalizeAccumulate = "normalize_accumulate";
 inline constexpr const char* kPeRegisters = "pe_registers";
 
+// What a component is, for the energy model and the flip-flop count (which
+// used to look for "register" in its name).
+enum class Part {
+  logic,                 // combinational: switches at its group's toggle rate
+  accumulator_register,  // the accumulator: toggles = Activity::acc_toggles
+  product_register,      // the product bundle's register: toggles = product_toggles
+  pipeline_registers,    // the P - 1 pipeline registers: in Activity::fwd_reg_toggles
+  pe_register,           // PE-level registers: in fwd_reg_toggles / psum_reg_toggles
+};
+
 struct Component {
   std::string name;     // e.g. "significand_multiplier"
   std::string group;    // one of the k* groups above
   std::string formula;  // the block and widths, e.g. "multiplier(4x4)"
   double gates = 0;     // NAND2 equivalents
   int bits = 0;         // width of the component's data path (for energy per toggle)
+  Part part = Part::logic;
+  bool is_register() const { return part != Part::logic; }
 };
 
 struct MacCost {

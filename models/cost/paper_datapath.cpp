@@ -49,7 +49,7 @@ void integer_accumulator(const num::MacSpec& s, int product_width, Builder& b) {
         "adder(" + w(low) + ") + inc_dec(" + w(W - low) + ")", adder(g, low) + inc_dec(g, W - low), W);
   if (s.acc.int_overflow == num::IntOverflow::saturate)
     b.add("saturation", kNormalizeAccumulate, w(W) + " MUX2 + 2 XOR2", W * g.mux2 + 2 * g.xor2, W);
-  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(W) + ")", reg(g, W), W);
+  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(W) + ")", reg(g, W), W, Part::accumulator_register);
 }
 
 void float_products_into_fixed(const num::MacSpec& s, const num::ProductRange& r, int ps, int pe, Builder& b) {
@@ -58,7 +58,8 @@ void float_products_into_fixed(const num::MacSpec& s, const num::ProductRange& r
   // Sign-magnitude product -> two's complement, then placed at its exponent.
   b.add("product_twos_complement", kAlignAdd, "(" + w(ps + 1) + ") XOR2 + incrementer(" + w(ps + 1) + ")",
         (ps + 1) * g.xor2 + incrementer(g, ps + 1), ps + 1);
-  b.add("product_pipe_register", kAlignAdd, "reg(" + w(1 + ps + pe) + ")", reg(g, 1 + ps + pe), 1 + ps + pe);
+  b.add("product_pipe_register", kAlignAdd, "reg(" + w(1 + ps + pe) + ")", reg(g, 1 + ps + pe), 1 + ps + pe,
+        Part::product_register);
   const int P = r.fixed_width() + (s.acc.frac_bits + r.lsb_exponent);  // exact product range in this register
   const int max_shift = std::max(0, P - (ps + 1));
   // The shifter only fills the product's range (P bits); the accumulator bits
@@ -71,7 +72,7 @@ void float_products_into_fixed(const num::MacSpec& s, const num::ProductRange& r
         adder(g, low) + inc_dec(g, W - low), W);
   if (s.acc.int_overflow == num::IntOverflow::saturate)
     b.add("saturation", kNormalizeAccumulate, w(W) + " MUX2 + 2 XOR2", W * g.mux2 + 2 * g.xor2, W);
-  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(W) + ")", reg(g, W), W);
+  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(W) + ")", reg(g, W), W, Part::accumulator_register);
 }
 
 // The smallest-gate-count floating accumulator of the paper (section 3.3): one
@@ -102,7 +103,8 @@ void float_accumulator(const num::MacSpec& s, int ps, int pe, Builder& b) {
   b.add("exponent_adjust", kNormalizeAccumulate, "adder(" + w(e + 1) + ")", adder(g, e + 1), e + 1);
   b.add("rounder", kNormalizeAccumulate, "4 AO21 + incrementer(" + w(p) + ")", 4 * g.ao21 + incrementer(g, p), p);
   b.add("overflow_logic", kNormalizeAccumulate, w(e + bits) + " AND2", (e + bits) * g.and2, bits);
-  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(bits) + ")", reg(g, bits), bits);
+  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(bits) + ")", reg(g, bits), bits,
+        Part::accumulator_register);
 }
 
 }  // namespace
@@ -114,7 +116,7 @@ int paper_datapath(const num::MacSpec& s, int pipeline_stages, Builder& b) {
   const num::ProductRange r = num::product_range(s.a, s.b);
   if (pipeline_stages > 1)
     b.add("pipeline_registers", kMultiplier, w(pipeline_stages - 1) + " x reg(" + w(1 + ps + pe) + ")",
-          (pipeline_stages - 1) * reg(g, 1 + ps + pe), 1 + ps + pe);
+          (pipeline_stages - 1) * reg(g, 1 + ps + pe), 1 + ps + pe, Part::pipeline_registers);
   const bool int_products = s.a.is_int() && s.b.is_int();
   switch (s.acc.kind) {
     case num::AccKind::integer:
@@ -140,7 +142,7 @@ double paper_float_adder(const num::AccumulatorSpec& buffer, const GateLibrary& 
   float_accumulator(s, buffer.format.f.precision(), buffer.format.f.exp_bits, b);
   double total = 0;
   for (const auto& c : parts)
-    if (c.name != "accumulator_register") total += c.gates;
+    if (c.part != Part::accumulator_register) total += c.gates;
   return total;
 }
 

@@ -99,7 +99,7 @@ void accumulate_register_path(const num::MacSpec& s, int addend_bits, Builder& b
   b.add("accumulator_adder", kAlignAdd, "adder(" + w(W) + ")" + (sat ? " + 2 XOR2" : ""),
         adder(g, W) + (sat ? 2 * g.xor2 : 0), W);
   if (sat) b.add("saturation", kNormalizeAccumulate, w(W) + " MUX2", W * g.mux2, W);
-  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(W) + ")", reg(g, W), W);
+  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(W) + ")", reg(g, W), W, Part::accumulator_register);
   (void)addend_bits;
 }
 
@@ -113,7 +113,8 @@ void integer_products(const num::MacSpec& s, int stages, Builder& b) {
   const int an = both ? n : n + 1, am = both ? m : m + 1;
   b.add("significand_multiplier", kMultiplier, "multiplier(" + w(an) + "x" + w(am) + ")", multiplier(g, an, am), pw);
   if (stages > 1)
-    b.add("pipeline_registers", kMultiplier, w(stages - 1) + " x reg(" + w(pw) + ")", (stages - 1) * reg(g, pw), pw);
+    b.add("pipeline_registers", kMultiplier, w(stages - 1) + " x reg(" + w(pw) + ")", (stages - 1) * reg(g, pw), pw,
+          Part::pipeline_registers);
   accumulate_register_path(s, pw, b);
 }
 
@@ -123,10 +124,10 @@ void float_products_into_fixed(const num::MacSpec& s, int stages, const FloatAdd
   const auto& g = b.g;
   sign_magnitude_product(s, b);
   const int bundle = 3 + fw.q + fw.esw;
-  b.add("product_pipe_register", kAlignAdd, "reg(" + w(bundle) + ")", reg(g, bundle), bundle);
+  b.add("product_pipe_register", kAlignAdd, "reg(" + w(bundle) + ")", reg(g, bundle), bundle, Part::product_register);
   if (stages > 1)
     b.add("pipeline_registers", kMultiplier, w(stages - 1) + " x reg(" + w(bundle) + ")", (stages - 1) * reg(g, bundle),
-          bundle);
+          bundle, Part::pipeline_registers);
   const num::ProductRange r = num::product_range(s.a, s.b);
   const int range = std::min(s.acc.width, r.fixed_width() + s.acc.frac_bits + r.lsb_exponent);
   b.add("product_twos_complement", kAlignAdd, "conditional_negate(" + w(fw.q + 1) + ") + " + w(fw.q) + " AND2",
@@ -149,7 +150,7 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   if (stages > 1) {
     const int bundle = 3 + fw.q + fw.esw;
     b.add("pipeline_registers", kMultiplier, w(stages - 1) + " x reg(" + w(bundle) + ")", (stages - 1) * reg(g, bundle),
-          bundle);
+          bundle, Part::pipeline_registers);
   }
   const int zq = lzc_bits(fw.q);
   // The exponent of the product's top bit: esum - lz + constant: a subtractor
@@ -270,7 +271,8 @@ void float_accumulator(const num::MacSpec& s, int stages, const FloatAdderWidths
   const int cmp = fw.can_overflow ? overflow_compare_bits(f, xw + m) : 0;
   b.add("overflow_logic", kNormalizeAccumulate, w(cmp) + " AND2 + " + w(bits) + " (AND2 + OR2) + 6 OR2",
         cmp * g.and2 + bits * (g.and2 + g.or2) + 6 * g.or2, bits);
-  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(bits) + ")", reg(g, bits), bits);
+  b.add("accumulator_register", kNormalizeAccumulate, "reg(" + w(bits) + ")", reg(g, bits), bits,
+        Part::accumulator_register);
 }
 
 }  // namespace
@@ -305,7 +307,7 @@ double rtl_float_adder(const num::AccumulatorSpec& buffer, const GateLibrary& g)
   float_accumulator(s, 1, float_adder_widths(s), b);
   double total = 0;
   for (const auto& c : parts)
-    if (c.group != std::string(kMultiplier) && c.name != "accumulator_register" && c.name != "product_rounder")
+    if (c.group != std::string(kMultiplier) && c.part != Part::accumulator_register && c.name != "product_rounder")
       total += c.gates;
   return total;
 }

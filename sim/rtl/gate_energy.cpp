@@ -145,7 +145,7 @@ double model_switched_ge(const num::MacSpec& spec, const cost::MacCost& c, const
 // qmac_etb.dut.u_<block>.<cell>.c; summed per block, per MAC, in the design's
 // block order (the top's own cells as "(top)"), with the model's component figure.
 std::vector<BlockSwitching> block_switching(const Design& d, const std::string& cells_txt, uint64_t macs,
-                                            const std::vector<std::pair<std::string, double>>& model) {
+                                            const std::vector<cost::Switching>& model) {
   std::vector<BlockSwitching> out;
   for (const auto& b : d.blocks) out.push_back(BlockSwitching{b.module, 0, 0, 0});
   out.push_back(BlockSwitching{"(top)", 0, 0, 0});
@@ -162,8 +162,8 @@ std::vector<BlockSwitching> block_switching(const Design& d, const std::string& 
     it->netlist_ge += weight;
   }
   for (auto& b : out)
-    for (const auto& [name, toggles] : model)
-      if (name == b.block) b.model += toggles / double(macs);
+    for (const auto& s : model)
+      if (s.component == b.block) b.model += s.toggles / double(macs);
   return out;
 }
 
@@ -199,7 +199,8 @@ SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& strea
     simulate_icarus(workdir, "qmac_etb", {"qmac_etb.v", "cells.v", hier}, "the hierarchical netlist", "energy_hier",
                     {"+cells"});
     auto model = cost::mac_switching(spec, c, g, act);
-    if (act.fwd_reg_toggles) model.emplace_back("pipeline_registers", double(act.fwd_reg_toggles) * g.ff);
+    if (act.fwd_reg_toggles)
+      model.push_back(cost::Switching{"pipeline_registers", double(act.fwd_reg_toggles) * g.ff, true});
     out.blocks = block_switching(d, workdir + "/cells.txt", steps, model);
   }
   return out;

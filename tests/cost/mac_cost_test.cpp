@@ -292,6 +292,47 @@ TEST_P(MacCost_Variants, GroupsSumAndRegisterWidth) {
   EXPECT_GT(c.pe_gates(), c.mac_gates());
 }
 
+// The energy model and the flip-flop count tell registers from logic by
+// Component::part: every component priced as flip-flops (formula "reg(...)")
+// is a register part and nothing else is, in both decompositions, pipelined or
+// not, with every PE shape; flip_flops is their gates over one flip-flop's.
+TEST_P(MacCost_Variants, RegistersAreExactlyTheFlipFlopComponents) {
+  const Variant v = GetParam();
+  num::MacSpec s;
+  s.a = num::parse_format(v.a);
+  s.b = num::parse_format(v.b);
+  if (v.kind == num::AccKind::fixed) {
+    s.acc = num::kulisch_for(s.a, s.b);
+  } else {
+    s.acc.kind = v.kind;
+    s.acc.width = v.width;
+    if (v.kind == num::AccKind::floating) s.acc.format = num::parse_format(v.format);
+  }
+  for (const Datapath d : {Datapath::paper, Datapath::rtl})
+    for (const int stages : {1, 3})
+      for (const PeShape shape : {PeShape{false, false, s.b.bits()}, PeShape{false, true, s.b.bits()},
+                                  PeShape{true, false, s.b.bits()}}) {
+        GateLibrary g = paper_library();
+        g.datapath = d;
+        MacCost c = mac_cost(s, stages, g);
+        add_pe(c, stages, shape, g);
+        double ff_gates = 0;
+        int accumulators = 0;
+        for (const auto* part : {&c.mac, &c.pe_extra})
+          for (const Component& comp : *part) {
+            EXPECT_EQ(comp.is_register(), comp.formula.find("reg(") != std::string::npos)
+                << comp.name << " (" << comp.formula << ")";
+            if (comp.is_register()) ff_gates += comp.gates;
+            if (comp.part == Part::accumulator_register) ++accumulators;
+            if (comp.part == Part::pipeline_registers) {
+              EXPECT_GT(stages, 1) << comp.name;
+            }
+          }
+        EXPECT_EQ(accumulators, 1);
+        EXPECT_DOUBLE_EQ(c.flip_flops * g.ff, ff_gates) << "datapath " << int(d) << ", " << stages << " stages";
+      }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     AllKinds, MacCost_Variants,
     ::testing::Values(Variant{"int8", "int8", num::AccKind::integer, 32, ""},
