@@ -269,8 +269,7 @@ struct Variant {
 };
 class MacCost_Variants : public ::testing::TestWithParam<Variant> {};
 
-TEST_P(MacCost_Variants, GroupsSumAndRegisterWidth) {
-  const Variant v = GetParam();
+num::MacSpec spec_of(const Variant& v) {
   num::MacSpec s;
   s.a = num::parse_format(v.a);
   s.b = num::parse_format(v.b);
@@ -281,6 +280,12 @@ TEST_P(MacCost_Variants, GroupsSumAndRegisterWidth) {
     s.acc.width = v.width;
     if (v.kind == num::AccKind::floating) s.acc.format = num::parse_format(v.format);
   }
+  return s;
+}
+
+TEST_P(MacCost_Variants, GroupsSumAndRegisterWidth) {
+  const Variant v = GetParam();
+  const num::MacSpec s = spec_of(v);
   const MacCost c = mac_cost(s, 1, paper_library());
   const auto groups = c.groups();
   double sum = 0;
@@ -298,16 +303,7 @@ TEST_P(MacCost_Variants, GroupsSumAndRegisterWidth) {
 // not, with every PE shape; flip_flops is their gates over one flip-flop's.
 TEST_P(MacCost_Variants, RegistersAreExactlyTheFlipFlopComponents) {
   const Variant v = GetParam();
-  num::MacSpec s;
-  s.a = num::parse_format(v.a);
-  s.b = num::parse_format(v.b);
-  if (v.kind == num::AccKind::fixed) {
-    s.acc = num::kulisch_for(s.a, s.b);
-  } else {
-    s.acc.kind = v.kind;
-    s.acc.width = v.width;
-    if (v.kind == num::AccKind::floating) s.acc.format = num::parse_format(v.format);
-  }
+  const num::MacSpec s = spec_of(v);
   for (const Datapath d : {Datapath::paper, Datapath::rtl})
     for (const int stages : {1, 3})
       for (const PeShape shape : {PeShape{false, false, s.b.bits()}, PeShape{false, true, s.b.bits()},
