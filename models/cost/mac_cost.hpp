@@ -19,8 +19,8 @@ inline constexpr const char* kAlignAdd = "align_add";
 inline constexpr const char* kNormalizeAccumulate = "normalize_accumulate";
 inline constexpr const char* kPeRegisters = "pe_registers";
 
-// What a component is, for the energy model and the flip-flop count (which
-// used to look for "register" in its name).
+// What a component is: the energy model prices each part by its own activity
+// counter and the flip-flop count sums the register parts.
 enum class Part {
   logic,                 // combinational: switches at its group's toggle rate
   accumulator_register,  // the accumulator: toggles = Activity::acc_toggles

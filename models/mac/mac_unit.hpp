@@ -367,16 +367,17 @@ SC_MODULE(Pe) {
 
   // A cache hint, no semantics: `next` is the PE whose process the kernel
   // usually runs right after this one's (the next one sensitive to the same
-  // clock edge). Each on_clock prefetches the lines `next` touches first --
-  // its hot state and its process object, which the kernel's scheduler reads
-  // -- so they arrive while this PE works; with hundreds of PEs they no
+  // clock edge, or that PeArray's one process runs next). Each cycle prefetches
+  // the lines `next` touches first -- its hot state and, if it has its own
+  // process, that process object, which the kernel's scheduler reads -- so
+  // they arrive while this PE works; with hundreds of PEs they no
   // longer fit in L1 between two clock edges, and otherwise every PE-cycle
   // starts with a string of L2 misses. (Prefetching its wires as well made
   // no measurable difference.) Call before the end of elaboration.
   void prefetch_next(const Pe* next) { next_ = next; }
   // One rising clock edge (Config::own_process = false; the PE's own process
-  // runs exactly this otherwise).
-  void tick() { on_clock(); }
+  // runs exactly this otherwise, after prefetching the next PE's process).
+  void tick();
 
   MacUnit mac;
 

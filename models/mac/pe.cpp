@@ -274,8 +274,12 @@ Pe::Step Pe::step_for(Mode m, bool double_buffer, bool pipelined, Arith a) {
 // compiled once per dataflow, double buffering, pipelining and arithmetic
 // path (step_), so the per-cycle path tests none of them.
 void Pe::on_clock() {
-  for (int line = 0; line < kAheadState; ++line) __builtin_prefetch(ahead_state_ + 64 * line);
   for (int line = 0; line < kAheadProcess; ++line) __builtin_prefetch(ahead_process_ + 64 * line);
+  tick();
+}
+
+void Pe::tick() {
+  for (int line = 0; line < kAheadState; ++line) __builtin_prefetch(ahead_state_ + 64 * line);
   const uint64_t e = edge_++;
   if (e == 0 || e > cycles_) return;
   (this->*step_)(e - 1);
