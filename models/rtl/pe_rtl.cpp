@@ -29,7 +29,7 @@ std::string delayed(const std::string& name, int regs) {
 }  // namespace
 
 PeDesign generate_pe(const num::MacSpec& spec, int stages, PeDataflow df, bool double_buffer) {
-  const Design mac = generate_mac(spec, stages, /*pe_ports=*/true);
+  const Design mac = generate_mac(spec, stages, MacPorts::pe);
   if (mac.latency != stages)
     throw RtlError("mac.accumulator.type",
                    "this MAC's RTL takes " + str(mac.latency) + " clocks from operands to accumulator (the paper's product "

@@ -59,14 +59,20 @@ struct Design {
 // Verilog for the MAC of `spec` with `pipeline_stages` >= 1 (P - 1 registers of
 // the product bundle between multiplier and accumulator). Throws RtlError for a
 // spec the generator cannot build (and num::FormatError for an invalid one).
-// `pe_ports`: the MAC as a PE's arithmetic (module qmac_mac with ports clk, en,
-// add, acc_in, a, b, acc): acc <= en ? (add ? mac(acc_in, a, b) : acc_in) : acc,
-// the accumulator input a port (WS/IS: the partial sum from the PE above, added
-// to or passed through; OS: the own register or 0). See generate_pe.
-Design generate_mac(const num::MacSpec& spec, int pipeline_stages, bool pe_ports = false);
+// `ports`: MacPorts::mac, the MAC above; MacPorts::pe, the MAC as a PE's
+// arithmetic (module qmac_mac with ports clk, en, add, acc_in, a, b, acc):
+// acc <= en ? (add ? mac(acc_in, a, b) : acc_in) : acc, the accumulator input
+// a port (WS/IS: the partial sum from the PE above, added to or passed through;
+// OS: the own register or 0; see generate_pe); MacPorts::acc_in, the MAC's
+// datapath alone with the accumulator it adds to as a port (clk, acc_in, a, b,
+// acc): acc <= mac(acc_in, a, b), no gate more than the MAC -- the caller
+// closes the loop (acc_in = acc) and restarts it (acc_in = 0), as the
+// gate-level energy testbench does for an output-stationary PE's outputs.
+enum class MacPorts { mac, pe, acc_in };
+Design generate_mac(const num::MacSpec& spec, int pipeline_stages, MacPorts ports = MacPorts::mac);
 
 // The processing element of a systolic array around the MAC (generate_mac with
-// pe_ports), as the pe engine's mac::Pe models it (models/mac/mac_unit.hpp),
+// MacPorts::pe), as the pe engine's mac::Pe models it (models/mac/mac_unit.hpp),
 // register for register: module qmac_pe with
 //   x   (left -> right): x_in/x_out operand code + x_vin/x_vout valid bit
 //       (OS also x_first_in/x_first_out: the first reduction step of a fold,

@@ -5,9 +5,9 @@
 
 namespace qmac::rtl {
 
-Design generate_design(const config::Config& cfg) {
+Design generate_design(const config::Config& cfg, MacPorts ports) {
   try {
-    return generate_mac(config::mac_spec(cfg), cfg.mac.pipeline_stages);
+    return generate_mac(config::mac_spec(cfg), cfg.mac.pipeline_stages, ports);
   } catch (const RtlError& e) {
     throw InputError(e.key(), e.what());
   }

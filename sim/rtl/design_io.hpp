@@ -9,8 +9,8 @@
 namespace qmac::rtl {
 
 // The MAC of the config (mac.*); a spec the generator cannot build is an
-// InputError naming the config key (exit 2).
-Design generate_design(const config::Config& cfg);
+// InputError naming the config key (exit 2). `ports`: as generate_mac.
+Design generate_design(const config::Config& cfg, MacPorts ports = MacPorts::mac);
 
 // The PE of the config (mac.*, array.dataflow, array.double_buffer), the
 // RtlError of a PE qmac does not build as an InputError naming the key.

@@ -61,7 +61,7 @@ TEST_P(Waveform, RtlAccumulatorsMatchThePeEngineEveryCycle) {
   }
   qmac::rtl::write_text(dir + "/stim.txt", stim);
   const auto cfg = qmac::config::load_default(sets);
-  auto design = qmac::rtl::generate_mac(qmac::config::mac_spec(cfg), 1, true);
+  auto design = qmac::rtl::generate_mac(qmac::config::mac_spec(cfg), 1, qmac::rtl::MacPorts::pe);
   qmac::rtl::write_design(design, dir);
   qmac::rtl::write_text(dir + "/qmac_atb.v", qmac::rtl::array_testbench(design, R, C, "stim.txt", "rtl.vcd"));
   ASSERT_NO_THROW(qmac::rtl::simulate_icarus(dir, "qmac_atb", {"qmac_atb.v", "qmac_mac.v"}, "the MAC grid"));
