@@ -35,10 +35,10 @@ for f in sorted(os.listdir(tmp)):
     res.append(j)
 json.dump({"generated_by": "scripts/energy.sh", "results": res}, open(out + ".tmp", "w"), indent=1)
 os.replace(out + ".tmp", out)
-print("| config | data | model | netlist (settled) | model / netlist | netlist with unit-delay glitches |")
-print("|---|---|---|---|---|---|")
+print("| config | data | model | netlist (settled) | model / netlist | netlist with unit-delay glitches | MACs after which the accumulator is inf/NaN |")
+print("|---|---|---|---|---|---|---|")
 for r in res:
     for k, d in r["data"].items():
         ratio = f'{d["model"] / d["netlist_settled"]:.2f}' if d["netlist_settled"] else "-"
-        print(f'| {r["name"]} | {k} | {d["model"]:.0f} | {d["netlist_settled"]:.0f} | {ratio} | {d["netlist_glitches"]:.0f} |')
+        print(f'| {r["name"]} | {k} | {d["model"]:.0f} | {d["netlist_settled"]:.0f} | {ratio} | {d["netlist_glitches"]:.0f} | {100 * d["accumulator_nonfinite_fraction"]:.0f} % |')
 PY

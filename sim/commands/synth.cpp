@@ -114,7 +114,8 @@ int run_synth(const std::vector<std::string>& args) {
     nlohmann::ordered_json j;
     j["config"] = rtl::mac_sets(cfg);
     j["gate_library"] = g.name;
-    j["stream"] = "output-stationary PE: 8 x 4 outputs of K = 64 (2048 MACs), operands generated and quantised as qmac run";
+    j["stream"] = "output-stationary PE: 8 x 4 outputs of K = 64 (2048 MACs), each from a zero accumulator, operands "
+                  "generated and quantised as qmac run";
     const bool table = !out.to_stdout();  // --json -: the JSON alone on stdout
     if (table)
       std::cout << "switched gate equivalents per MAC (library " << g.name
@@ -125,8 +126,13 @@ int run_synth(const std::vector<std::string>& args) {
       const bool per_block = vm.count("blocks") > 0;
       const auto e = rtl::switched_ge(cfg, stream, g, scratch.path(), per_block);
       j["data"][kind] = {{"macs", e.macs}, {"model", e.model}, {"netlist_settled", e.settled},
-                         {"netlist_glitches", e.glitches}};
-      if (table) std::cout << "  " << kind << ": " << e.model << " | " << e.settled << " | " << e.glitches << "\n";
+                         {"netlist_glitches", e.glitches}, {"accumulator_nonfinite_fraction", e.acc_nonfinite}};
+      if (table)
+        std::cout << "  " << kind << ": " << e.model << " | " << e.settled << " | " << e.glitches
+                  << (e.acc_nonfinite > 0 ? " (accumulator inf/NaN after " + fmt::format("{:.0f}", 100 * e.acc_nonfinite) +
+                                                " % of MACs)"
+                                          : std::string())
+                  << "\n";
       if (!per_block) continue;
       // Per block: the hierarchical netlist (module boundaries kept), settled.
       auto& blocks = j["data"][kind]["blocks"] = nlohmann::ordered_json::array();

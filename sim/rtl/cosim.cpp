@@ -72,17 +72,6 @@ std::vector<u128> interesting_acc_states(const num::AccumulatorSpec& acc, std::m
   return v;
 }
 
-num::AccValue acc_value(const num::AccumulatorSpec& acc, u128 raw) {
-  num::AccValue v;
-  if (acc.kind == num::AccKind::floating) {
-    v.f = num::decode(acc.format, uint32_t(raw));
-  } else {
-    const int drop = 128 - acc.width;
-    v.i = static_cast<__int128>(raw << drop) >> drop;
-  }
-  return v;
-}
-
 u128 acc_raw(const num::AccumulatorSpec& acc, const num::AccValue& v) {
   if (acc.kind == num::AccKind::floating) return num::code_of(acc.format, v.f);
   return static_cast<u128>(v.i) & mask(acc.width);
@@ -99,6 +88,17 @@ uint32_t random_code(const num::Format& f, std::mt19937_64& rng) {
 }
 
 }  // namespace
+
+num::AccValue acc_value(const num::AccumulatorSpec& acc, u128 raw) {
+  num::AccValue v;
+  if (acc.kind == num::AccKind::floating) {
+    v.f = num::decode(acc.format, uint32_t(raw));
+  } else {
+    const int drop = 128 - acc.width;
+    v.i = static_cast<__int128>(raw << drop) >> drop;
+  }
+  return v;
+}
 
 std::string hex(u128 v, int bits) {
   static const char* digits = "0123456789abcdef";

@@ -28,6 +28,10 @@ struct Step {
 // so it visits every range instead of sticking at inf/NaN or a wrapped value).
 std::vector<Step> cosim_stream(const num::MacSpec& spec, uint64_t random_steps, uint64_t seed);
 
+// The accumulator value whose register bits are `raw` (an integer/fixed
+// accumulator's two's complement, a float accumulator's code).
+num::AccValue acc_value(const num::AccumulatorSpec& acc, u128 raw);
+
 // The accumulator's raw bits after each step by num::Mac (with the RTL's
 // latency: operands reach the accumulator `latency` clocks after they enter;
 // the first latency - 1 clocks add the product of code 0 x code 0).

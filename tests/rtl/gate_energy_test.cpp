@@ -11,6 +11,7 @@
 #include "models/cost/gates.hpp"
 #include "sim/config/config.hpp"
 #include "sim/cost_files.hpp"
+#include "sim/rtl/cosim.hpp"
 #include "sim/rtl/gate_energy.hpp"
 
 namespace {
@@ -30,6 +31,63 @@ const qmac::rtl::BlockSwitching& block(const qmac::rtl::SwitchedGe& e, const std
   for (const auto& b : e.blocks)
     if (b.block == name) return b;
   throw std::runtime_error("no block " + name);
+}
+
+// The stream is an output-stationary PE's: every output starts from zero, so
+// after each output's last step the accumulator holds that output's own dot
+// product (plain integer arithmetic as the oracle), not a running sum.
+TEST(GateEnergy, TheStreamRestartsTheAccumulatorAtEveryOutput) {
+  const auto cfg = qmac::config::load_default({"mac.a=int8", "mac.b=int8"});
+  const int m = 2, k = 8, n = 3;
+  const auto stream = qmac::rtl::data_stream(cfg, "normal", m, k, n);
+  ASSERT_EQ(stream.size(), size_t(m * k * n));
+  for (size_t i = 0; i < stream.size(); ++i) {
+    EXPECT_EQ(stream[i].load, i % k == 0) << i;
+    EXPECT_TRUE(stream[i].acc == 0) << i;
+  }
+  const auto acc = qmac::rtl::reference_run(qmac::config::mac_spec(cfg), 1, stream);
+  int nonzero = 0;
+  for (size_t out = 0; out < size_t(m * n); ++out) {
+    int64_t dot = 0;
+    for (size_t x = 0; x < size_t(k); ++x) {
+      const auto& s = stream[out * size_t(k) + x];
+      dot += int64_t(int8_t(s.a)) * int64_t(int8_t(s.b));
+    }
+    nonzero += dot != 0;
+    EXPECT_EQ(uint64_t(acc[out * size_t(k) + size_t(k) - 1]), uint64_t(dot) & 0xffffffffu) << "output " << out;
+  }
+  EXPECT_GT(nonzero, 0);
+  for (const auto& s : qmac::rtl::data_stream(cfg, "zeros", m, k, n)) EXPECT_EQ(s.a | s.b, 0u);
+}
+
+// A float accumulator that overflows holds inf until its output restarts:
+// hand-built E4M3 -> FP16 stream, two outputs of 4 steps; the first starts
+// with 448 x 448 = 200704 > 65504 (inf at once), the second adds 1 x 1 four
+// times. Half the MACs leave the accumulator inf, with one pipeline stage or
+// two (the restart moves with the product to the accumulator), and the
+// netlist's final accumulator equals num::Mac's (switched_ge checks it).
+TEST(GateEnergy, CountsTheMacsAfterWhichAFloatAccumulatorIsInf) {
+  const uint32_t max = 0x7e, one = 0x38;  // E4M3 (fn): 448, 1.0
+  std::vector<qmac::rtl::Step> stream;
+  for (uint32_t a : {max, one, one, one, one, one, one, one}) stream.push_back(qmac::rtl::Step{a, a, false, 0});
+  stream[0].load = stream[4].load = true;
+  const auto g = qmac::load_gate_library("yosys");
+  for (const char* stages : {"1", "2"}) {
+    SCOPED_TRACE(stages);
+    const auto cfg = qmac::config::load_default({"mac.a=fp8_e4m3", "mac.b=fp8_e4m3", "mac.accumulator.type=float",
+                                                 "mac.accumulator.format=fp16",
+                                                 std::string("mac.pipeline_stages=") + stages});
+    const std::string dir = std::string(QMAC_TEST_TMPDIR) + "/gate_energy_inf_" + stages;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const auto e = qmac::rtl::switched_ge(cfg, stream, g, dir, false);
+    EXPECT_EQ(e.macs, 8u);
+    EXPECT_DOUBLE_EQ(e.acc_nonfinite, 0.5);
+  }
+  const auto fp32 = measure({"mac.a=fp8_e4m3", "mac.b=fp8_e4m3", "mac.accumulator.type=float",
+                             "mac.accumulator.format=fp32"},
+                            "normal", false);
+  EXPECT_EQ(fp32.acc_nonfinite, 0.0);  // 2^17 products never reach FP32's range
 }
 
 TEST(GateEnergy, ZerosSwitchNothingInTheNetlistOrTheModel) {
