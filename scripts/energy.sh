@@ -28,6 +28,8 @@ done
 /usr/bin/python3 - "$tmp" "$out" <<'PY'
 import json, os, sys
 tmp, out = sys.argv[1], sys.argv[2]
+def pct(x):  # None: an integer or fixed-point accumulator, never inf/NaN
+    return "-" if x is None else f"{100 * x:.3g} %"
 res = []
 for f in sorted(os.listdir(tmp)):
     j = json.load(open(os.path.join(tmp, f)))
@@ -40,5 +42,5 @@ print("|---|---|---|---|---|---|---|")
 for r in res:
     for k, d in r["data"].items():
         ratio = f'{d["model"] / d["netlist_settled"]:.2f}' if d["netlist_settled"] else "-"
-        print(f'| {r["name"]} | {k} | {d["model"]:.0f} | {d["netlist_settled"]:.0f} | {ratio} | {d["netlist_glitches"]:.0f} | {100 * d["accumulator_nonfinite_fraction"]:.0f} % |')
+        print(f'| {r["name"]} | {k} | {d["model"]:.0f} | {d["netlist_settled"]:.0f} | {ratio} | {d["netlist_glitches"]:.0f} | {pct(d["accumulator_nonfinite_fraction"])} |')
 PY

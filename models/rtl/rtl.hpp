@@ -65,7 +65,8 @@ struct Design {
 // a port (WS/IS: the partial sum from the PE above, added to or passed through;
 // OS: the own register or 0; see generate_pe); MacPorts::acc_in, the MAC's
 // datapath alone with the accumulator it adds to as a port (clk, acc_in, a, b,
-// acc): acc <= mac(acc_in, a, b), no gate more than the MAC -- the caller
+// acc): acc <= mac(acc_in, a, b), no gate more than the MAC in the RTL (ABC's
+// netlist of it differs from the MAC's by 1-2 % of cells) -- the caller
 // closes the loop (acc_in = acc) and restarts it (acc_in = 0), as the
 // gate-level energy testbench does for an output-stationary PE's outputs.
 enum class MacPorts { mac, pe, acc_in };

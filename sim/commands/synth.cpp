@@ -126,12 +126,13 @@ int run_synth(const std::vector<std::string>& args) {
       const bool per_block = vm.count("blocks") > 0;
       const auto e = rtl::switched_ge(cfg, stream, g, scratch.path(), per_block);
       j["data"][kind] = {{"macs", e.macs}, {"model", e.model}, {"netlist_settled", e.settled},
-                         {"netlist_glitches", e.glitches}, {"accumulator_nonfinite_fraction", e.acc_nonfinite}};
+                         {"netlist_glitches", e.glitches}, {"accumulator_nonfinite_fraction", nullptr}};
+      if (e.acc_nonfinite) j["data"][kind]["accumulator_nonfinite_fraction"] = *e.acc_nonfinite;
       if (table)
         std::cout << "  " << kind << ": " << e.model << " | " << e.settled << " | " << e.glitches
-                  << (e.acc_nonfinite > 0 ? " (accumulator inf/NaN after " + fmt::format("{:.0f}", 100 * e.acc_nonfinite) +
-                                                " % of MACs)"
-                                          : std::string())
+                  << (e.acc_nonfinite.value_or(0) > 0
+                          ? fmt::format(" (accumulator inf/NaN after {:.3g} % of MACs)", 100 * *e.acc_nonfinite)
+                          : std::string())
                   << "\n";
       if (!per_block) continue;
       // Per block: the hierarchical netlist (module boundaries kept), settled.

@@ -92,22 +92,26 @@ std::string energy_testbench(const Design& d) {
       "  // The loop closed here: CMD 1 restarts the accumulator from INJ (an output's\n"
       "  // first product meets 0), outside the measured netlist, as in the model.\n"
       "  wire [{}:0] acc_in = cmd == 8'd1 ? inj : acc;\n"
-      "  integer fin, fout, n, steps;\n"
+      "  integer fin, fout, facc, n, steps;\n"
       "  qmac_mac dut (.clk(clk), .acc_in(acc_in), .a(a), .b(b), .acc(acc));\n"
       "  initial begin\n"
-      "    fin = $fopen(\"stim.txt\", \"r\");\n    fout = $fopen(\"energy.txt\", \"w\");\n    steps = 0;\n"
+      "    fin = $fopen(\"stim.txt\", \"r\");\n    fout = $fopen(\"energy.txt\", \"w\");\n"
+      "    facc = $fopen(\"accs.txt\", \"w\");\n    steps = 0;\n"
       "    #1000 sample = 1'b1; #1 sample = 1'b0;\n"  // settle from reset
       "    counting = 1'b1;\n"
       "    n = $fscanf(fin, \"%h %h %h %h\\n\", cmd, a, b, inj);\n"
       "    while (n == 4) begin\n"
       "      #999 sample = 1'b1; #0.5 sample = 1'b0;\n"
+      // the settled accumulator after the previous step's clock
+      "      if (steps > 0) $fwrite(facc, \"%h\\n\", acc);\n"
       "      #0.5 clk = 1'b1; #1 clk = 1'b0;\n"
       "      steps = steps + 1;\n"
       "      n = $fscanf(fin, \"%h %h %h %h\\n\", cmd, a, b, inj);\n"
       "    end\n"
       "    #999 sample = 1'b1; #0.5 sample = 1'b0;\n"
-      "    $fwrite(fout, \"%0d %f %f %h\\n\", steps, settled_ge, glitch_ge, acc);\n"
-      "    $fclose(fout);\n"
+      "    if (steps > 0) $fwrite(facc, \"%h\\n\", acc);\n"
+      "    $fwrite(fout, \"%0d %f %f\\n\", steps, settled_ge, glitch_ge);\n"
+      "    $fclose(fout);\n    $fclose(facc);\n"
       "    if ($test$plusargs(\"cells\")) begin\n"
       "      fcells = $fopen(\"cells.txt\", \"w\");\n      -> dump;\n      #1 $fclose(fcells);\n    end\n"
       "    $finish;\n  end\nendmodule\n",
@@ -143,6 +147,14 @@ num::Activity stream_activity(const num::MacSpec& spec, int latency, const std::
     ++act.macs;
   }
   return act;
+}
+
+// The output whose sum the accumulator holds after step `i` of a timed stream
+// (restarts counted up to it; before the first one, 0).
+size_t output_of(const std::vector<Step>& timed, size_t i) {
+  const auto loads = size_t(std::count_if(timed.begin(), timed.begin() + std::ptrdiff_t(i) + 1,
+                                          [](const Step& s) { return s.load; }));
+  return loads ? loads - 1 : 0;
 }
 
 // The stream as the netlist's clocks see it: an output's restart moved to the
@@ -213,19 +225,22 @@ SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& strea
   write_text(workdir + "/stim.txt", stim);
   write_text(workdir + "/cells.v", cell_models(g));
   write_text(workdir + "/qmac_etb.v", energy_testbench(d));
-  // The netlist's totals; its accumulator after the last step must be
-  // num::Mac's (the gate-level netlist ran the same stream, restarts included).
+  // The netlist's totals; its accumulator after every step must be num::Mac's
+  // (the gate-level netlist ran the same stream, restarts included).
   auto result = [&](const std::string& log, double& settled, double& glitches) {
     unsigned long long steps = 0;
-    char acc[64] = {};
-    if (std::sscanf(read_text(workdir + "/energy.txt").c_str(), "%llu %lf %lf %63s", &steps, &settled, &glitches,
-                    acc) != 4 ||
+    if (std::sscanf(read_text(workdir + "/energy.txt").c_str(), "%llu %lf %lf", &steps, &settled, &glitches) != 3 ||
         steps != stream.size())
       throw RuntimeError("gate-level simulation did not run the whole stream (see " + workdir + "/" + log + ")");
-    const std::string want = expected.empty() ? hex(0, d.acc_bits) : hex(expected.back(), d.acc_bits);
-    if (acc != want)
-      throw RuntimeError("gate-level simulation: the netlist's accumulator after the stream is " + std::string(acc) +
-                         ", num::Mac's " + want + " (see " + workdir + ")");
+    std::istringstream accs(read_text(workdir + "/accs.txt"));
+    std::string got;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      const std::string want = hex(expected[i], d.acc_bits);
+      if (!(accs >> got) || got != want)
+        throw RuntimeError(fmt::format("gate-level simulation: after step {} (output {}) the netlist's accumulator is "
+                                       "{}, num::Mac's {} (see {}/accs.txt)",
+                                       i, output_of(timed, i), got, want, workdir));
+    }
     return steps;
   };
   simulate_icarus(workdir, "qmac_etb", {"qmac_etb.v", "cells.v", r.netlist_path}, "the netlist", "energy");

@@ -4,6 +4,7 @@
 // model's activity-based figure (models/cost/energy.cpp) for the same stream.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,9 @@ struct SwitchedGe {
   double settled = 0;    // gate-level: GE of cells whose output differs from the last clock (no glitches)
   double glitches = 0;   // gate-level: GE of every output transition, unit gate delays (glitches included)
   double model = 0;      // cost model: switched GE of logic + data registers from the stream's activity
-  double acc_nonfinite = 0;  // fraction of MACs after which the accumulator holds inf or NaN (float accumulators)
+  // Float accumulators: the fraction of MACs after which the accumulator holds
+  // inf or NaN (none for integer and fixed-point ones).
+  std::optional<double> acc_nonfinite;
   std::vector<BlockSwitching> blocks;  // per block (switched_ge with `per_block`), datapath order
 };
 

@@ -71,7 +71,7 @@ ScratchDir::ScratchDir(const std::string& prefix) {
 }
 
 ScratchDir::~ScratchDir() {
-  if (keep_) return;
+  if (keep_ || std::uncaught_exceptions() > exceptions_) return;
   std::error_code ec;
   fs::remove_all(path_, ec);
 }

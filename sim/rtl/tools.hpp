@@ -1,6 +1,7 @@
 // Driving the external hardware tools (Icarus Verilog, Yosys) from qmac.
 #pragma once
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,9 @@ void simulate_icarus(const std::string& dir, const std::string& top, const std::
 // Writes the design's files into `dir` (which must exist), returns their paths.
 std::vector<std::string> write_design(const Design& d, const std::string& dir);
 
-// A fresh private folder under $TMPDIR (or /tmp), removed by the destructor.
+// A fresh private folder under $TMPDIR (or /tmp), removed by the destructor --
+// unless kept, or destroyed while an exception unwinds the stack: the errors
+// thrown inside it name its logs ("see DIR/yosys.log"), which must then exist.
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& prefix);
@@ -40,6 +43,7 @@ class ScratchDir {
  private:
   std::string path_;
   bool keep_ = false;
+  int exceptions_ = std::uncaught_exceptions();  // in flight at construction
 };
 
 std::string read_text(const std::string& path);

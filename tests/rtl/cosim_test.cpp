@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
 
 #include "rtl_test_util.hpp"
+#include "test_tmpdir.hpp"
 #include "sim/config/config.hpp"
 #include "sim/rtl/cosim.hpp"
 #include "sim/rtl/tools.hpp"
@@ -51,6 +55,49 @@ TEST(Cosim_Check, DetectsAWrongReferenceAndBrokenRtl) {
     text.replace(at, rne.size(), "wire up = 1'b0;");
   });
   EXPECT_GT(broken.mismatches, 0u);
+}
+
+// A scratch folder is removed when done, but kept when an exception unwinds
+// through it (the errors thrown inside name its logs); one made and dropped
+// while another exception is already unwinding is still removed.
+TEST(ScratchDir, RemovedWhenDoneKeptWhenAnErrorUnwindsThroughIt) {
+  const std::string base = QMAC_TEST_TMPDIR;
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("TMPDIR", base.c_str(), 1);
+  std::string done, failed, during;
+  {
+    qmac::rtl::ScratchDir d("qmac_scratch_");
+    done = d.path();
+    EXPECT_TRUE(std::filesystem::is_directory(done));
+  }
+  EXPECT_FALSE(std::filesystem::exists(done));
+  try {
+    qmac::rtl::ScratchDir d("qmac_scratch_");
+    failed = d.path();
+    throw std::runtime_error("simulated tool failure");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_TRUE(std::filesystem::is_directory(failed));
+  struct MakesOneWhileUnwinding {
+    std::string* path;
+    ~MakesOneWhileUnwinding() {
+      qmac::rtl::ScratchDir d("qmac_scratch_");
+      *path = d.path();
+    }
+  };
+  try {
+    MakesOneWhileUnwinding m{&during};
+    throw std::runtime_error("unwinding");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_FALSE(during.empty());
+  EXPECT_FALSE(std::filesystem::exists(during));
+  EXPECT_EQ(failed.rfind(base, 0), 0u);  // made under $TMPDIR, the test's own folder
+  if (old)
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  else
+    ::unsetenv("TMPDIR");
 }
 
 }  // namespace
