@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -120,28 +119,22 @@ std::string energy_testbench(const Design& d) {
 
 // The activity the array engines count on the stream (operand codes, product
 // node, accumulator register; models/mac mac_bits.hpp encodings). The
-// accumulator follows the netlist's: each product reaches it `latency` clocks
-// after its operands, a restart (Step::load) applies at the clock it is given
-// (reference_run's timing).
-num::Activity stream_activity(const num::MacSpec& spec, int latency, const std::vector<Step>& stream) {
+// accumulator after each step is num::Mac's from reference_run (`acc_after`,
+// raw register bits with the netlist's timing), not simulated a second time.
+num::Activity stream_activity(const num::MacSpec& spec, const std::vector<Step>& stream,
+                              const std::vector<u128>& acc_after) {
   const num::Mac mac(spec);
   const mac::MacBits bits(mac);
   num::Activity act;
-  num::AccValue acc;
-  num::MacStats st;
-  std::deque<std::pair<uint32_t, uint32_t>> pipe(size_t(latency - 1), std::make_pair(0u, 0u));
   uint32_t la = 0, lb = 0;
-  uint64_t lp = 0, lacc = bits.acc(acc);
-  for (const Step& s : stream) {
+  uint64_t lp = 0, lacc = bits.acc(num::AccValue{});
+  for (size_t i = 0; i < stream.size(); ++i) {
+    const Step& s = stream[i];
     const uint64_t p = bits.product(s.a, s.b);
     act.mult_a_toggles += uint64_t(__builtin_popcount(s.a ^ la));
     act.mult_b_toggles += uint64_t(__builtin_popcount(s.b ^ lb));
     act.product_toggles += uint64_t(__builtin_popcountll(p ^ lp));
-    if (s.load) acc = acc_value(spec.acc, s.acc);
-    pipe.emplace_back(s.a, s.b);
-    mac.mac(acc, pipe.front().first, pipe.front().second, st);
-    pipe.pop_front();
-    const uint64_t r = bits.acc(acc);
+    const uint64_t r = bits.acc(acc_value(spec.acc, acc_after[i]));
     act.acc_toggles += uint64_t(__builtin_popcountll(r ^ lacc));
     la = s.a, lb = s.b, lp = p, lacc = r;
     ++act.macs;
@@ -258,7 +251,7 @@ SwitchedGe switched_ge(const config::Config& cfg, const std::vector<Step>& strea
   }
   out.settled /= double(steps);
   out.glitches /= double(steps);
-  num::Activity act = stream_activity(spec, d.latency, timed);
+  num::Activity act = stream_activity(spec, timed, expected);
   // Every step is a valid MAC: each of the P - 1 pipeline registers loads the
   // product node, as the engines count it into fwd_reg_toggles.
   act.fwd_reg_toggles = uint64_t(cfg.mac.pipeline_stages - 1) * act.product_toggles;
