@@ -2,6 +2,7 @@
 // dynamic energy driven by the switching activity a simulation counted.
 //
 //   E = e * [ G_mult * r_mult + G_align * r_prod + G_norm * r_acc ]      logic
+//       (an integer x integer multiplier: G_mult * d_and, below)
 //     + e * FF * [ acc_toggles + product_toggles * (pipe FFs present)
 //                  + fwd_reg_toggles + psum_reg_toggles ]                 register data
 //     + e * k_clk * FF_per_PE * pe_cycles                                 clock
@@ -10,6 +11,13 @@
 // with e the energy of one gate-equivalent toggle, r_x = (bit toggles of node
 // x) / (bits of x): the number of full-width transitions the node made, which
 // every gate of the group driven by that node is assumed to follow.
+//
+// One exception, measured: an integer x integer multiplier is an AND plane of
+// two data operands (and its compressor tree), and an AND gate does not follow
+// its inputs' rate. Its density per MAC is and_plane_density(r_a, r_b) with
+// r_x = operand x's bit toggles per MAC / its bits: 0.375 for random operands
+// against the operands' 0.5. The INT8 array multiplier's netlist switches at
+// 0.368 of its gates on random normal data (docs/cost-model.md section 8).
 #pragma once
 
 #include <cstdint>
@@ -56,6 +64,16 @@ int product_node_bits(const num::MacSpec& spec);
 // probability 1/2.
 num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t macs);
 
+// The transition density (toggles per clock) of an AND of two independent
+// bits that are 1 with probability 1/2 and toggle with probabilities ra and rb
+// per clock: P(out=1) = 1/4 and P(out=1 both clocks) = (1-ra)(1-rb)/4, so it
+// toggles with probability 2 * (1/4 - (1-ra)(1-rb)/4) = (ra + rb - ra*rb) / 2
+// (Najm, "Transition density: a new measure of activity in digital circuits",
+// IEEE TCAD 12(2), 1993, for the AND gate's density). Random operands
+// (ra = rb = 1/2): 0.375 = 2p(1-p) at p = 1/4. One operand held (rb = 0): ra/2,
+// the operands' mean rate, as the linear model has it.
+double and_plane_density(double ra, double rb);
+
 // The MAC's data switching per component in gate-equivalent toggles (e = 1),
 // the logic and register-data terms of the equation above: a logic component's
 // gates times its group's rate, a register's bits toggled times FF (the P - 1
@@ -79,10 +97,13 @@ struct ReferenceOp {
   std::string name;
   double horowitz_pj;   // published energy per operation
   double gates;         // the model's gate count for that operation
+  double switched = 0.5;  // fraction of those gates the model toggles per operation on random operands
 };
 std::vector<ReferenceOp> horowitz_ops(const GateLibrary& g);
-// Least-squares fit in log space of E = e * 0.5 * gates (random operands: half
-// the bits toggle): e = geometric mean of horowitz_pj / (0.5 * gates).
+// Least-squares fit in log space of E = e * switched * gates, the energy model's
+// own figure for random operands (half the bits toggle; an integer multiplier
+// switches and_plane_density(0.5, 0.5) of its gates): e = geometric mean of
+// horowitz_pj / (switched * gates).
 double fit_pj_per_ge_toggle(const std::vector<ReferenceOp>& ops);
 
 }  // namespace qmac::cost

@@ -21,12 +21,14 @@ int calibrate(const std::string& library) {
   std::cout << fmt::format("{:<12}{:>10}{:>16}{:>14}{:>10}\n", "operation", "gates", "Horowitz pJ", "model pJ",
                            "ratio");
   for (const auto& op : ops) {
-    const double model = e * 0.5 * op.gates;
+    const double model = e * op.switched * op.gates;
     std::cout << fmt::format("{:<12}{:>10.0f}{:>16.3f}{:>14.3f}{:>10.2f}\n", op.name, op.gates, op.horowitz_pj, model,
                              model / op.horowitz_pj);
   }
-  std::cout << "Model: E = e x 0.5 x gates (random operands toggle half their bits); reference: Horowitz, ISSCC 2014, "
-               "45 nm.\n";
+  std::cout << fmt::format(
+      "Model: E = e x switched x gates, the energy model's random operands: half the bits toggle, {} of an integer "
+      "multiplier's gates (an AND plane); reference: Horowitz, ISSCC 2014, 45 nm.\n",
+      cost::and_plane_density(0.5, 0.5));
   return 0;
 }
 

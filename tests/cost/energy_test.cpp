@@ -2,6 +2,8 @@
 // evaluate by hand; zero data costs less than random data; deterministic.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "../mac_specs.hpp"
 #include "models/cost/energy.hpp"
 
@@ -72,6 +74,70 @@ TEST(Energy_Activity, ZeroTogglesCostLessThanRandomAndRepeat) {
   EXPECT_EQ(rz.energy_pj, 0);  // no clock or leakage in this technology: nothing switches
   EXPECT_EQ(r1.energy_basis, "static");
   EXPECT_EQ(rz.energy_basis, "activity");
+}
+
+// The AND gate's transition density against an independent oracle: two bit
+// streams simulated with the model's assumptions (each bit 1 with probability
+// 1/2, toggling with probability ra / rb per clock, independently), their AND's
+// toggles counted.
+TEST(Energy_AndPlane, DensityByHandAndAgainstSimulatedBits) {
+  EXPECT_DOUBLE_EQ(and_plane_density(0.5, 0.5), 0.375);  // 2p(1-p), p = 1/4
+  EXPECT_DOUBLE_EQ(and_plane_density(0.4, 0), 0.2);      // one operand held: the mean rate
+  EXPECT_DOUBLE_EQ(and_plane_density(0, 0), 0);
+  EXPECT_DOUBLE_EQ(and_plane_density(1, 1), 0.5);
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (const auto& [ra, rb] : std::vector<std::pair<double, double>>{{0.5, 0.5}, {0.2, 0.45}, {0.05, 0.5}, {0.3, 0}}) {
+    // Many independent pairs, each from a random start: a held bit is 1 in half of them.
+    const int pairs = 2000, clocks = 200, n = pairs * clocks;
+    int toggles = 0;
+    for (int k = 0; k < pairs; ++k) {
+      bool a = u(rng) < 0.5, b = u(rng) < 0.5;
+      bool out = a && b;
+      for (int i = 0; i < clocks; ++i) {
+        if (u(rng) < ra) a = !a;
+        if (u(rng) < rb) b = !b;
+        toggles += (a && b) != out;
+        out = a && b;
+      }
+    }
+    EXPECT_NEAR(double(toggles) / n, and_plane_density(ra, rb), 0.004) << ra << " " << rb;
+  }
+}
+
+// The integer multiplier (an AND plane of two data operands) switches at the
+// AND density of its operands' per-MAC rates; an FP8 significand multiplier,
+// whose hidden bits are a row and a column that follow the other operand,
+// keeps the operands' mean rate.
+TEST(Energy_AndPlane, IntegerMultipliersOnlyAndPerMac) {
+  const GateLibrary g = paper_library();
+  num::Activity a;
+  a.macs = 1000;
+  a.mult_a_toggles = 1000 * 8 / 2;  // half of 8 bits per MAC
+  a.mult_b_toggles = 1000 * 8 / 5;  // a fifth
+  auto multiplier_toggles = [&](const num::MacSpec& s) {
+    const MacCost c = mac_cost(s, 1, g);
+    double gates = 0, toggles = 0;
+    for (const auto& comp : c.mac)
+      if (comp.name == "significand_multiplier") gates = comp.gates;
+    for (const auto& sw : mac_switching(s, c, g, a))
+      if (sw.component == "significand_multiplier") toggles = sw.toggles;
+    return std::pair{gates, toggles};
+  };
+  const auto [gi, ti] = multiplier_toggles(int8_int32());
+  EXPECT_GT(gi, 0);
+  EXPECT_NEAR(ti, gi * 1000 * (0.5 + 0.2 - 0.5 * 0.2) / 2, 1e-9 * ti);
+  // Twice the MACs with the same toggles: lower rates per MAC, not the same energy.
+  a.macs = 2000;
+  EXPECT_NEAR(multiplier_toggles(int8_int32()).second, gi * 2000 * (0.25 + 0.1 - 0.25 * 0.1) / 2, 1e-9 * ti);
+  a.macs = 1000;
+  num::MacSpec fp = int8_int32();
+  fp.a = fp.b = num::parse_format("fp8_e4m3");
+  fp.acc.kind = num::AccKind::floating;
+  fp.acc.format = num::parse_format("fp16");
+  const auto [gf, tf] = multiplier_toggles(fp);
+  EXPECT_GT(gf, 0);
+  EXPECT_NEAR(tf, gf * (1000 * 8 / 2 + 1000 * 8 / 5) / 16.0, 1e-9 * tf);
 }
 
 }  // namespace
