@@ -71,6 +71,14 @@ uint64_t sequence_toggles(const Code* s, size_t n) {
   return t;
 }
 
+// Sum of the one bits of the codes s[0], s[stride], ... (n codes).
+template <class Code>
+uint64_t sequence_ones(const Code* s, size_t n, size_t stride = 1) {
+  uint64_t t = 0;
+  for (size_t i = 0; i < n; ++i) t += uint64_t(popc(uint32_t(s[i * stride])));
+  return t;
+}
+
 // Folds smaller than this many MACs run on one thread (waking the pool costs
 // more than it saves).
 constexpr uint64_t kParallelMacs = uint64_t{1} << 15;
@@ -464,7 +472,11 @@ class Kernel final : public FastKernel {
     // Multiplier operand toggles of the streamed operand, per row (the same
     // sequence passes every PE of the row).
     xtog_.resize(size_t(f.kn));
-    for (int i = 0; i < f.kn; ++i) xtog_[size_t(i)] = sequence_toggles(xt_.data() + size_t(i) * nx, size_t(nx));
+    xones_.resize(size_t(f.kn));
+    for (int i = 0; i < f.kn; ++i) {
+      xtog_[size_t(i)] = sequence_toggles(xt_.data() + size_t(i) * nx, size_t(nx));
+      xones_[size_t(i)] = sequence_ones(xt_.data() + size_t(i) * nx, size_t(nx));
+    }
 
     const uint64_t macs = uint64_t(f.kn) * uint64_t(f.cn) * uint64_t(nx);
     if (lane_ != LaneKind::none) {
@@ -488,6 +500,10 @@ class Kernel final : public FastKernel {
     const uint64_t st = uint64_t(popc(uint32_t(s) ^ ls));
     sk.act.mult_a_toggles += x_is_a ? xt : st;
     sk.act.mult_b_toggles += x_is_a ? st : xt;
+    // The stationary code is at the multiplier for all nx MACs of the stream.
+    const uint64_t xo = xones_[size_t(i)], so = uint64_t(popc(uint32_t(s))) * uint64_t(p_.nx);
+    sk.act.mult_a_ones += x_is_a ? xo : so;
+    sk.act.mult_b_ones += x_is_a ? so : xo;
   }
 
   // Rows kn..R-1 of a column pass the partial sums through; raw[r] are the
@@ -631,7 +647,11 @@ class Kernel final : public FastKernel {
       if (uint64_t(j + K) < span) act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
     }
     xtog_.resize(size_t(f.mn) + size_t(f.cn));
-    for (int i = 0; i < f.mn; ++i) xtog_[size_t(i)] = sequence_toggles(at_.data() + size_t(i) * K, size_t(K));
+    xones_.resize(size_t(f.mn) + size_t(f.cn));
+    for (int i = 0; i < f.mn; ++i) {
+      xtog_[size_t(i)] = sequence_toggles(at_.data() + size_t(i) * K, size_t(K));
+      xones_[size_t(i)] = sequence_ones(at_.data() + size_t(i) * K, size_t(K));
+    }
     const uint64_t macs = uint64_t(f.mn) * uint64_t(f.cn) * uint64_t(K);
     if (lane_ != LaneKind::none) {
       const size_t groups = size_t((f.cn + lanes::kLanes - 1) / lanes::kLanes);
@@ -658,11 +678,14 @@ class Kernel final : public FastKernel {
     }
     if (uint64_t(j + K) < span) sk.act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
     xtog_[size_t(f.mn + j)] = sequence_toggles(col, size_t(K));
+    xones_[size_t(f.mn + j)] = sequence_ones(col, size_t(K));
   }
 
   void os_operand_toggles(Sink& sk, const Fold& f, size_t pe, int i, int j, const Code* as, Code b0) const {
     sk.act.mult_a_toggles += uint64_t(popc(uint32_t(as[0]) ^ last_a_[pe])) + xtog_[size_t(i)];
     sk.act.mult_b_toggles += uint64_t(popc(uint32_t(b0) ^ last_b_[pe])) + xtog_[size_t(f.mn + j)];
+    sk.act.mult_a_ones += xones_[size_t(i)];
+    sk.act.mult_b_ones += xones_[size_t(f.mn + j)];
   }
 
   void os_column(const Fold& f, uint64_t g0, uint64_t span, int j, Slot& s) {
@@ -713,6 +736,7 @@ class Kernel final : public FastKernel {
       ChainToggles& ch = col_chain_[size_t(j)];
       if (j > 0) fwd += ch.set(g0, 0);
       fwd += ch.set_sequence(g0 + uint64_t(j), s.b_codes.data() + l, size_t(K), size_t(L), xtog_[size_t(f.mn + j)]);
+      xones_[size_t(f.mn + j)] = sequence_ones(s.b_codes.data() + l, size_t(K), size_t(L));
       if (uint64_t(j + K) < span) fwd += ch.set(g0 + uint64_t(j + K), 0);
     }
     sk.act.fwd_reg_toggles += fwd;
@@ -801,6 +825,7 @@ class Kernel final : public FastKernel {
   // toggles, the preload chain.
   std::vector<Code> xt_, at_, bt_, ext_;
   std::vector<uint64_t> xtog_;
+  std::vector<uint64_t> xones_;  // ... and their one bits
   // Operands of at most 8 bits: product bits (and integer products) by table.
   static constexpr bool kTables = sizeof(Code) == 1;
   int a_bits_ = 0, b_bits_ = 0;

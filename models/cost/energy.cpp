@@ -10,7 +10,9 @@ int product_node_bits(const num::MacSpec& spec) {
   return fw <= 126 ? std::min(fw, 64) : 64;
 }
 
-double and_plane_density(double ra, double rb) { return (ra + rb - ra * rb) / 2; }
+double and_plane_density(double pa, double ra, double pb, double rb) {
+  return std::max(0.0, pa * rb + pb * ra - ra * rb / 2);
+}
 
 namespace {
 // An integer x integer multiplier: every partial product is the AND of two
@@ -29,6 +31,8 @@ num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t mac
   a.cycles = (macs + pes - 1) / pes;
   a.mult_a_toggles = macs * c.a_bits / 2;
   a.mult_b_toggles = macs * c.b_bits / 2;
+  a.mult_a_ones = macs * c.a_bits / 2;
+  a.mult_b_ones = macs * c.b_bits / 2;
   a.product_toggles = macs * uint64_t(c.product_bits) / 2;
   a.acc_toggles = macs * uint64_t(c.acc_bits) / 2;
   a.fwd_reg_toggles = macs * uint64_t(c.a_bits + c.b_bits) / 2;
@@ -41,12 +45,23 @@ std::vector<Switching> mac_switching(const num::MacSpec& spec, const MacCost& c,
   const double rate_mult = double(act.mult_a_toggles + act.mult_b_toggles) / std::max(1, c.a_bits + c.b_bits);
   const double rate_prod = double(act.product_toggles) / std::max(1, prod_bits);
   const double rate_acc = double(act.acc_toggles) / std::max(1, c.acc_bits);
-  // Per MAC: the operands' toggles are counted between consecutive valid MACs.
-  const double macs = double(act.macs);
-  const double rate_and =
-      macs > 0 ? macs * and_plane_density(double(act.mult_a_toggles) / (std::max(1, c.a_bits) * macs),
-                                          double(act.mult_b_toggles) / (std::max(1, c.b_bits) * macs))
-               : rate_mult;
+  // Per MAC and operand bit: the engines count the operands' one bits on every
+  // valid MAC and their toggles between consecutive valid MACs.
+  double rate_and = rate_mult;
+  if (act.macs > 0) {
+    const double macs = double(act.macs), na = std::max(1, c.a_bits) * macs, nb = std::max(1, c.b_bits) * macs;
+    // Exactly one operand unsigned: an (n+1) x (m+1) array (rtl_datapath.cpp)
+    // whose unsigned operand's zero-extension bit never switches its cells;
+    // the signed one's extension bit is its sign bit's copy.
+    double live = 1;
+    if (spec.a.is_int() && spec.b.is_int() && spec.a.i.is_signed != spec.b.i.is_signed) {
+      const double u = spec.a.i.is_signed ? c.b_bits : c.a_bits;
+      live = u / (u + 1);
+    }
+    rate_and = macs * live *
+               and_plane_density(double(act.mult_a_ones) / na, double(act.mult_a_toggles) / na,
+                                 double(act.mult_b_ones) / nb, double(act.mult_b_toggles) / nb);
+  }
   std::vector<Switching> out;
   for (const auto& comp : c.mac) {
     if (comp.is_register()) {
@@ -138,7 +153,7 @@ std::vector<ReferenceOp> horowitz_ops(const GateLibrary& g) {
   };
   // Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, 0.9 V. The
   // integer multipliers switch as mac_switching prices them on random operands.
-  const double and_plane = and_plane_density(0.5, 0.5);
+  const double and_plane = and_plane_density(0.5, 0.5, 0.5, 0.5);
   return {{"int8 add", 0.03, adder(g, 8)},
           {"int32 add", 0.1, adder(g, 32)},
           {"int8 mult", 0.2, multiplier(g, 8, 8), and_plane},

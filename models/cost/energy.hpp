@@ -14,10 +14,13 @@
 //
 // One exception, measured: an integer x integer multiplier is an AND plane of
 // two data operands (and its compressor tree), and an AND gate does not follow
-// its inputs' rate. Its density per MAC is and_plane_density(r_a, r_b) with
-// r_x = operand x's bit toggles per MAC / its bits: 0.375 for random operands
-// against the operands' 0.5. The INT8 array multiplier's netlist switches at
-// 0.368 of its gates on random normal data (docs/cost-model.md section 8).
+// its inputs' rate. Its switching per MAC is and_plane_density of the
+// operands' ones fraction and toggle rate per bit (Activity::mult_*_ones and
+// mult_*_toggles per MAC and bit): 0.375 for random operands against the
+// operands' 0.5. The derivation covers the AND gates; the compressor tree
+// after them is priced at the same density, which the INT8 array
+// multiplier's netlist supports (0.371 of its gates on normal data, 0.301 on
+// outlier-heavy data: docs/cost-model.md section 8).
 #pragma once
 
 #include <cstdint>
@@ -64,15 +67,23 @@ int product_node_bits(const num::MacSpec& spec);
 // probability 1/2.
 num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t macs);
 
-// The transition density (toggles per clock) of an AND of two independent
-// bits that are 1 with probability 1/2 and toggle with probabilities ra and rb
-// per clock: P(out=1) = 1/4 and P(out=1 both clocks) = (1-ra)(1-rb)/4, so it
-// toggles with probability 2 * (1/4 - (1-ra)(1-rb)/4) = (ra + rb - ra*rb) / 2
-// (Najm, "Transition density: a new measure of activity in digital circuits",
-// IEEE TCAD 12(2), 1993, for the AND gate's density). Random operands
-// (ra = rb = 1/2): 0.375 = 2p(1-p) at p = 1/4. One operand held (rb = 0): ra/2,
-// the operands' mean rate, as the linear model has it.
-double and_plane_density(double ra, double rb);
+// The switching probability per clock of an AND of two independent bits, bit
+// a being 1 with probability pa and toggling with probability ra per clock
+// (stationary: it goes 1 -> 0 with probability ra / 2, so it is 1 in two
+// consecutive clocks with probability pa - ra / 2), likewise b: the output is 1
+// with probability pa*pb and 1 in both clocks with (pa - ra/2)(pb - rb/2), and
+// changes with twice the difference,
+//   d = pa*rb + pb*ra - ra*rb/2.
+// An elementary zero-delay, clock-to-clock calculation (settled values, the
+// same view as the engines' toggle counts); the -ra*rb/2 term is both inputs
+// changing in the same clock (10 -> 01 leaves the output at 0), which a
+// continuous-time transition density (Najm, IEEE TCAD 12(2), 1993: D(y) =
+// P(b) D(a) + P(a) D(b)) does not have. d is bilinear in the bits'
+// statistics, so over a whole AND plane of two independent operands the
+// operands' mean ones fraction and toggle rate per bit give the plane's mean
+// exactly. Random operands (p = r = 1/2): 0.375; one operand held (rb = 0):
+// pb*ra, the held bits that are 1 pass the other's toggles.
+double and_plane_density(double pa, double ra, double pb, double rb);
 
 // The MAC's data switching per component in gate-equivalent toggles (e = 1),
 // the logic and register-data terms of the equation above: a logic component's
@@ -102,7 +113,7 @@ struct ReferenceOp {
 std::vector<ReferenceOp> horowitz_ops(const GateLibrary& g);
 // Least-squares fit in log space of E = e * switched * gates, the energy model's
 // own figure for random operands (half the bits toggle; an integer multiplier
-// switches and_plane_density(0.5, 0.5) of its gates): e = geometric mean of
+// switches and_plane_density(0.5, 0.5, 0.5, 0.5) of its gates): e = geometric mean of
 // horowitz_pj / (switched * gates).
 double fit_pj_per_ge_toggle(const std::vector<ReferenceOp>& ops);
 

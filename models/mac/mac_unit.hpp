@@ -21,6 +21,7 @@
 // Activity (num::Activity) counted by each PE for itself:
 //   mult_a/mult_b_toggles: Hamming distance between consecutive valid operand
 //       codes at the multiplier (operand isolation: idle cycles hold them)
+//   mult_a/mult_b_ones: one bits of the operand codes of each valid MAC
 //   product_toggles: same for the product bits (encoding in mac_bits.hpp)
 //   acc_toggles: the MAC's accumulator register (OS: stationary accumulator;
 //       WS/IS: the partial-sum register written by this PE's adder), raw bits
@@ -237,7 +238,7 @@ struct MacState {
   uint64_t last_p = 0;
 };
 struct HotCounters {
-  uint64_t macs = 0, mult_a = 0, mult_b = 0, product = 0, acc = 0, fwd = 0, psum_reg = 0;
+  uint64_t macs = 0, mult_a = 0, mult_b = 0, ones_a = 0, ones_b = 0, product = 0, acc = 0, fwd = 0, psum_reg = 0;
 };
 
 SC_MODULE(MacUnit) {

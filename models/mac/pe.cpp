@@ -62,6 +62,8 @@ void Pe::flush() {
   activity.macs += cnt_.macs;
   activity.mult_a_toggles += cnt_.mult_a;
   activity.mult_b_toggles += cnt_.mult_b;
+  activity.mult_a_ones += cnt_.ones_a;
+  activity.mult_b_ones += cnt_.ones_b;
   activity.product_toggles += cnt_.product;
   activity.acc_toggles += cnt_.acc;
   activity.fwd_reg_toggles += cnt_.fwd;
@@ -81,6 +83,8 @@ __attribute__((always_inline)) inline uint64_t Pe::multiply(uint32_t a, uint32_t
     p = bits_->product(a, b);
   cnt_.mult_a += uint64_t(__builtin_popcount(a ^ ms_.last_a));
   cnt_.mult_b += uint64_t(__builtin_popcount(b ^ ms_.last_b));
+  cnt_.ones_a += uint64_t(__builtin_popcount(a));
+  cnt_.ones_b += uint64_t(__builtin_popcount(b));
   cnt_.product += uint64_t(popcount64(p ^ ms_.last_p));
   ms_.last_a = a;
   ms_.last_b = b;

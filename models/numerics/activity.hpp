@@ -15,6 +15,11 @@ struct Activity {
   // cycles of the same PE), summed over all PEs and cycles:
   uint64_t mult_a_toggles = 0;      // operand A code at the multiplier input
   uint64_t mult_b_toggles = 0;      // operand B code at the multiplier input
+  // One bits of the operand codes at the multiplier input, summed over valid
+  // MACs (the bits' probability of being 1, which an AND plane's switching
+  // depends on besides their toggles: models/cost/energy.hpp):
+  uint64_t mult_a_ones = 0;
+  uint64_t mult_b_ones = 0;
   uint64_t product_toggles = 0;     // product bits (see the array engine for its encoding)
   uint64_t acc_toggles = 0;         // accumulator register raw bits
   uint64_t fwd_reg_toggles = 0;     // operand forwarding / pipeline registers in the PEs
@@ -25,6 +30,7 @@ struct Activity {
   Activity& operator+=(const Activity& o) {
     cycles += o.cycles; pe_cycles += o.pe_cycles; macs += o.macs;
     mult_a_toggles += o.mult_a_toggles; mult_b_toggles += o.mult_b_toggles;
+    mult_a_ones += o.mult_a_ones; mult_b_ones += o.mult_b_ones;
     product_toggles += o.product_toggles; acc_toggles += o.acc_toggles;
     fwd_reg_toggles += o.fwd_reg_toggles; psum_reg_toggles += o.psum_reg_toggles;
     out_buffer_adds += o.out_buffer_adds; out_buffer_toggles += o.out_buffer_toggles;
@@ -32,7 +38,8 @@ struct Activity {
   }
   bool operator==(const Activity& o) const {
     return cycles == o.cycles && pe_cycles == o.pe_cycles && macs == o.macs && mult_a_toggles == o.mult_a_toggles &&
-           mult_b_toggles == o.mult_b_toggles && product_toggles == o.product_toggles && acc_toggles == o.acc_toggles &&
+           mult_b_toggles == o.mult_b_toggles && mult_a_ones == o.mult_a_ones && mult_b_ones == o.mult_b_ones &&
+           product_toggles == o.product_toggles && acc_toggles == o.acc_toggles &&
            fwd_reg_toggles == o.fwd_reg_toggles && psum_reg_toggles == o.psum_reg_toggles &&
            out_buffer_adds == o.out_buffer_adds && out_buffer_toggles == o.out_buffer_toggles;
   }

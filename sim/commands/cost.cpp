@@ -28,7 +28,7 @@ int calibrate(const std::string& library) {
   std::cout << fmt::format(
       "Model: E = e x switched x gates, the energy model's random operands: half the bits toggle, {} of an integer "
       "multiplier's gates (an AND plane); reference: Horowitz, ISSCC 2014, 45 nm.\n",
-      cost::and_plane_density(0.5, 0.5));
+      cost::and_plane_density(0.5, 0.5, 0.5, 0.5));
   return 0;
 }
 

@@ -133,6 +133,8 @@ num::Activity stream_activity(const num::MacSpec& spec, const std::vector<Step>&
     const uint64_t p = bits.product(s.a, s.b);
     act.mult_a_toggles += uint64_t(__builtin_popcount(s.a ^ la));
     act.mult_b_toggles += uint64_t(__builtin_popcount(s.b ^ lb));
+    act.mult_a_ones += uint64_t(__builtin_popcount(s.a));
+    act.mult_b_ones += uint64_t(__builtin_popcount(s.b));
     act.product_toggles += uint64_t(__builtin_popcountll(p ^ lp));
     const uint64_t r = bits.acc(acc_value(spec.acc, acc_after[i]));
     act.acc_toggles += uint64_t(__builtin_popcountll(r ^ lacc));

@@ -216,6 +216,8 @@ ordered_json to_json(const Simulation& s) {
                    {"macs", a.macs},
                    {"mult_a_toggles", a.mult_a_toggles},
                    {"mult_b_toggles", a.mult_b_toggles},
+                   {"mult_a_ones", a.mult_a_ones},
+                   {"mult_b_ones", a.mult_b_ones},
                    {"product_toggles", a.product_toggles},
                    {"acc_toggles", a.acc_toggles},
                    {"fwd_reg_toggles", a.fwd_reg_toggles},

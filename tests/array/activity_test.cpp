@@ -38,6 +38,8 @@ TEST_P(Activity, OneByOneOsCountsEveryNodeByHand) {
   const uint64_t tb = pc(i8(b[0])) + pc(i8(b[0]) ^ i8(b[1])) + pc(i8(b[1]) ^ i8(b[2]));
   EXPECT_EQ(x.mult_a_toggles, ta);
   EXPECT_EQ(x.mult_b_toggles, tb);
+  EXPECT_EQ(x.mult_a_ones, pc(i8(a[0])) + pc(i8(a[1])) + pc(i8(a[2])));
+  EXPECT_EQ(x.mult_b_ones, pc(i8(b[0])) + pc(i8(b[1])) + pc(i8(b[2])));
   EXPECT_EQ(x.fwd_reg_toggles, ta + tb);  // one A and one B forwarding register, same sequences
   uint64_t p[3], s[3];
   int64_t sum = 0;
@@ -75,6 +77,8 @@ TEST_P(Activity, WsWithAPassThroughRowCountsByHand) {
   const uint64_t p0 = prod16(a[0], w), p1 = prod16(a[1], w);
   EXPECT_EQ(x.mult_a_toggles, pc(i8(a[0])) + pc(i8(a[0]) ^ i8(a[1])));
   EXPECT_EQ(x.mult_b_toggles, pc(i8(w)));
+  EXPECT_EQ(x.mult_a_ones, pc(i8(a[0])) + pc(i8(a[1])));
+  EXPECT_EQ(x.mult_b_ones, 2 * pc(i8(w)));  // the stationary weight, at the multiplier for both MACs
   EXPECT_EQ(x.product_toggles, pc(p0) + pc(p0 ^ p1));
   EXPECT_EQ(x.acc_toggles, pc(s0) + pc(s0 ^ s1));
   EXPECT_EQ(x.psum_reg_toggles, pc(s0) + pc(s0 ^ s1));
@@ -104,6 +108,8 @@ TEST_P(Activity, DoubleBufferedWeightsCountShadowAndSwapByHand) {
   const uint64_t w0 = i8(w[0]), w1 = i8(w[1]), a0 = i8(a[0]), a1 = i8(a[1]);
   EXPECT_EQ(x.mult_a_toggles, pc(a0) + pc(a0 ^ a1));
   EXPECT_EQ(x.mult_b_toggles, pc(w0) + pc(w0 ^ w1));
+  EXPECT_EQ(x.mult_a_ones, pc(a0) + pc(a1));
+  EXPECT_EQ(x.mult_b_ones, pc(w0) + pc(w1));
   // Shadow: 0 -> w0 -> w1; active: 0 -> w0 -> w1; the streaming register: 0 -> a0 -> a1
   // (one fold cycle each, no bubble in between).
   EXPECT_EQ(x.fwd_reg_toggles, 2 * (pc(w0) + pc(w0 ^ w1)) + pc(a0) + pc(a0 ^ a1));

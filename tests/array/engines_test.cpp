@@ -72,6 +72,8 @@ TEST_P(Engines, Engines_MatchReferenceAndEachOther) {
     EXPECT_EQ(a.macs, uint64_t(s.m) * s.k * s.n);
     EXPECT_EQ(a.mult_a_toggles, b.mult_a_toggles);
     EXPECT_EQ(a.mult_b_toggles, b.mult_b_toggles);
+    EXPECT_EQ(a.mult_a_ones, b.mult_a_ones);
+    EXPECT_EQ(a.mult_b_ones, b.mult_b_ones);
     EXPECT_EQ(a.product_toggles, b.product_toggles);
     EXPECT_EQ(a.acc_toggles, b.acc_toggles);
     EXPECT_EQ(a.fwd_reg_toggles, b.fwd_reg_toggles);
@@ -80,6 +82,8 @@ TEST_P(Engines, Engines_MatchReferenceAndEachOther) {
     EXPECT_EQ(a.out_buffer_toggles, b.out_buffer_toggles);
     EXPECT_TRUE(a == b);
     EXPECT_GT(a.mult_a_toggles + a.mult_b_toggles, 0u);
+    EXPECT_GT(a.mult_a_ones, 0u);
+    EXPECT_GT(a.mult_b_ones, 0u);
     }
 }
 
