@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
+#include <stdexcept>
 
 namespace qmac::cost {
 
@@ -11,7 +13,16 @@ int product_node_bits(const num::MacSpec& spec) {
 }
 
 double and_plane_density(double pa, double ra, double pb, double rb) {
-  return std::max(0.0, pa * rb + pb * ra - ra * rb / 2);
+  const double d = pa * rb + pb * ra - ra * rb / 2;
+  // A bit toggles at most twice per clock it is 1 (r <= 2p), so d >= ra*rb/2:
+  // a negative d means counts that no bit stream has.
+  if (d < -1e-12) {
+    std::ostringstream m;
+    m << "AND-plane switching of inconsistent operand statistics: ones " << pa << " and " << pb << ", toggles "
+      << ra << " and " << rb << " per bit and MAC (a bit toggles at most twice as often as it is 1)";
+    throw std::invalid_argument(m.str());
+  }
+  return std::max(0.0, d);
 }
 
 namespace {

@@ -82,7 +82,8 @@ num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t mac
 // statistics, so over a whole AND plane of two independent operands the
 // operands' mean ones fraction and toggle rate per bit give the plane's mean
 // exactly. Random operands (p = r = 1/2): 0.375; one operand held (rb = 0):
-// pb*ra, the held bits that are 1 pass the other's toggles.
+// pb*ra, the held bits that are 1 pass the other's toggles. Throws
+// std::invalid_argument for statistics no bit stream has (r > 2p makes d < 0).
 double and_plane_density(double pa, double ra, double pb, double rb);
 
 // The MAC's data switching per component in gate-equivalent toggles (e = 1),

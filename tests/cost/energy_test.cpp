@@ -95,6 +95,8 @@ TEST(Energy_AndPlane, DensityByHandAndAgainstSimulatedBits) {
   EXPECT_DOUBLE_EQ(and_plane_density(0.5, 0.4, 0.25, 0), 0.1);
   EXPECT_DOUBLE_EQ(and_plane_density(0.5, 0, 0.5, 0), 0);
   EXPECT_DOUBLE_EQ(and_plane_density(0, 0, 0.5, 0.5), 0);           // a always 0
+  // Toggles without one bits: no bit stream does that; an error, not a zero.
+  EXPECT_THROW(and_plane_density(0, 0.5, 0, 0.5), std::invalid_argument);
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0, 1);
   struct Bit { double p, r; };
@@ -201,11 +203,12 @@ TEST(Energy_AndPlane, IntegerMultipliersOnlyAtPerMacAndPerBitStatistics) {
   i48.a = num::parse_format("int4");
   const auto [g48, t48] = multiplier(i48, activity(1000, 4, 0.5, 0.25, 8, 0.5, 0.5));
   EXPECT_NEAR(t48, g48 * 1000 * (0.5 * 0.5 + 0.5 * 0.25 - 0.25 * 0.5 / 2), 1e-9 * t48);
-  // uint8 x int8: a 9 x 9 array whose zero-extension row never switches.
-  num::MacSpec u8 = i8;
-  u8.a = num::parse_format("uint8");
-  const auto [gu, tu] = multiplier(u8, activity(1000, 8, 0.5, 0.5, 8, 0.5, 0.5));
-  EXPECT_NEAR(tu, gu * 1000 * 0.375 * 8 / 9, 1e-9 * tu);
+  // int8 x uint4: a 9 x 5 array whose zero-extension row (the unsigned
+  // operand's) never switches: 4/5 of it live.
+  num::MacSpec u4 = i8;
+  u4.b = num::parse_format("uint4");
+  const auto [gu, tu] = multiplier(u4, activity(1000, 8, 0.5, 0.5, 4, 0.25, 0.2));
+  EXPECT_NEAR(tu, gu * 1000 * (0.5 * 0.2 + 0.25 * 0.5 - 0.5 * 0.2 / 2) * 4 / 5, 1e-9 * tu);
   // No MAC counted: the operands' rate (no division by zero).
   num::Activity none;
   none.mult_a_toggles = 16;
