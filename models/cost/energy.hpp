@@ -64,13 +64,13 @@ int product_node_bits(const num::MacSpec& spec);
 
 // The static activity assumed without a simulation: every PE busy every cycle
 // for `macs` MACs on a rows x cols array, every data bit toggling with
-// probability 1/2.
+// probability 1/2 and 1 half the time.
 num::Activity static_activity(const MacCost& c, int rows, int cols, uint64_t macs);
 
 // The switching probability per clock of an AND of two independent bits, bit
 // a being 1 with probability pa and toggling with probability ra per clock
-// (stationary: it goes 1 -> 0 with probability ra / 2, so it is 1 in two
-// consecutive clocks with probability pa - ra / 2), likewise b: the output is 1
+// (stationary: a clock pair is "1 then 0" with probability ra / 2, so "1 then
+// 1" with probability pa - ra / 2), likewise b: the output is 1
 // with probability pa*pb and 1 in both clocks with (pa - ra/2)(pb - rb/2), and
 // changes with twice the difference,
 //   d = pa*rb + pb*ra - ra*rb/2.
