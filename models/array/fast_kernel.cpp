@@ -63,20 +63,24 @@ struct WideStore {  // fixed registers wider than 64 bits
 
 int popc(uint32_t x) { return __builtin_popcount(x); }
 
-// Sum of the Hamming distances between consecutive codes of a sequence.
-template <class Code>
-uint64_t sequence_toggles(const Code* s, size_t n) {
-  uint64_t t = 0;
-  for (size_t i = 1; i < n; ++i) t += uint64_t(popc(uint32_t(s[i] ^ s[i - 1])));
-  return t;
-}
-
-// Sum of the one bits of the codes s[0], s[stride], ... (n codes).
+// A sequence's one bits (s[0], s[stride], ... : n codes).
 template <class Code>
 uint64_t sequence_ones(const Code* s, size_t n, size_t stride = 1) {
   uint64_t t = 0;
   for (size_t i = 0; i < n; ++i) t += uint64_t(popc(uint32_t(s[i * stride])));
   return t;
+}
+
+// A contiguous sequence's Hamming distances between consecutive codes
+// (`toggles`) and its one bits (`ones`), in one pass.
+template <class Code>
+void sequence_counts(const Code* s, size_t n, uint64_t& toggles, uint64_t& ones) {
+  toggles = 0;
+  ones = n ? uint64_t(popc(uint32_t(s[0]))) : 0;
+  for (size_t i = 1; i < n; ++i) {
+    toggles += uint64_t(popc(uint32_t(s[i] ^ s[i - 1])));
+    ones += uint64_t(popc(uint32_t(s[i])));
+  }
 }
 
 // Folds smaller than this many MACs run on one thread (waking the pool costs
@@ -474,8 +478,7 @@ class Kernel final : public FastKernel {
     xtog_.resize(size_t(f.kn));
     xones_.resize(size_t(f.kn));
     for (int i = 0; i < f.kn; ++i) {
-      xtog_[size_t(i)] = sequence_toggles(xt_.data() + size_t(i) * nx, size_t(nx));
-      xones_[size_t(i)] = sequence_ones(xt_.data() + size_t(i) * nx, size_t(nx));
+      sequence_counts(xt_.data() + size_t(i) * nx, size_t(nx), xtog_[size_t(i)], xones_[size_t(i)]);
     }
 
     const uint64_t macs = uint64_t(f.kn) * uint64_t(f.cn) * uint64_t(nx);
@@ -649,8 +652,7 @@ class Kernel final : public FastKernel {
     xtog_.resize(size_t(f.mn) + size_t(f.cn));
     xones_.resize(size_t(f.mn) + size_t(f.cn));
     for (int i = 0; i < f.mn; ++i) {
-      xtog_[size_t(i)] = sequence_toggles(at_.data() + size_t(i) * K, size_t(K));
-      xones_[size_t(i)] = sequence_ones(at_.data() + size_t(i) * K, size_t(K));
+      sequence_counts(at_.data() + size_t(i) * K, size_t(K), xtog_[size_t(i)], xones_[size_t(i)]);
     }
     const uint64_t macs = uint64_t(f.mn) * uint64_t(f.cn) * uint64_t(K);
     if (lane_ != LaneKind::none) {
@@ -677,8 +679,7 @@ class Kernel final : public FastKernel {
       sk.act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + k), col[k]);
     }
     if (uint64_t(j + K) < span) sk.act.fwd_reg_toggles += ch.set(g0 + uint64_t(j + K), 0);
-    xtog_[size_t(f.mn + j)] = sequence_toggles(col, size_t(K));
-    xones_[size_t(f.mn + j)] = sequence_ones(col, size_t(K));
+    sequence_counts(col, size_t(K), xtog_[size_t(f.mn + j)], xones_[size_t(f.mn + j)]);
   }
 
   void os_operand_toggles(Sink& sk, const Fold& f, size_t pe, int i, int j, const Code* as, Code b0) const {
