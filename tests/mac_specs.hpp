@@ -14,4 +14,14 @@ inline num::MacSpec int8_int32() {
   return s;
 }
 
+// Same-format float operands into a float accumulator (fused, RNE), e.g.
+// float_mac("fp8_e4m3", "fp16").
+inline num::MacSpec float_mac(const char* operands, const char* accumulator) {
+  num::MacSpec s;
+  s.a = s.b = num::parse_format(operands);
+  s.acc.kind = num::AccKind::floating;
+  s.acc.format = num::parse_format(accumulator);
+  return s;
+}
+
 }  // namespace qmac::test

@@ -306,12 +306,14 @@ class Kernel final : public FastKernel {
         return;
       }
     }
-    uint64_t pt = 0, at = 0;
+    uint64_t pt = 0, at = 0, nf = 0;
     num::AccValue v{};
     uint64_t prev_acc = bits_.acc(Store::load(acc_[pe]));
     for (size_t k = 0; k < n; ++k) {
       const uint32_t a = ops.a(k), b = ops.b(k);
       if (chain) v = Store::load(chain[k]);
+      // An integer or fixed register leaves f at zero: only a float one counts.
+      nf += uint64_t(!std::isfinite(v.f));
       mac_.mac(v, a, b, sk.stats);
       if (chain) chain[k] = Store::save(v);
       const uint64_t raw = bits_.acc(v);
@@ -325,7 +327,7 @@ class Kernel final : public FastKernel {
       pt += uint64_t(mac::popcount64(pb ^ prev_p));
       prev_p = pb;
     }
-    finish_stream(sk, pe, ops, n, Store::save(v), pt, at);
+    finish_stream(sk, pe, ops, n, Store::save(v), pt, at, nf);
   }
 
   // pe_stream for integer registers of at most 62 bits and 8-bit operands: the
@@ -376,7 +378,7 @@ class Kernel final : public FastKernel {
       pt += uint64_t(mac::popcount64(pb ^ prev_p));
       prev_p = pb;
     }
-    finish_stream(sk, pe, ops, n, v, pt, at);
+    finish_stream(sk, pe, ops, n, v, pt, at, 0);
   }
   // The rare sum that leaves the register's range: num::Mac wraps or saturates
   // and counts it.
@@ -388,9 +390,11 @@ class Kernel final : public FastKernel {
   }
 
   template <class Ops>
-  void finish_stream(Sink& sk, size_t pe, const Ops& ops, size_t n, typename Store::T last, uint64_t pt, uint64_t at) {
+  void finish_stream(Sink& sk, size_t pe, const Ops& ops, size_t n, typename Store::T last, uint64_t pt, uint64_t at,
+                     uint64_t nonfinite) {
     num::Activity& act = sk.act;
     act.acc_toggles += at;
+    act.acc_nonfinite_macs += nonfinite;
     act.product_toggles += pt;
     act.fwd_reg_toggles += pt * uint64_t(p_.P - 1);  // the product pipeline registers
     act.macs += n;
@@ -588,6 +592,7 @@ class Kernel final : public FastKernel {
         const size_t pe = size_t(i) * p_.C + size_t(j0 + l);
         ws_is_operand_toggles(sk, pe, i, xs, rp.s[l]);
         sk.act.acc_toggles += cnt.acc[l];
+        sk.act.acc_nonfinite_macs += cnt.nonfinite[l];
         sk.act.product_toggles += cnt.prod[l];
         sk.act.fwd_reg_toggles += cnt.prod[l] * uint64_t(p_.P - 1);
         sk.act.macs += uint64_t(nx);
@@ -801,6 +806,7 @@ class Kernel final : public FastKernel {
         const size_t pe = size_t(i) * p_.C + size_t(j);
         os_operand_toggles(sk, f, pe, i, j, as, Code(s.b_codes[size_t(l)]));
         sk.act.acc_toggles += cnt.acc[l];
+        sk.act.acc_nonfinite_macs += cnt.nonfinite[l];
         sk.act.product_toggles += cnt.prod[l];
         sk.act.fwd_reg_toggles += cnt.prod[l] * uint64_t(p_.P - 1);
         sk.act.macs += uint64_t(K);

@@ -184,7 +184,7 @@ QMAC_INLINE void f32_row_body(const RowPass& p, State& st, Counts& c) {
   constexpr size_t kSteps = chunk_steps<kHw>();
   for (size_t r0 = 0; r0 < p.n; r0 += kSteps) {
     const size_t r1 = p.n - r0 < kSteps ? p.n : r0 + kSteps;
-    uint32_t ta[L] = {}, ov[L] = {};
+    uint32_t ta[L] = {}, ov[L] = {}, nf[L] = {};
     uint64_t tp[L] = {};
     for (size_t r = r0; r < r1; ++r) {
       const uint8_t code = p.x[r];
@@ -196,6 +196,7 @@ QMAC_INLINE void f32_row_body(const RowPass& p, State& st, Counts& c) {
         const float s = old + x * sv[l];
         row[l] = s;
         ov[l] += uint32_t(std::isinf(s) & std::isfinite(old));
+        nf[l] += uint32_t(!std::isfinite(old));
         const uint32_t ab = f32_register_bits(s);
         ta[l] += tally32<kHw>(ab ^ pa[l]);
         pa[l] = ab;
@@ -205,7 +206,8 @@ QMAC_INLINE void f32_row_body(const RowPass& p, State& st, Counts& c) {
       }
     }
     for (int l = 0; l < L; ++l)
-      c.acc[l] += untally32<kHw>(ta[l]), c.prod[l] += untally64<kHw>(tp[l]), overflows += ov[l];
+      c.acc[l] += untally32<kHw>(ta[l]), c.prod[l] += untally64<kHw>(tp[l]), overflows += ov[l],
+      c.nonfinite[l] += nf[l];
   }
   c.overflows += overflows;
   for (int l = 0; l < L; ++l) st.acc[l] = pa[l], st.prod[l] = pp[l];
@@ -232,7 +234,7 @@ QMAC_INLINE void f32_os_impl(const OsPass& p, State& st, Counts& c) {
   constexpr size_t kSteps = chunk_steps<kHw>();
   for (size_t k0 = 0; k0 < p.k; k0 += kSteps) {
     const size_t k1 = p.k - k0 < kSteps ? p.k : k0 + kSteps;
-    uint32_t ta[L] = {}, ov[L] = {};
+    uint32_t ta[L] = {}, ov[L] = {}, nf[L] = {};
     uint64_t tp[L] = {};
     for (size_t k = k0; k < k1; ++k) {
       const uint8_t code = p.a[k];
@@ -243,6 +245,7 @@ QMAC_INLINE void f32_os_impl(const OsPass& p, State& st, Counts& c) {
         const float s = old + x * bv[k * L + size_t(l)];
         acc[l] = s;
         ov[l] += uint32_t(std::isinf(s) & std::isfinite(old));
+        nf[l] += uint32_t(!std::isfinite(old));
         const uint32_t ab = f32_register_bits(s);
         ta[l] += tally32<kHw>(ab ^ pa[l]);
         pa[l] = ab;
@@ -252,7 +255,8 @@ QMAC_INLINE void f32_os_impl(const OsPass& p, State& st, Counts& c) {
       }
     }
     for (int l = 0; l < L; ++l)
-      c.acc[l] += untally32<kHw>(ta[l]), c.prod[l] += untally64<kHw>(tp[l]), overflows += ov[l];
+      c.acc[l] += untally32<kHw>(ta[l]), c.prod[l] += untally64<kHw>(tp[l]), overflows += ov[l],
+      c.nonfinite[l] += nf[l];
   }
   c.overflows += overflows;
   float* out = static_cast<float*>(p.acc_out);
@@ -288,6 +292,7 @@ struct Step {
   VU r;    // result bits
   VU code; // the register's code of the result
   VU ok;   // all ones: kept; 0: needs num::Mac
+  VU special;  // all ones: the old value is inf or NaN (and is kept)
 };
 
 struct VConsts {
@@ -332,7 +337,7 @@ QMAC_INLINE Step round_step(VD v, VD p, const VConsts& c) {
   const VU is_inf = ~nonzero_mask(rmag ^ c.inf);
   const VU special_code = ((rsign | c.inf_code) & is_inf) | (c.nan_code & ~is_inf);
   const VU code = (special_code & special) | (normal & ~special);
-  return {r, code, fits | special};
+  return {r, code, fits | special, special};
 }
 
 // Toggle tallies per 64-bit lane (see tally32): the popcount where the ISA
@@ -388,7 +393,7 @@ __attribute__((noinline)) uint64_t exact_step(const FloatRounding& f, double v, 
 // computes a refused lane.
 template <bool kHw, class Exact>
 QMAC_INLINE void fgen_step(VD (&v)[2], const VD (&p)[2], const VU (&pb)[2], const VConsts& c, VU (&pa)[2], VU (&pp)[2],
-                           VU (&ta)[2], VU (&tp)[2], Exact exact) {
+                           VU (&ta)[2], VU (&tp)[2], VU (&nf)[2], Exact exact) {
   Step s[2] = {round_step(v[0], p[0], c), round_step(v[1], p[1], c)};
   if (__builtin_expect(!all_set(s[0].ok, s[1].ok), 0)) {
     for (int h = 0; h < 2; ++h)
@@ -405,6 +410,7 @@ QMAC_INLINE void fgen_step(VD (&v)[2], const VD (&p)[2], const VU (&pb)[2], cons
     pa[h] = s[h].code;
     tp[h] += tally_v<kHw>(pb[h] ^ pp[h]);
     pp[h] = pb[h];
+    nf[h] += s[h].special >> 63;
   }
 }
 
@@ -426,7 +432,7 @@ QMAC_INLINE void fgen_row_body(const RowPass& p, const FloatRounding& f, State& 
     }
   const VU pmask = VU{} + p.prod_mask;
   double* __restrict ps = static_cast<double*>(p.psum);
-  VU ta[2] = {}, tp[2] = {}, sum_a[2] = {}, sum_p[2] = {};
+  VU ta[2] = {}, tp[2] = {}, sum_a[2] = {}, sum_p[2] = {}, nf[2] = {};
   size_t since_flush = 0;
   for (size_t r = 0; r < p.n; ++r) {
     if (!kHw && ++since_flush == kByteSteps) {
@@ -440,7 +446,7 @@ QMAC_INLINE void fgen_row_body(const RowPass& p, const FloatRounding& f, State& 
     VD v[2] = {kFirst ? VD{} : load_vd(row), kFirst ? VD{} : load_vd(row + H)};
     const VD pr[2] = {sv[0] * x, sv[1] * x};
     const VU pb[2] = {product_bits_v(xi, si[0], pmask), product_bits_v(xi, si[1], pmask)};
-    fgen_step<kHw>(v, pr, pb, c, pa, pp, ta, tp, [&](int l, double old, uint64_t& out_code) {
+    fgen_step<kHw>(v, pr, pb, c, pa, pp, ta, tp, nf, [&](int l, double old, uint64_t& out_code) {
       const uint32_t a = p.x_is_a ? code : p.s[l], b = p.x_is_a ? p.s[l] : code;
       return exact_step(f, old, a, b, stats, out_code);
     });
@@ -453,6 +459,7 @@ QMAC_INLINE void fgen_row_body(const RowPass& p, const FloatRounding& f, State& 
       const int l = h * H + i;
       cnt.acc[l] += sum_a[h][i];
       cnt.prod[l] += sum_p[h][i];
+      cnt.nonfinite[l] += nf[h][i];
       st.acc[l] = pa[h][i];
       st.prod[l] = pp[h][i];
     }
@@ -475,7 +482,7 @@ QMAC_INLINE void fgen_os_impl(const OsPass& p, const FloatRounding& f, State& st
   const VU pmask = VU{} + p.prod_mask;
   const double* bv = static_cast<const double*>(p.bv);
   VD acc[2] = {VD{}, VD{}};
-  VU ta[2] = {}, tp[2] = {}, sum_a[2] = {}, sum_p[2] = {};
+  VU ta[2] = {}, tp[2] = {}, sum_a[2] = {}, sum_p[2] = {}, nf[2] = {};
   size_t since_flush = 0;
   for (size_t k = 0; k < p.k; ++k) {
     if (!kHw && ++since_flush == kByteSteps) {
@@ -492,7 +499,7 @@ QMAC_INLINE void fgen_os_impl(const OsPass& p, const FloatRounding& f, State& st
     std::memcpy(&bi_v[1], bi + H, sizeof(VI));
     const VD pr[2] = {load_vd(b) * x, load_vd(b + H) * x};
     const VU pb[2] = {product_bits_v(xi, bi_v[0], pmask), product_bits_v(xi, bi_v[1], pmask)};
-    fgen_step<kHw>(acc, pr, pb, c, pa, pp, ta, tp, [&](int l, double old, uint64_t& out_code) {
+    fgen_step<kHw>(acc, pr, pb, c, pa, pp, ta, tp, nf, [&](int l, double old, uint64_t& out_code) {
       return exact_step(f, old, code, p.b[k * L + size_t(l)], stats, out_code);
     });
   }
@@ -503,6 +510,7 @@ QMAC_INLINE void fgen_os_impl(const OsPass& p, const FloatRounding& f, State& st
       const int l = h * H + i;
       cnt.acc[l] += sum_a[h][i];
       cnt.prod[l] += sum_p[h][i];
+      cnt.nonfinite[l] += nf[h][i];
       st.acc[l] = pa[h][i];
       st.prod[l] = pp[h][i];
       out[l] = acc[h][i];

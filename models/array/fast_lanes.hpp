@@ -39,6 +39,7 @@ constexpr int kLanes = 16;
 struct Counts {
   uint64_t acc[kLanes] = {};   // accumulator-register toggles (MAC PEs)
   uint64_t prod[kLanes] = {};  // product-node toggles
+  uint64_t nonfinite[kLanes] = {};  // float paths: MACs whose accumulator input is inf/NaN
   uint64_t overflows = 0;      // float paths: overflow events of all lanes
 };
 

@@ -55,7 +55,15 @@ std::vector<Switching> mac_switching(const num::MacSpec& spec, const MacCost& c,
   const int prod_bits = product_node_bits(spec);
   const double rate_mult = double(act.mult_a_toggles + act.mult_b_toggles) / std::max(1, c.a_bits + c.b_bits);
   const double rate_prod = double(act.product_toggles) / std::max(1, prod_bits);
-  const double rate_acc = double(act.acc_toggles) / std::max(1, c.acc_bits);
+  // The normalise/accumulate group follows the register, except on MACs whose
+  // accumulator input is inf/NaN: the register then holds its code (only the
+  // output select picks it) while the group keeps normalising and rounding
+  // the sum of the product and the held value, whose changes are the
+  // product's (per-block netlist: docs/cost-model.md section 8). Those MACs
+  // are priced at the product node's mean rate per MAC.
+  const double nonfinite_prod =
+      act.macs > 0 ? double(act.acc_nonfinite_macs) * rate_prod / double(act.macs) : 0.0;
+  const double rate_acc = double(act.acc_toggles) / std::max(1, c.acc_bits) + nonfinite_prod;
   // Per MAC and operand bit: the engines count the operands' one bits on every
   // valid MAC and their toggles between consecutive valid MACs.
   double rate_and = rate_mult;

@@ -1,8 +1,9 @@
 // Area and energy: a technology's constants applied to the gate counts, with
 // dynamic energy driven by the switching activity a simulation counted.
 //
-//   E = e * [ G_mult * r_mult + G_align * r_prod + G_norm * r_acc ]      logic
-//       (an integer x integer multiplier: G_mult * d_and, below)
+//   E = e * [ G_mult * r_mult + G_align * r_prod + G_norm * r_norm ]     logic
+//       (an integer x integer multiplier: G_mult * d_and, below;
+//        r_norm = r_acc + r_prod * acc_nonfinite_macs / macs, below)
 //     + e * FF * [ acc_toggles + product_toggles * (pipe FFs present)
 //                  + fwd_reg_toggles + psum_reg_toggles ]                 register data
 //     + e * k_clk * FF_per_PE * pe_cycles                                 clock
@@ -21,6 +22,14 @@
 // after them is priced at the same density, which the INT8 array
 // multiplier's netlist supports (0.371 of its gates on normal data, 0.301 on
 // outlier-heavy data: docs/cost-model.md section 8).
+//
+// A float accumulator at inf/NaN: the register holds its code, so r_acc is
+// near zero, but the normalise/accumulate group still normalises and rounds
+// the sum of every product with the held value (only the output select
+// discards it); the netlist's normalise blocks switch as much as on finite
+// data. Each MAC whose accumulator input is inf/NaN
+// (Activity::acc_nonfinite_macs) adds the product node's rate per MAC,
+// r_prod / macs, to the group's rate.
 #pragma once
 
 #include <cstdint>

@@ -238,7 +238,8 @@ struct MacState {
   uint64_t last_p = 0;
 };
 struct HotCounters {
-  uint64_t macs = 0, mult_a = 0, mult_b = 0, ones_a = 0, ones_b = 0, product = 0, acc = 0, fwd = 0, psum_reg = 0;
+  uint64_t macs = 0, mult_a = 0, mult_b = 0, ones_a = 0, ones_b = 0, product = 0, acc = 0, fwd = 0, psum_reg = 0,
+           nonfinite = 0;  // MACs meeting an inf/NaN accumulator
 };
 
 SC_MODULE(MacUnit) {

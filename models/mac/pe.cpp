@@ -66,6 +66,7 @@ void Pe::flush() {
   activity.mult_b_ones += cnt_.ones_b;
   activity.product_toggles += cnt_.product;
   activity.acc_toggles += cnt_.acc;
+  activity.acc_nonfinite_macs += cnt_.nonfinite;
   activity.fwd_reg_toggles += cnt_.fwd;
   activity.psum_reg_toggles += cnt_.psum_reg;
   cnt_ = HotCounters{};
@@ -104,6 +105,8 @@ __attribute__((always_inline)) inline void Pe::accumulate(num::AccValue& acc, bo
                                                          int64_t pi) {
   if (first) acc = num::AccValue{};
   const num::Mac& arith = bits_->arith();
+  // An integer or fixed register leaves f at zero: only a float one counts.
+  if constexpr (A != Arith::int64) cnt_.nonfinite += uint64_t(!std::isfinite(acc.f));
   if constexpr (A == Arith::int64) {
     const int64_t s = static_cast<int64_t>(acc.i) + pi;
     if (s >= bits_->int64_min() && s <= bits_->int64_max()) {

@@ -22,6 +22,10 @@ struct Activity {
   uint64_t mult_b_ones = 0;
   uint64_t product_toggles = 0;     // product bits (see the array engine for its encoding)
   uint64_t acc_toggles = 0;         // accumulator register raw bits
+  // Valid MACs whose accumulator input (the register; WS/IS: the partial sum
+  // arriving from above) is inf or NaN. The register then holds its code while
+  // the adder keeps aligning and normalising every product (models/cost/energy.hpp).
+  uint64_t acc_nonfinite_macs = 0;
   uint64_t fwd_reg_toggles = 0;     // operand forwarding / pipeline registers in the PEs
   uint64_t psum_reg_toggles = 0;    // partial-sum registers passed between PEs (WS/IS)
   uint64_t out_buffer_adds = 0;     // additions in the output accumulator buffer
@@ -32,6 +36,7 @@ struct Activity {
     mult_a_toggles += o.mult_a_toggles; mult_b_toggles += o.mult_b_toggles;
     mult_a_ones += o.mult_a_ones; mult_b_ones += o.mult_b_ones;
     product_toggles += o.product_toggles; acc_toggles += o.acc_toggles;
+    acc_nonfinite_macs += o.acc_nonfinite_macs;
     fwd_reg_toggles += o.fwd_reg_toggles; psum_reg_toggles += o.psum_reg_toggles;
     out_buffer_adds += o.out_buffer_adds; out_buffer_toggles += o.out_buffer_toggles;
     return *this;
@@ -40,6 +45,7 @@ struct Activity {
     return cycles == o.cycles && pe_cycles == o.pe_cycles && macs == o.macs && mult_a_toggles == o.mult_a_toggles &&
            mult_b_toggles == o.mult_b_toggles && mult_a_ones == o.mult_a_ones && mult_b_ones == o.mult_b_ones &&
            product_toggles == o.product_toggles && acc_toggles == o.acc_toggles &&
+           acc_nonfinite_macs == o.acc_nonfinite_macs &&
            fwd_reg_toggles == o.fwd_reg_toggles && psum_reg_toggles == o.psum_reg_toggles &&
            out_buffer_adds == o.out_buffer_adds && out_buffer_toggles == o.out_buffer_toggles;
   }

@@ -138,6 +138,10 @@ num::Activity stream_activity(const num::MacSpec& spec, const std::vector<Step>&
     act.product_toggles += uint64_t(__builtin_popcountll(p ^ lp));
     const uint64_t r = bits.acc(acc_value(spec.acc, acc_after[i]));
     act.acc_toggles += uint64_t(__builtin_popcountll(r ^ lacc));
+    // The accumulator this MAC adds to: a restart's loaded value, else the last sum.
+    const num::AccValue in = s.load ? acc_value(spec.acc, s.acc) : i ? acc_value(spec.acc, acc_after[i - 1])
+                                                                     : num::AccValue{};
+    act.acc_nonfinite_macs += uint64_t(!std::isfinite(in.f));
     la = s.a, lb = s.b, lp = p, lacc = r;
     ++act.macs;
   }

@@ -220,6 +220,7 @@ ordered_json to_json(const Simulation& s) {
                    {"mult_b_ones", a.mult_b_ones},
                    {"product_toggles", a.product_toggles},
                    {"acc_toggles", a.acc_toggles},
+                   {"acc_nonfinite_macs", a.acc_nonfinite_macs},
                    {"fwd_reg_toggles", a.fwd_reg_toggles},
                    {"psum_reg_toggles", a.psum_reg_toggles},
                    {"out_buffer_adds", a.out_buffer_adds},

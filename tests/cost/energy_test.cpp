@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
+#include <string>
 
 #include "../mac_specs.hpp"
 #include "models/cost/energy.hpp"
@@ -82,6 +84,43 @@ TEST(Energy_Activity, ZeroTogglesCostLessThanRandomAndRepeat) {
   EXPECT_EQ(rz.energy_pj, 0);  // no clock or leakage in this technology: nothing switches
   EXPECT_EQ(r1.energy_basis, "static");
   EXPECT_EQ(rz.energy_basis, "activity");
+}
+
+// A float accumulator at inf/NaN holds its code, but the normalise group
+// still normalises every product's sum with it: each MAC meeting a non-finite
+// accumulator adds the product node's rate per MAC to the group's rate; the
+// other groups and the register do not move.
+TEST(Energy_Activity, NonFiniteAccumulatorMacsSwitchTheNormaliseGroupAtTheProductsRate) {
+  const num::MacSpec s = qmac::test::float_mac("fp8_e4m3", "fp16");
+  const GateLibrary g = paper_library();
+  const MacCost c = mac_cost(s, 1, g);
+  num::Activity a;
+  a.cycles = a.pe_cycles = a.macs = 10;
+  a.product_toggles = 60;
+  a.acc_toggles = 32;
+  const int prod_bits = product_node_bits(s);
+  ASSERT_GT(prod_bits, 0);
+  auto by_name = [](const std::vector<Switching>& v) {
+    std::map<std::string, double> m;
+    for (const auto& x : v) m[x.component] = x.toggles;
+    return m;
+  };
+  const auto finite = by_name(mac_switching(s, c, g, a));
+  a.acc_nonfinite_macs = 4;  // 4 of the 10 MACs: 4/10 of the product's 60/prod_bits full-width toggles
+  const auto held = by_name(mac_switching(s, c, g, a));
+  int norm = 0;
+  for (const auto& comp : c.mac) {
+    SCOPED_TRACE(comp.name);
+    if (!comp.is_register() && comp.group == std::string(kNormalizeAccumulate)) {
+      ++norm;
+      EXPECT_NEAR(finite.at(comp.name), comp.gates * 32.0 / c.acc_bits, 1e-9 * comp.gates);
+      EXPECT_NEAR(held.at(comp.name), comp.gates * (32.0 / c.acc_bits + 4.0 / 10 * 60.0 / prod_bits),
+                  1e-9 * comp.gates);
+    } else if (finite.count(comp.name)) {
+      EXPECT_EQ(held.at(comp.name), finite.at(comp.name));
+    }
+  }
+  EXPECT_GE(norm, 3);
 }
 
 // The AND gate's switching probability against an independent oracle: two
@@ -214,10 +253,7 @@ TEST(Energy_AndPlane, IntegerMultipliersOnlyAtPerMacAndPerBitStatistics) {
   none.mult_a_toggles = 16;
   EXPECT_NEAR(multiplier(i8, none).second, gi * 16 / 16.0, 1e-9 * gi);
   // Float and mixed multipliers: the mean rate of both operands' bits.
-  num::MacSpec fp = i8;
-  fp.a = fp.b = num::parse_format("fp8_e4m3");
-  fp.acc.kind = num::AccKind::floating;
-  fp.acc.format = num::parse_format("fp16");
+  const num::MacSpec fp = qmac::test::float_mac("fp8_e4m3", "fp16");
   const auto [gf, tf] = multiplier(fp, activity(1000, 8, 0.5, 0.5, 8, 0.25, 0.2));
   EXPECT_GT(gf, 0);
   EXPECT_NEAR(tf, gf * 1000 * (8 * 0.5 + 8 * 0.2) / 16.0, 1e-9 * tf);
