@@ -567,10 +567,12 @@ class Kernel final : public FastKernel {
     rp.acc_mask = acc_mask_;
     rp.prod_mask = prod_mask_;
     rp.psum = s.lane_psum.data();
+    bool nonfinite = false;  // the partial sums arriving at row i may be inf/NaN
     for (int i = 0; i < f.kn; ++i) {
       const Code* xs = xt_.data() + size_t(i) * nx;
       rp.x = reinterpret_cast<const uint8_t*>(xs);
       rp.first = i == 0;
+      rp.nonfinite_in = nonfinite;
       lanes::State st;
       lanes::Counts cnt;
       for (int l = 0; l < L; ++l) {
@@ -587,6 +589,7 @@ class Kernel final : public FastKernel {
         case LaneKind::fgen: fns_->fgen_row(rp, rounding_, st, cnt, sk.stats); break;
         case LaneKind::none: break;
       }
+      nonfinite = cnt.nonfinite_out;
       sk.stats.overflows += cnt.overflows;
       for (int l = 0; l < w; ++l) {
         const size_t pe = size_t(i) * p_.C + size_t(j0 + l);

@@ -292,7 +292,6 @@ struct Step {
   VU r;    // result bits
   VU code; // the register's code of the result
   VU ok;   // all ones: kept; 0: needs num::Mac
-  VU special;  // all ones: the old value is inf or NaN (and is kept)
 };
 
 struct VConsts {
@@ -337,7 +336,7 @@ QMAC_INLINE Step round_step(VD v, VD p, const VConsts& c) {
   const VU is_inf = ~nonzero_mask(rmag ^ c.inf);
   const VU special_code = ((rsign | c.inf_code) & is_inf) | (c.nan_code & ~is_inf);
   const VU code = (special_code & special) | (normal & ~special);
-  return {r, code, fits | special, special};
+  return {r, code, fits | special};
 }
 
 // Toggle tallies per 64-bit lane (see tally32): the popcount where the ISA
@@ -393,7 +392,7 @@ __attribute__((noinline)) uint64_t exact_step(const FloatRounding& f, double v, 
 // computes a refused lane.
 template <bool kHw, class Exact>
 QMAC_INLINE void fgen_step(VD (&v)[2], const VD (&p)[2], const VU (&pb)[2], const VConsts& c, VU (&pa)[2], VU (&pp)[2],
-                           VU (&ta)[2], VU (&tp)[2], VU (&nf)[2], Exact exact) {
+                           VU (&ta)[2], VU (&tp)[2], Exact exact) {
   Step s[2] = {round_step(v[0], p[0], c), round_step(v[1], p[1], c)};
   if (__builtin_expect(!all_set(s[0].ok, s[1].ok), 0)) {
     for (int h = 0; h < 2; ++h)
@@ -410,9 +409,17 @@ QMAC_INLINE void fgen_step(VD (&v)[2], const VD (&p)[2], const VU (&pb)[2], cons
     pa[h] = s[h].code;
     tp[h] += tally_v<kHw>(pb[h] ^ pp[h]);
     pp[h] = pb[h];
-    nf[h] += s[h].special >> 63;
   }
 }
+
+// MACs whose accumulator input is inf/NaN. Such a value only comes out of a
+// refused lane's exact step (an overflow: every product is finite here) or
+// arrives from a pass that had one, so the loops count only once one exists
+// (`counting`), and keep the common all-finite pass free of it.
+QMAC_INLINE void count_nonfinite(const VD (&v)[2], const VConsts& c, VU (&nf)[2]) {
+  for (int h = 0; h < 2; ++h) nf[h] += ge_mask((VU)v[h] & c.not_sign, c.inf) >> 63;
+}
+QMAC_INLINE bool nonfinite_bits(uint64_t bits) { return (bits & ~kSign) >= kInfBits; }
 
 QMAC_INLINE VU product_bits_v(int64_t xi, const VI& si, const VU& mask) { return ((VU)si * uint64_t(xi)) & mask; }
 
@@ -433,6 +440,7 @@ QMAC_INLINE void fgen_row_body(const RowPass& p, const FloatRounding& f, State& 
   const VU pmask = VU{} + p.prod_mask;
   double* __restrict ps = static_cast<double*>(p.psum);
   VU ta[2] = {}, tp[2] = {}, sum_a[2] = {}, sum_p[2] = {}, nf[2] = {};
+  bool counting = !kFirst && p.nonfinite_in;
   size_t since_flush = 0;
   for (size_t r = 0; r < p.n; ++r) {
     if (!kHw && ++since_flush == kByteSteps) {
@@ -444,11 +452,14 @@ QMAC_INLINE void fgen_row_body(const RowPass& p, const FloatRounding& f, State& 
     const int64_t xi = p.xt.lsbs[code];
     double* row = ps + r * L;
     VD v[2] = {kFirst ? VD{} : load_vd(row), kFirst ? VD{} : load_vd(row + H)};
+    if (__builtin_expect(counting, 0)) count_nonfinite(v, c, nf);
     const VD pr[2] = {sv[0] * x, sv[1] * x};
     const VU pb[2] = {product_bits_v(xi, si[0], pmask), product_bits_v(xi, si[1], pmask)};
-    fgen_step<kHw>(v, pr, pb, c, pa, pp, ta, tp, nf, [&](int l, double old, uint64_t& out_code) {
+    fgen_step<kHw>(v, pr, pb, c, pa, pp, ta, tp, [&](int l, double old, uint64_t& out_code) {
       const uint32_t a = p.x_is_a ? code : p.s[l], b = p.x_is_a ? p.s[l] : code;
-      return exact_step(f, old, a, b, stats, out_code);
+      const uint64_t bits = exact_step(f, old, a, b, stats, out_code);
+      counting |= nonfinite_bits(bits);  // a later pass's input (the row's next PE)
+      return bits;
     });
     store_vd(row, v[0]);
     store_vd(row + H, v[1]);
@@ -463,6 +474,7 @@ QMAC_INLINE void fgen_row_body(const RowPass& p, const FloatRounding& f, State& 
       st.acc[l] = pa[h][i];
       st.prod[l] = pp[h][i];
     }
+  cnt.nonfinite_out = counting;
 }
 
 template <bool kHw>
@@ -483,6 +495,7 @@ QMAC_INLINE void fgen_os_impl(const OsPass& p, const FloatRounding& f, State& st
   const double* bv = static_cast<const double*>(p.bv);
   VD acc[2] = {VD{}, VD{}};
   VU ta[2] = {}, tp[2] = {}, sum_a[2] = {}, sum_p[2] = {}, nf[2] = {};
+  bool counting = false;  // every lane starts from zero
   size_t since_flush = 0;
   for (size_t k = 0; k < p.k; ++k) {
     if (!kHw && ++since_flush == kByteSteps) {
@@ -499,8 +512,11 @@ QMAC_INLINE void fgen_os_impl(const OsPass& p, const FloatRounding& f, State& st
     std::memcpy(&bi_v[1], bi + H, sizeof(VI));
     const VD pr[2] = {load_vd(b) * x, load_vd(b + H) * x};
     const VU pb[2] = {product_bits_v(xi, bi_v[0], pmask), product_bits_v(xi, bi_v[1], pmask)};
-    fgen_step<kHw>(acc, pr, pb, c, pa, pp, ta, tp, nf, [&](int l, double old, uint64_t& out_code) {
-      return exact_step(f, old, code, p.b[k * L + size_t(l)], stats, out_code);
+    if (__builtin_expect(counting, 0)) count_nonfinite(acc, c, nf);
+    fgen_step<kHw>(acc, pr, pb, c, pa, pp, ta, tp, [&](int l, double old, uint64_t& out_code) {
+      const uint64_t bits = exact_step(f, old, code, p.b[k * L + size_t(l)], stats, out_code);
+      counting |= nonfinite_bits(bits);  // this lane's next step's input
+      return bits;
     });
   }
   for (int h = 0; h < 2; ++h) sum_a[h] += untally_v<kHw>(ta[h]), sum_p[h] += untally_v<kHw>(tp[h]);

@@ -40,6 +40,9 @@ struct Counts {
   uint64_t acc[kLanes] = {};   // accumulator-register toggles (MAC PEs)
   uint64_t prod[kLanes] = {};  // product-node toggles
   uint64_t nonfinite[kLanes] = {};  // float paths: MACs whose accumulator input is inf/NaN
+  // fgen row pass: an output of the pass may be inf/NaN (false: all are
+  // finite), the next pass's RowPass::nonfinite_in.
+  bool nonfinite_out = false;
   uint64_t overflows = 0;      // float paths: overflow events of all lanes
 };
 
@@ -80,6 +83,7 @@ struct RowPass {
   uint8_t s[kLanes] = {};      // stationary codes
   bool x_is_a = true;          // WS: x is A; IS: x is B (which code is which for num::Mac)
   bool first = false;
+  bool nonfinite_in = false;   // fgen: psum may hold inf/NaN (the previous pass's Counts::nonfinite_out)
   uint64_t acc_mask = 0, prod_mask = 0;
   void* psum = nullptr;        // n * kLanes values of the lane kind
 };
